@@ -1,0 +1,9 @@
+//! The few cryptographic operations Hallpass needs, all through aws-lc-rs.
+
+mod master_key;
+mod secret_hash;
+mod signing;
+
+pub use master_key::{DecryptError, InvalidMasterKey, MasterKey};
+pub use secret_hash::SecretHash;
+pub use signing::{Algorithm, GeneratedKey, KeyError, SigningKey, UnknownAlgorithm};

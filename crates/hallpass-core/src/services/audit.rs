@@ -1,0 +1,40 @@
+//! Recording security events. An audit write that fails is logged and does not
+//! undo the change it describes: the change is already committed.
+
+use crate::context::Context;
+use crate::store::NewAuditEvent;
+
+/// Who asked for a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// An operator at the command line.
+    Cli,
+    /// A management API client.
+    Client(String),
+    /// A signed-in user.
+    User(String),
+}
+
+impl Actor {
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Cli => "cli".to_owned(),
+            Actor::Client(id) | Actor::User(id) => id.clone(),
+        }
+    }
+}
+
+pub async fn record(ctx: &Context, actor: &Actor, kind: &str, user_id: Option<&str>, details: serde_json::Value) {
+    let event = NewAuditEvent {
+        at: ctx.clock.now(),
+        kind: kind.to_owned(),
+        actor: Some(actor.label()),
+        user_id: user_id.map(str::to_owned),
+        ip: None,
+        user_agent: None,
+        details,
+    };
+    if let Err(err) = ctx.store.append_audit_event(&event).await {
+        tracing::error!(%err, kind, "could not write an audit event");
+    }
+}

@@ -1,0 +1,7 @@
+//! Services: the operations Hallpass offers, shared by the HTTP handlers and the CLI.
+
+pub mod audit;
+pub mod clients;
+pub mod keys;
+pub mod passwords;
+pub mod users;

@@ -1,0 +1,55 @@
+//! Users: creation and listing, shared by the CLI, the API and sign-up.
+
+use super::audit::{self, Actor};
+use super::passwords::PasswordPolicy;
+use crate::context::Context;
+use crate::error::CoreError;
+use crate::ids::UserId;
+use crate::rng::random_bytes;
+use crate::store::User;
+use crate::values::Email;
+use serde_json::json;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub email_verified: bool,
+}
+
+pub async fn create_user(ctx: &Context, new: NewUser, passwords: &PasswordPolicy, actor: &Actor) -> Result<User, CoreError> {
+    let email = Email::parse(&new.email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
+    let name = new.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        return Err(CoreError::invalid("name", "must be at most 200 characters"));
+    }
+    let password_hash = match new.password {
+        Some(password) => Some(passwords.hash(&password, &random_bytes::<16>(ctx.rng.as_ref()))?),
+        None => None,
+    };
+    let now = ctx.clock.now();
+    let user = User {
+        id: UserId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),
+        email,
+        email_verified: new.email_verified,
+        name,
+        password_hash,
+        external_id: None,
+        metadata: json!({}),
+        created_at: now,
+        updated_at: now,
+    };
+    ctx.store.insert_user(&user).await?;
+    audit::record(ctx, actor, "user.created", Some(user.id.as_str()), json!({ "email": user.email.as_str() })).await;
+    Ok(user)
+}
+
+pub async fn list_users(ctx: &Context, after: Option<&UserId>, limit: u32) -> Result<Vec<User>, CoreError> {
+    Ok(ctx.store.list_users(after, limit.clamp(1, 200)).await?)
+}
+
+pub async fn find_user_by_email(ctx: &Context, email: &str) -> Result<Option<User>, CoreError> {
+    let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
+    Ok(ctx.store.find_user_by_email(&email).await?)
+}

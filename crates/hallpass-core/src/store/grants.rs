@@ -1,0 +1,99 @@
+use super::{Session, StoreError};
+use crate::clock::Timestamp;
+use crate::crypto::SecretHash;
+use crate::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// A one-time authorization code, bound to everything the token request must repeat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationCode {
+    pub hash: SecretHash,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    /// PKCE S256 challenge.
+    pub code_challenge: Option<String>,
+    pub organization_id: Option<OrgId>,
+    pub auth_time: Timestamp,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeRedemption {
+    /// First use, in time: the caller may issue tokens.
+    Redeemed(AuthorizationCode),
+    /// Used before. The store has already revoked every refresh-token family
+    /// issued from it (RFC 6749 §4.1.2).
+    Replayed(AuthorizationCode),
+    Expired,
+    Unknown,
+}
+
+/// The line of refresh tokens issued from one grant. Rotation replaces the
+/// token and keeps the family; reuse of a replaced token revokes the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshFamily {
+    pub id: FamilyId,
+    pub session_id: SessionId,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub scope: String,
+    pub organization_id: Option<OrgId>,
+    /// The code the family was issued from, so a code replay can revoke it.
+    pub authorization_code_hash: Option<SecretHash>,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// One rotation request.
+#[derive(Debug, Clone)]
+pub struct RotateRefresh {
+    pub presented: SecretHash,
+    pub replacement: SecretHash,
+    pub replacement_expires_at: Timestamp,
+    pub now: Timestamp,
+    /// The session's new idle expiry: a refresh is activity. Never set past
+    /// the absolute expiry.
+    pub idle_expires_at: Timestamp,
+    /// How long after a rotation the replaced token still earns a fresh token
+    /// (concurrent tabs); after that, its reuse is treated as theft.
+    pub grace: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshRotation {
+    /// The presented token was current; `replacement` is now. `session` is
+    /// as it stands after this activity.
+    Rotated { family: RefreshFamily, session: Session },
+    /// The presented token had just been replaced, within the grace window;
+    /// `replacement` was issued as well.
+    RotatedInGrace { family: RefreshFamily, session: Session },
+    /// A replaced token came back after the grace window: the store has
+    /// ended the session and revoked all its families.
+    ReuseDetected { family: RefreshFamily },
+    /// The family was revoked, or its session ended or timed out.
+    Revoked,
+    Expired,
+    Unknown,
+}
+
+#[async_trait]
+pub trait GrantStore: Send + Sync {
+    async fn insert_authorization_code(&self, code: &AuthorizationCode) -> Result<(), StoreError>;
+    /// Marks the code used and returns it; exactly one concurrent caller gets `Redeemed`.
+    async fn consume_authorization_code(&self, hash: &SecretHash, now: Timestamp) -> Result<CodeRedemption, StoreError>;
+
+    /// Starts a family with its first token.
+    async fn insert_refresh_family(&self, family: &RefreshFamily, first: &SecretHash, expires_at: Timestamp) -> Result<(), StoreError>;
+    /// Exactly one concurrent caller presenting the same current token gets `Rotated`.
+    async fn rotate_refresh_token(&self, request: &RotateRefresh) -> Result<RefreshRotation, StoreError>;
+    /// Looks a token up without changing anything (introspection).
+    async fn find_refresh_family(&self, token: &SecretHash, now: Timestamp) -> Result<Option<RefreshFamily>, StoreError>;
+    /// Revokes the family of the token (RFC 7009). `true` if a live family was revoked.
+    async fn revoke_refresh_family(&self, token: &SecretHash, now: Timestamp) -> Result<bool, StoreError>;
+}
