@@ -37,6 +37,9 @@ impl From<StoreError> for CoreError {
 
 impl CoreError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> CoreError {
-        CoreError::Invalid { field, message: message.into() }
+        CoreError::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }

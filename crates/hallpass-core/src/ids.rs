@@ -23,7 +23,11 @@ fn new_body(clock: &dyn Clock, rng: &dyn Rng) -> String {
 }
 
 fn parse_body(value: &str, prefix: &'static str, kind: &'static str) -> Result<String, InvalidId> {
-    let invalid = || InvalidId { kind, prefix, value: value.to_owned() };
+    let invalid = || InvalidId {
+        kind,
+        prefix,
+        value: value.to_owned(),
+    };
     let body = value.strip_prefix(prefix).ok_or_else(invalid)?;
     ulid::Ulid::from_string(body).map_err(|_| invalid())?;
     if body.len() != 26 || body.chars().any(|c| c.is_ascii_uppercase()) {

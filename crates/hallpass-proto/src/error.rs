@@ -11,6 +11,9 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(error: impl Into<String>, description: impl Into<String>) -> Self {
-        ErrorBody { error: error.into(), error_description: Some(description.into()) }
+        ErrorBody {
+            error: error.into(),
+            error_description: Some(description.into()),
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod jwk;
+pub mod management;
 
 pub use error::ErrorBody;
 pub use jwk::{Jwk, JwkSet};

@@ -81,7 +81,12 @@ pub fn client() -> Client {
 pub fn secret(client: &ClientId) -> (String, ClientSecret) {
     let (c, r) = ids();
     let plaintext = random_token(&r);
-    let secret = ClientSecret { id: SecretId::generate(&c, &r), client_id: client.clone(), hash: SecretHash::of(&plaintext), created_at: T0 };
+    let secret = ClientSecret {
+        id: SecretId::generate(&c, &r),
+        client_id: client.clone(),
+        hash: SecretHash::of(&plaintext),
+        created_at: T0,
+    };
     (plaintext, secret)
 }
 
@@ -149,7 +154,10 @@ pub struct Grounds {
 }
 
 pub async fn grounds(store: &Arc<dyn Store>) -> Grounds {
-    let user = user(&format!("{}@example.com", random_token(&SystemRng)[..10].to_lowercase().replace(['-', '_'], "x")));
+    let user = user(&format!(
+        "{}@example.com",
+        random_token(&SystemRng)[..10].to_lowercase().replace(['-', '_'], "x")
+    ));
     store.insert_user(&user).await.unwrap();
     let client = client();
     store.insert_client(&client, None).await.unwrap();

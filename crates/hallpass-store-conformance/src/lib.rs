@@ -79,7 +79,10 @@ impl StoreUnderTest {
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        StoreUnderTest { store, cleanup: Some(Box::new(move || Box::pin(cleanup()))) }
+        StoreUnderTest {
+            store,
+            cleanup: Some(Box::new(move || Box::pin(cleanup()))),
+        }
     }
 
     pub async fn cleanup(self) {

@@ -40,7 +40,11 @@ pub struct PostgresOptions {
 
 impl Default for PostgresOptions {
     fn default() -> Self {
-        PostgresOptions { max_connections: 16, acquire_timeout: Duration::from_secs(5), schema: None }
+        PostgresOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            schema: None,
+        }
     }
 }
 

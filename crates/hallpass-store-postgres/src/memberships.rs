@@ -71,7 +71,11 @@ impl MembershipStore for PostgresStore {
 
     async fn list_user_memberships(&self, user: &UserId) -> Result<Vec<Membership>, StoreError> {
         let sql = format!("{SELECT} WHERE m.user_id = $1 ORDER BY m.organization_id");
-        let rows = sqlx::query(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(map_err)?;
+        let rows = sqlx::query(&sql)
+            .bind(user.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(membership).collect()
     }
 
@@ -107,6 +111,9 @@ impl MembershipStore for PostgresStore {
             roles.extend(role);
             permissions.extend(permission);
         }
-        Ok(Some(Access { roles: roles.into_iter().collect(), permissions: permissions.into_iter().collect() }))
+        Ok(Some(Access {
+            roles: roles.into_iter().collect(),
+            permissions: permissions.into_iter().collect(),
+        }))
     }
 }

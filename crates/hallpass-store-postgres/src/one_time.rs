@@ -7,7 +7,8 @@ use hallpass_core::ids::OneTimeTokenId;
 use hallpass_core::store::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError};
 use sqlx::postgres::PgRow;
 
-const COLUMNS: &str = "id, purpose, email, token_hash, payload, attempts, max_attempts, created_at, expires_at, consumed_at";
+const COLUMNS: &str =
+    "id, purpose, email, token_hash, payload, attempts, max_attempts, created_at, expires_at, consumed_at";
 
 fn token(row: &PgRow) -> Result<OneTimeToken, StoreError> {
     let purpose: String = get(row, "purpose")?;
@@ -39,13 +40,15 @@ impl OneTimeStore for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        sqlx::query("UPDATE one_time_tokens SET consumed_at = $1 WHERE purpose = $2 AND email = $3 AND consumed_at IS NULL")
-            .bind(t.created_at.0)
-            .bind(t.purpose.as_str())
-            .bind(&t.email)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE one_time_tokens SET consumed_at = $1 WHERE purpose = $2 AND email = $3 AND consumed_at IS NULL",
+        )
+        .bind(t.created_at.0)
+        .bind(t.purpose.as_str())
+        .bind(&t.email)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         let sql = format!("INSERT INTO one_time_tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         sqlx::query(&sql)
             .bind(t.id.as_str())
@@ -64,7 +67,12 @@ impl OneTimeStore for PostgresStore {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn redeem_one_time_token(&self, purpose: OneTimePurpose, hash: &SecretHash, now: Timestamp) -> Result<Redemption, StoreError> {
+    async fn redeem_one_time_token(
+        &self,
+        purpose: OneTimePurpose,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Redemption, StoreError> {
         let mut tx = self.write().await?;
         let sql = format!("SELECT {COLUMNS} FROM one_time_tokens WHERE purpose = $1 AND token_hash = $2 ORDER BY created_at DESC LIMIT 1 FOR UPDATE");
         let Some(row) = sqlx::query(&sql)
@@ -94,7 +102,13 @@ impl OneTimeStore for PostgresStore {
         Ok(Redemption::Redeemed(found))
     }
 
-    async fn attempt_one_time_code(&self, purpose: OneTimePurpose, email: &str, hash: &SecretHash, now: Timestamp) -> Result<CodeAttempt, StoreError> {
+    async fn attempt_one_time_code(
+        &self,
+        purpose: OneTimePurpose,
+        email: &str,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<CodeAttempt, StoreError> {
         let mut tx = self.write().await?;
         let sql = format!(
             "SELECT {COLUMNS} FROM one_time_tokens
@@ -134,6 +148,8 @@ impl OneTimeStore for PostgresStore {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        Ok(CodeAttempt::Wrong { attempts_left: live.max_attempts.saturating_sub(attempts) })
+        Ok(CodeAttempt::Wrong {
+            attempts_left: live.max_attempts.saturating_sub(attempts),
+        })
     }
 }

@@ -24,15 +24,17 @@ fn role(row: &PgRow) -> Result<Role, StoreError> {
 impl RoleStore for PostgresStore {
     async fn insert_role(&self, r: &Role) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO roles (id, organization_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(r.id.as_str())
-            .bind(r.organization_id.as_ref().map(OrgId::as_str))
-            .bind(&r.name)
-            .bind(&r.description)
-            .bind(r.created_at.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO roles (id, organization_id, name, description, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(r.id.as_str())
+        .bind(r.organization_id.as_ref().map(OrgId::as_str))
+        .bind(&r.name)
+        .bind(&r.description)
+        .bind(r.created_at.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         for permission in &r.permissions {
             sqlx::query("INSERT INTO permissions (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
                 .bind(permission)

@@ -37,8 +37,16 @@ pub(crate) async fn end_in(
     reason: &str,
     now: Timestamp,
 ) -> Result<Option<Session>, StoreError> {
-    let sql = format!("UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL RETURNING {COLUMNS}");
-    let row = sqlx::query(&sql).bind(now.0).bind(reason).bind(id).fetch_optional(&mut *conn).await.map_err(map_err)?;
+    let sql = format!(
+        "UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL RETURNING {COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(now.0)
+        .bind(reason)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
     let Some(row) = row else { return Ok(None) };
     sqlx::query("UPDATE refresh_families SET revoked_at = $1 WHERE session_id = $2 AND revoked_at IS NULL")
         .bind(now.0)
@@ -89,11 +97,20 @@ impl SessionStore for PostgresStore {
 
     async fn get_session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM sessions WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(session).transpose()
     }
 
-    async fn touch_session(&self, id: &SessionId, now: Timestamp, idle_expires_at: Timestamp) -> Result<bool, StoreError> {
+    async fn touch_session(
+        &self,
+        id: &SessionId,
+        now: Timestamp,
+        idle_expires_at: Timestamp,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE sessions SET last_active_at = $1, idle_expires_at = LEAST($2, absolute_expires_at)
              WHERE id = $3 AND ended_at IS NULL AND idle_expires_at > $1 AND absolute_expires_at > $1",
@@ -116,7 +133,11 @@ impl SessionStore for PostgresStore {
 
     async fn list_user_sessions(&self, user: &UserId) -> Result<Vec<Session>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id DESC");
-        let rows = sqlx::query(&sql).bind(user.as_str()).fetch_all(&self.pool).await.map_err(map_err)?;
+        let rows = sqlx::query(&sql)
+            .bind(user.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(session).collect()
     }
 }

@@ -24,7 +24,11 @@ pub struct TestSchema {
 
 impl TestSchema {
     pub fn options(&self) -> PostgresOptions {
-        PostgresOptions { max_connections: 8, schema: Some(self.schema.clone()), ..PostgresOptions::default() }
+        PostgresOptions {
+            max_connections: 8,
+            schema: Some(self.schema.clone()),
+            ..PostgresOptions::default()
+        }
     }
 
     /// The URL with the schema as search path, for a server under test.
@@ -42,7 +46,9 @@ impl TestSchema {
 
     pub async fn drop_schema(&self) {
         if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(&self.url).await {
-            let _ = pool.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema).as_str()).await;
+            let _ = pool
+                .execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema).as_str())
+                .await;
             pool.close().await;
         }
     }
@@ -73,7 +79,9 @@ pub async fn test_schema() -> Option<TestSchema> {
         }
     };
     #[allow(clippy::disallowed_methods)] // a name, not a time the domain sees
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
     let schema = format!("hp_test_{}_{}_{nanos}", std::process::id(), unique());
     if let Err(err) = pool.execute(format!("CREATE SCHEMA {schema}").as_str()).await {
         panic!("cannot create schema {schema}: {err}");

@@ -47,13 +47,21 @@ impl UserStore for PostgresStore {
 
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.pool).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(user).transpose()
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = $1");
-        let row = sqlx::query(&sql).bind(email.normalized()).fetch_optional(&self.pool).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(email.normalized())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(user).transpose()
     }
 
@@ -93,7 +101,10 @@ impl UserStore for PostgresStore {
     }
 
     async fn count_users(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&self.pool).await.map_err(map_err)?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

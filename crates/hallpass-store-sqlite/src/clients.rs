@@ -28,7 +28,9 @@ fn client(row: &SqliteRow) -> Result<Client, StoreError> {
         backchannel_logout_uri: get(row, "backchannel_logout_uri")?,
         native: get(row, "native")?,
         granted_scopes: json(row, "granted_scopes")?,
-        access_token_ttl_secs: ttl.map(|t| u32::try_from(t).map_err(|_| damaged("access_token_ttl_secs"))).transpose()?,
+        access_token_ttl_secs: ttl
+            .map(|t| u32::try_from(t).map_err(|_| damaged("access_token_ttl_secs")))
+            .transpose()?,
         id_token_algorithm: algorithm.parse().map_err(|_| damaged("id_token_algorithm"))?,
         created_at: ts(row, "created_at")?,
         updated_at: ts(row, "updated_at")?,
@@ -81,7 +83,11 @@ impl ClientStore for SqliteStore {
 
     async fn get_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = ?");
-        let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.reader).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(client).transpose()
     }
 
@@ -125,12 +131,19 @@ impl ClientStore for SqliteStore {
     }
 
     async fn delete_client(&self, id: &ClientId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM clients WHERE id = ?").bind(id.as_str()).execute(&self.writer).await.map_err(map_err)?;
+        let done = sqlx::query("DELETE FROM clients WHERE id = ?")
+            .bind(id.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn count_clients(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM clients").fetch_one(&self.reader).await.map_err(map_err)?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM clients")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -147,18 +160,22 @@ impl ClientStore for SqliteStore {
             return Err(StoreError::NotFound);
         }
         if secrets >= 2 {
-            return Err(StoreError::Limit("the client already has two active secrets; delete one first"));
+            return Err(StoreError::Limit(
+                "the client already has two active secrets; delete one first",
+            ));
         }
         insert_secret(&mut tx, s).await?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn list_client_secrets(&self, client_id: &ClientId) -> Result<Vec<ClientSecret>, StoreError> {
-        let rows = sqlx::query("SELECT id, client_id, secret_hash, created_at FROM client_secrets WHERE client_id = ? ORDER BY id")
-            .bind(client_id.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(
+            "SELECT id, client_id, secret_hash, created_at FROM client_secrets WHERE client_id = ? ORDER BY id",
+        )
+        .bind(client_id.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(map_err)?;
         rows.iter().map(secret).collect()
     }
 

@@ -48,7 +48,13 @@ fn family(row: &SqliteRow) -> Result<RefreshFamily, StoreError> {
     })
 }
 
-async fn insert_token(conn: &mut SqliteConnection, family: &str, token: &SecretHash, now: Timestamp, expires_at: Timestamp) -> Result<(), StoreError> {
+async fn insert_token(
+    conn: &mut SqliteConnection,
+    family: &str,
+    token: &SecretHash,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
         .bind(token.as_bytes().as_slice())
         .bind(family)
@@ -86,31 +92,57 @@ impl GrantStore for SqliteStore {
         Ok(())
     }
 
-    async fn consume_authorization_code(&self, hash: &SecretHash, now: Timestamp) -> Result<CodeRedemption, StoreError> {
+    async fn consume_authorization_code(
+        &self,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<CodeRedemption, StoreError> {
         let key = hash.as_bytes().as_slice();
         let mut tx = self.write().await?;
         let sql = format!("UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL RETURNING {CODE_COLUMNS}");
-        if let Some(row) = sqlx::query(&sql).bind(now.0).bind(key).fetch_optional(&mut *tx).await.map_err(map_err)? {
+        if let Some(row) = sqlx::query(&sql)
+            .bind(now.0)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+        {
             let redeemed = code(&row)?;
             tx.commit().await.map_err(map_err)?;
-            return Ok(if redeemed.expires_at <= now { CodeRedemption::Expired } else { CodeRedemption::Redeemed(redeemed) });
+            return Ok(if redeemed.expires_at <= now {
+                CodeRedemption::Expired
+            } else {
+                CodeRedemption::Redeemed(redeemed)
+            });
         }
         let sql = format!("SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?");
-        let Some(row) = sqlx::query(&sql).bind(key).fetch_optional(&mut *tx).await.map_err(map_err)? else {
+        let Some(row) = sqlx::query(&sql)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+        else {
             return Ok(CodeRedemption::Unknown);
         };
         let replayed = code(&row)?;
-        sqlx::query("UPDATE refresh_families SET revoked_at = ? WHERE authorization_code_hash = ? AND revoked_at IS NULL")
-            .bind(now.0)
-            .bind(key)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE refresh_families SET revoked_at = ? WHERE authorization_code_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(now.0)
+        .bind(key)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(CodeRedemption::Replayed(replayed))
     }
 
-    async fn insert_refresh_family(&self, f: &RefreshFamily, first: &SecretHash, expires_at: Timestamp) -> Result<(), StoreError> {
+    async fn insert_refresh_family(
+        &self,
+        f: &RefreshFamily,
+        first: &SecretHash,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO refresh_families (id, session_id, client_id, user_id, scope, organization_id, authorization_code_hash, created_at, revoked_at)
@@ -139,14 +171,23 @@ impl GrantStore for SqliteStore {
             "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at
              FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.token_hash = ?"
         );
-        let Some(row) = sqlx::query(&sql).bind(r.presented.as_bytes().as_slice()).fetch_optional(&mut *tx).await.map_err(map_err)? else {
+        let Some(row) = sqlx::query(&sql)
+            .bind(r.presented.as_bytes().as_slice())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+        else {
             return Ok(RefreshRotation::Unknown);
         };
         let fam = family(&row)?;
         let token_expires_at = ts(&row, "token_expires_at")?;
         let rotated_at = opt_ts(&row, "rotated_at")?;
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");
-        let row = sqlx::query(&sql).bind(fam.session_id.as_str()).fetch_one(&mut *tx).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(fam.session_id.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
         let mut sess = session(&row)?;
 
         if fam.revoked_at.is_some() || !sess.is_live(now) {
@@ -161,7 +202,10 @@ impl GrantStore for SqliteStore {
             Some(_) => {
                 end_in(&mut tx, sess.id.as_str(), "refresh_reuse", now).await?;
                 tx.commit().await.map_err(map_err)?;
-                let revoked = RefreshFamily { revoked_at: Some(now), ..fam };
+                let revoked = RefreshFamily {
+                    revoked_at: Some(now),
+                    ..fam
+                };
                 return Ok(RefreshRotation::ReuseDetected { family: revoked });
             }
         };
@@ -186,13 +230,23 @@ impl GrantStore for SqliteStore {
         sess.last_active_at = now;
         sess.idle_expires_at = idle;
         Ok(if in_grace {
-            RefreshRotation::RotatedInGrace { family: fam, session: sess }
+            RefreshRotation::RotatedInGrace {
+                family: fam,
+                session: sess,
+            }
         } else {
-            RefreshRotation::Rotated { family: fam, session: sess }
+            RefreshRotation::Rotated {
+                family: fam,
+                session: sess,
+            }
         })
     }
 
-    async fn find_refresh_family(&self, token: &SecretHash, now: Timestamp) -> Result<Option<RefreshFamily>, StoreError> {
+    async fn find_refresh_family(
+        &self,
+        token: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Option<RefreshFamily>, StoreError> {
         let sql = format!(
             "SELECT {FAMILY_COLUMNS} FROM refresh_tokens t
              JOIN refresh_families f ON f.id = t.family_id

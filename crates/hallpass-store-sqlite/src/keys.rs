@@ -25,9 +25,7 @@ fn key(row: &SqliteRow) -> Result<SigningKeyRecord, StoreError> {
 }
 
 async fn insert(conn: &mut SqliteConnection, k: &SigningKeyRecord, on_conflict: &str) -> Result<u64, StoreError> {
-    let sql = format!(
-        "INSERT INTO signing_keys ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {on_conflict}"
-    );
+    let sql = format!("INSERT INTO signing_keys ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {on_conflict}");
     let done = sqlx::query(&sql)
         .bind(k.id.as_str())
         .bind(k.algorithm.as_str())
@@ -51,7 +49,12 @@ impl SigningKeyStore for SqliteStore {
         Ok(insert(&mut conn, k, "ON CONFLICT DO NOTHING").await? > 0)
     }
 
-    async fn rotate_signing_key(&self, k: &SigningKeyRecord, now: Timestamp, unpublish_at: Timestamp) -> Result<(), StoreError> {
+    async fn rotate_signing_key(
+        &self,
+        k: &SigningKeyRecord,
+        now: Timestamp,
+        unpublish_at: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         sqlx::query("UPDATE signing_keys SET status = 'retired', retired_at = ?, unpublish_at = ? WHERE algorithm = ? AND status = 'active'")
             .bind(now.0)
@@ -68,7 +71,11 @@ impl SigningKeyStore for SqliteStore {
         let sql = format!(
             "SELECT {COLUMNS} FROM signing_keys WHERE status = 'active' OR unpublish_at > ? ORDER BY status, created_at DESC, id DESC"
         );
-        let rows = sqlx::query(&sql).bind(now.0).fetch_all(&self.reader).await.map_err(map_err)?;
+        let rows = sqlx::query(&sql)
+            .bind(now.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(key).collect()
     }
 

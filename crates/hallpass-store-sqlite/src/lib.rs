@@ -49,7 +49,11 @@ pub struct SqliteOptions {
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions { durability: Durability::default(), read_connections: 4, busy_timeout: Duration::from_secs(5) }
+        SqliteOptions {
+            durability: Durability::default(),
+            read_connections: 4,
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -96,7 +100,11 @@ impl SqliteStore {
             .connect_with(base.read_only(true))
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-        Ok(SqliteStore { writer, reader, path: path.to_owned() })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            path: path.to_owned(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -126,12 +134,11 @@ impl Store for SqliteStore {
     }
 
     async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_one(&self.reader)
-        .await
-        .map_err(map_err)?;
+        let exists: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_one(&self.reader)
+                .await
+                .map_err(map_err)?;
         let applied: Vec<i64> = if exists > 0 {
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
                 .fetch_all(&self.reader)

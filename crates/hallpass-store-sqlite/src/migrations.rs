@@ -20,7 +20,13 @@ impl<'s> MigrationSource<'s> for Embedded {
             Ok(MIGRATIONS
                 .iter()
                 .map(|&(version, description, sql)| {
-                    Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, Cow::Borrowed(sql), false)
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
                 })
                 .collect())
         })
@@ -28,8 +34,13 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 pub async fn run(pool: &SqlitePool) -> Result<(), StoreError> {
-    let migrator = Migrator::new(Embedded).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-    migrator.run(pool).await.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+    let migrator = Migrator::new(Embedded)
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    migrator
+        .run(pool)
+        .await
+        .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
 }
 
 pub fn status(applied: &[i64]) -> MigrationStatus {

@@ -7,7 +7,8 @@ use hallpass_core::ids::OneTimeTokenId;
 use hallpass_core::store::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError};
 use sqlx::sqlite::SqliteRow;
 
-const COLUMNS: &str = "id, purpose, email, token_hash, payload, attempts, max_attempts, created_at, expires_at, consumed_at";
+const COLUMNS: &str =
+    "id, purpose, email, token_hash, payload, attempts, max_attempts, created_at, expires_at, consumed_at";
 
 fn token(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
     let purpose: String = get(row, "purpose")?;
@@ -32,13 +33,15 @@ fn token(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
 impl OneTimeStore for SqliteStore {
     async fn issue_one_time_token(&self, t: &OneTimeToken) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE one_time_tokens SET consumed_at = ? WHERE purpose = ? AND email = ? AND consumed_at IS NULL")
-            .bind(t.created_at.0)
-            .bind(t.purpose.as_str())
-            .bind(&t.email)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE one_time_tokens SET consumed_at = ? WHERE purpose = ? AND email = ? AND consumed_at IS NULL",
+        )
+        .bind(t.created_at.0)
+        .bind(t.purpose.as_str())
+        .bind(&t.email)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         let sql = format!("INSERT INTO one_time_tokens ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         sqlx::query(&sql)
             .bind(t.id.as_str())
@@ -57,7 +60,12 @@ impl OneTimeStore for SqliteStore {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn redeem_one_time_token(&self, purpose: OneTimePurpose, hash: &SecretHash, now: Timestamp) -> Result<Redemption, StoreError> {
+    async fn redeem_one_time_token(
+        &self,
+        purpose: OneTimePurpose,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Redemption, StoreError> {
         let mut tx = self.write().await?;
         let sql = format!("SELECT {COLUMNS} FROM one_time_tokens WHERE purpose = ? AND token_hash = ? ORDER BY created_at DESC LIMIT 1");
         let Some(row) = sqlx::query(&sql)
@@ -87,7 +95,13 @@ impl OneTimeStore for SqliteStore {
         Ok(Redemption::Redeemed(found))
     }
 
-    async fn attempt_one_time_code(&self, purpose: OneTimePurpose, email: &str, hash: &SecretHash, now: Timestamp) -> Result<CodeAttempt, StoreError> {
+    async fn attempt_one_time_code(
+        &self,
+        purpose: OneTimePurpose,
+        email: &str,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<CodeAttempt, StoreError> {
         let mut tx = self.write().await?;
         let sql = format!(
             "SELECT {COLUMNS} FROM one_time_tokens
@@ -127,6 +141,8 @@ impl OneTimeStore for SqliteStore {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        Ok(CodeAttempt::Wrong { attempts_left: live.max_attempts.saturating_sub(attempts) })
+        Ok(CodeAttempt::Wrong {
+            attempts_left: live.max_attempts.saturating_sub(attempts),
+        })
     }
 }

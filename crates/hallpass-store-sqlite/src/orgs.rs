@@ -42,13 +42,21 @@ impl OrganizationStore for SqliteStore {
 
     async fn get_organization(&self, id: &OrgId) -> Result<Option<Organization>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = ?");
-        let row = sqlx::query(&sql).bind(id.as_str()).fetch_optional(&self.reader).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(organization).transpose()
     }
 
     async fn find_organization_by_slug(&self, slug: &Slug) -> Result<Option<Organization>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE slug = ?");
-        let row = sqlx::query(&sql).bind(slug.as_str()).fetch_optional(&self.reader).await.map_err(map_err)?;
+        let row = sqlx::query(&sql)
+            .bind(slug.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
         row.as_ref().map(organization).transpose()
     }
 

@@ -28,7 +28,9 @@ pub fn hash(row: &SqliteRow, column: &str) -> Result<SecretHash, StoreError> {
 
 pub fn opt_hash(row: &SqliteRow, column: &str) -> Result<Option<SecretHash>, StoreError> {
     let bytes: Option<Vec<u8>> = get(row, column)?;
-    bytes.map(|b| SecretHash::from_slice(&b).ok_or_else(|| damaged(column))).transpose()
+    bytes
+        .map(|b| SecretHash::from_slice(&b).ok_or_else(|| damaged(column)))
+        .transpose()
 }
 
 pub fn json<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> Result<T, StoreError> {

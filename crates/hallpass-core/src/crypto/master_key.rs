@@ -44,8 +44,8 @@ impl MasterKey {
         } else {
             STANDARD.decode(text).map_err(|_| InvalidMasterKey(describe()))?
         };
-        let bytes = <[u8; 32]>::try_from(bytes.as_slice())
-            .map_err(|_| InvalidMasterKey(format!("{} bytes", bytes.len())))?;
+        let bytes =
+            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| InvalidMasterKey(format!("{} bytes", bytes.len())))?;
         Ok(MasterKey::from_bytes(&bytes))
     }
 
@@ -58,7 +58,11 @@ impl MasterKey {
         let nonce_bytes = random_bytes::<NONCE_LEN>(rng);
         let mut in_out = plaintext.to_vec();
         let nonce = Nonce::assume_unique_for_key(nonce_bytes);
-        if self.0.seal_in_place_append_tag(nonce, Aad::from(context.as_bytes()), &mut in_out).is_err() {
+        if self
+            .0
+            .seal_in_place_append_tag(nonce, Aad::from(context.as_bytes()), &mut in_out)
+            .is_err()
+        {
             // Only inputs over 64 GiB fail; key material is a few kilobytes.
             unreachable_key();
         }
@@ -116,7 +120,10 @@ mod tests {
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         assert!(MasterKey::parse(&hex).is_ok());
         assert!(MasterKey::parse(&MasterKey::encode(&bytes)).is_ok());
-        assert!(MasterKey::parse("c2hvcnQ=").unwrap_err().to_string().contains("5 bytes"));
+        assert!(MasterKey::parse("c2hvcnQ=")
+            .unwrap_err()
+            .to_string()
+            .contains("5 bytes"));
         assert!(MasterKey::parse("not base64!").is_err());
     }
 }

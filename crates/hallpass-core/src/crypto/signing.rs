@@ -92,7 +92,10 @@ impl SigningKey {
         }
         .map_err(|_| KeyError::Generation)?;
         let key = SigningKey::from_pkcs8(algorithm, kid, &pkcs8)?;
-        Ok(GeneratedKey { public_jwk: key.public_jwk(), pkcs8 })
+        Ok(GeneratedKey {
+            public_jwk: key.public_jwk(),
+            pkcs8,
+        })
     }
 
     pub fn from_pkcs8(algorithm: Algorithm, kid: &str, pkcs8: &[u8]) -> Result<SigningKey, KeyError> {
@@ -104,7 +107,11 @@ impl SigningKey {
             Algorithm::Rs256 => Pair::Rsa(RsaKeyPair::from_pkcs8(pkcs8).map_err(rejected)?),
             Algorithm::EdDsa => Pair::Ed(Ed25519KeyPair::from_pkcs8(pkcs8).map_err(rejected)?),
         };
-        Ok(SigningKey { kid: kid.to_owned(), algorithm, pair })
+        Ok(SigningKey {
+            kid: kid.to_owned(),
+            algorithm,
+            pair,
+        })
     }
 
     pub fn kid(&self) -> &str {
@@ -150,7 +157,10 @@ impl SigningKey {
             Pair::Ec(pair) => {
                 // Uncompressed SEC1 point: 0x04 ‖ x ‖ y.
                 let point = pair.public_key().as_ref();
-                let (x, y) = point.get(1..).unwrap_or_default().split_at(point.len().saturating_sub(1) / 2);
+                let (x, y) = point
+                    .get(1..)
+                    .unwrap_or_default()
+                    .split_at(point.len().saturating_sub(1) / 2);
                 jwk.kty = "EC".into();
                 jwk.crv = Some("P-256".into());
                 jwk.x = Some(b64(x));
@@ -174,7 +184,10 @@ impl SigningKey {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).field("algorithm", &self.algorithm).finish()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.algorithm)
+            .finish()
     }
 }
 
@@ -205,7 +218,10 @@ mod tests {
                     UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(b"header.payload", &sig)
                 }
                 Algorithm::Rs256 => {
-                    let public = aws_lc_rs::signature::RsaPublicKeyComponents { n: decode(&jwk.n), e: decode(&jwk.e) };
+                    let public = aws_lc_rs::signature::RsaPublicKeyComponents {
+                        n: decode(&jwk.n),
+                        e: decode(&jwk.e),
+                    };
                     public.verify(&RSA_PKCS1_2048_8192_SHA256, b"header.payload", &sig)
                 }
                 Algorithm::EdDsa => UnparsedPublicKey::new(&ED25519, decode(&jwk.x)).verify(b"header.payload", &sig),

@@ -86,29 +86,52 @@ fn new_secret(ctx: &Context, client_id: &ClientId) -> (String, ClientSecret) {
     (plaintext, secret)
 }
 
-pub async fn create_client(ctx: &Context, new: NewClient, policy: UriPolicy, actor: &Actor) -> Result<CreatedClient, CoreError> {
+pub async fn create_client(
+    ctx: &Context,
+    new: NewClient,
+    policy: UriPolicy,
+    actor: &Actor,
+) -> Result<CreatedClient, CoreError> {
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(CoreError::invalid("name", "must be 1 to 200 characters"));
     }
     // Native apps may use http loopback redirects in any mode (RFC 8252 §7.3).
-    let redirect_policy = UriPolicy { allow_http_loopback: policy.allow_http_loopback || new.native };
+    let redirect_policy = UriPolicy {
+        allow_http_loopback: policy.allow_http_loopback || new.native,
+    };
     let redirect_uris = parse_uris("redirect_uri", &new.redirect_uris, redirect_policy)?;
-    let post_logout_redirect_uris = parse_uris("post_logout_redirect_uri", &new.post_logout_redirect_uris, redirect_policy)?;
+    let post_logout_redirect_uris = parse_uris(
+        "post_logout_redirect_uri",
+        &new.post_logout_redirect_uris,
+        redirect_policy,
+    )?;
     if redirect_uris.is_empty() && new.granted_scopes.is_empty() {
-        return Err(CoreError::invalid("redirect_uri", "give at least one, or grant scopes for a machine-to-machine client"));
+        return Err(CoreError::invalid(
+            "redirect_uri",
+            "give at least one, or grant scopes for a machine-to-machine client",
+        ));
     }
     if new.kind == ClientKind::Public && !new.granted_scopes.is_empty() {
-        return Err(CoreError::invalid("scopes", "a public client cannot hold scopes of its own: it has no secret"));
+        return Err(CoreError::invalid(
+            "scopes",
+            "a public client cannot hold scopes of its own: it has no secret",
+        ));
     }
     if let Some(ttl) = new.access_token_ttl_secs {
         if !(60..=MAX_ACCESS_TOKEN_TTL_SECS).contains(&ttl) {
-            return Err(CoreError::invalid("access_token_ttl", "must be between 60 and 86400 seconds"));
+            return Err(CoreError::invalid(
+                "access_token_ttl",
+                "must be between 60 and 86400 seconds",
+            ));
         }
     }
     for scope in &new.granted_scopes {
         if scope.is_empty() || scope.chars().any(|c| c.is_whitespace() || c == '"' || c == '\\') {
-            return Err(CoreError::invalid("scopes", format!("`{scope}` is not a valid scope name")));
+            return Err(CoreError::invalid(
+                "scopes",
+                format!("`{scope}` is not a valid scope name"),
+            ));
         }
     }
     let now = ctx.clock.now();
@@ -119,7 +142,11 @@ pub async fn create_client(ctx: &Context, new: NewClient, policy: UriPolicy, act
         redirect_uris,
         post_logout_redirect_uris,
         initiate_login_uri: parse_app_endpoint("initiate_login_uri", new.initiate_login_uri.as_deref(), policy)?,
-        backchannel_logout_uri: parse_app_endpoint("backchannel_logout_uri", new.backchannel_logout_uri.as_deref(), policy)?,
+        backchannel_logout_uri: parse_app_endpoint(
+            "backchannel_logout_uri",
+            new.backchannel_logout_uri.as_deref(),
+            policy,
+        )?,
         native: new.native,
         granted_scopes: new.granted_scopes,
         access_token_ttl_secs: new.access_token_ttl_secs,
@@ -128,9 +155,21 @@ pub async fn create_client(ctx: &Context, new: NewClient, policy: UriPolicy, act
         updated_at: now,
     };
     let secret = (client.kind == ClientKind::Confidential).then(|| new_secret(ctx, &client.id));
-    ctx.store.insert_client(&client, secret.as_ref().map(|(_, s)| s)).await?;
-    audit::record(ctx, actor, "client.created", None, json!({ "client_id": client.id, "name": client.name })).await;
-    Ok(CreatedClient { client, secret: secret.map(|(plaintext, _)| plaintext) })
+    ctx.store
+        .insert_client(&client, secret.as_ref().map(|(_, s)| s))
+        .await?;
+    audit::record(
+        ctx,
+        actor,
+        "client.created",
+        None,
+        json!({ "client_id": client.id, "name": client.name }),
+    )
+    .await;
+    Ok(CreatedClient {
+        client,
+        secret: secret.map(|(plaintext, _)| plaintext),
+    })
 }
 
 pub async fn get_client(ctx: &Context, id: &ClientId) -> Result<Client, CoreError> {
@@ -157,6 +196,13 @@ pub async fn add_client_secret(ctx: &Context, id: &ClientId, actor: &Actor) -> R
     }
     let (plaintext, secret) = new_secret(ctx, id);
     ctx.store.add_client_secret(&secret).await?;
-    audit::record(ctx, actor, "client.secret_added", None, json!({ "client_id": id, "secret_id": secret.id })).await;
+    audit::record(
+        ctx,
+        actor,
+        "client.secret_added",
+        None,
+        json!({ "client_id": id, "secret_id": secret.id }),
+    )
+    .await;
     Ok((secret.id, plaintext))
 }

@@ -74,7 +74,9 @@ pub async fn ensure_signing_keys(ctx: &Context, master: &MasterKey) -> Result<Ve
     let existing = ctx.store.list_published_keys(ctx.clock.now()).await?;
     let mut created = Vec::new();
     for algorithm in Algorithm::ALL {
-        let has_active = existing.iter().any(|k| k.algorithm == algorithm && k.status == KeyStatus::Active);
+        let has_active = existing
+            .iter()
+            .any(|k| k.algorithm == algorithm && k.status == KeyStatus::Active);
         if has_active {
             continue;
         }

@@ -16,7 +16,11 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        PasswordPolicy { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
+        PasswordPolicy {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
     }
 }
 
@@ -43,14 +47,20 @@ impl PasswordPolicy {
 
     /// Whether `password` matches `phc`. A malformed stored hash never matches.
     pub fn verify(&self, password: &str, phc: &str) -> bool {
-        let Ok(parsed) = PasswordHash::new(phc) else { return false };
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return false;
+        };
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     }
 
     /// Whether a stored hash was made with other parameters than these.
     pub fn needs_rehash(&self, phc: &str) -> bool {
-        let Ok(parsed) = PasswordHash::new(phc) else { return true };
-        let Ok(params) = Params::try_from(&parsed) else { return true };
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return true;
+        };
+        let Ok(params) = Params::try_from(&parsed) else {
+            return true;
+        };
         parsed.algorithm.as_str() != "argon2id"
             || params.m_cost() != self.memory_kib
             || params.t_cost() != self.iterations
@@ -61,10 +71,16 @@ impl PasswordPolicy {
 pub fn check_length(password: &str) -> Result<(), CoreError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(CoreError::invalid("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(CoreError::invalid(
+            "password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(CoreError::invalid("password", format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(CoreError::invalid(
+            "password",
+            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -74,7 +90,11 @@ mod tests {
     use super::*;
 
     // Small parameters keep the unit test fast; the defaults are measured by the benchmark.
-    const CHEAP: PasswordPolicy = PasswordPolicy { memory_kib: 64, iterations: 1, parallelism: 1 };
+    const CHEAP: PasswordPolicy = PasswordPolicy {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    };
 
     #[test]
     fn hashes_verify_and_detect_parameter_changes() {

@@ -18,7 +18,12 @@ pub struct NewUser {
     pub email_verified: bool,
 }
 
-pub async fn create_user(ctx: &Context, new: NewUser, passwords: &PasswordPolicy, actor: &Actor) -> Result<User, CoreError> {
+pub async fn create_user(
+    ctx: &Context,
+    new: NewUser,
+    passwords: &PasswordPolicy,
+    actor: &Actor,
+) -> Result<User, CoreError> {
     let email = Email::parse(&new.email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
     let name = new.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
@@ -41,7 +46,14 @@ pub async fn create_user(ctx: &Context, new: NewUser, passwords: &PasswordPolicy
         updated_at: now,
     };
     ctx.store.insert_user(&user).await?;
-    audit::record(ctx, actor, "user.created", Some(user.id.as_str()), json!({ "email": user.email.as_str() })).await;
+    audit::record(
+        ctx,
+        actor,
+        "user.created",
+        Some(user.id.as_str()),
+        json!({ "email": user.email.as_str() }),
+    )
+    .await;
     Ok(user)
 }
 

@@ -69,13 +69,21 @@ pub struct RotateRefresh {
 pub enum RefreshRotation {
     /// The presented token was current; `replacement` is now. `session` is
     /// as it stands after this activity.
-    Rotated { family: RefreshFamily, session: Session },
+    Rotated {
+        family: RefreshFamily,
+        session: Session,
+    },
     /// The presented token had just been replaced, within the grace window;
     /// `replacement` was issued as well.
-    RotatedInGrace { family: RefreshFamily, session: Session },
+    RotatedInGrace {
+        family: RefreshFamily,
+        session: Session,
+    },
     /// A replaced token came back after the grace window: the store has
     /// ended the session and revoked all its families.
-    ReuseDetected { family: RefreshFamily },
+    ReuseDetected {
+        family: RefreshFamily,
+    },
     /// The family was revoked, or its session ended or timed out.
     Revoked,
     Expired,
@@ -86,14 +94,24 @@ pub enum RefreshRotation {
 pub trait GrantStore: Send + Sync {
     async fn insert_authorization_code(&self, code: &AuthorizationCode) -> Result<(), StoreError>;
     /// Marks the code used and returns it; exactly one concurrent caller gets `Redeemed`.
-    async fn consume_authorization_code(&self, hash: &SecretHash, now: Timestamp) -> Result<CodeRedemption, StoreError>;
+    async fn consume_authorization_code(&self, hash: &SecretHash, now: Timestamp)
+        -> Result<CodeRedemption, StoreError>;
 
     /// Starts a family with its first token.
-    async fn insert_refresh_family(&self, family: &RefreshFamily, first: &SecretHash, expires_at: Timestamp) -> Result<(), StoreError>;
+    async fn insert_refresh_family(
+        &self,
+        family: &RefreshFamily,
+        first: &SecretHash,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Exactly one concurrent caller presenting the same current token gets `Rotated`.
     async fn rotate_refresh_token(&self, request: &RotateRefresh) -> Result<RefreshRotation, StoreError>;
     /// Looks a token up without changing anything (introspection).
-    async fn find_refresh_family(&self, token: &SecretHash, now: Timestamp) -> Result<Option<RefreshFamily>, StoreError>;
+    async fn find_refresh_family(
+        &self,
+        token: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Option<RefreshFamily>, StoreError>;
     /// Revokes the family of the token (RFC 7009). `true` if a live family was revoked.
     async fn revoke_refresh_family(&self, token: &SecretHash, now: Timestamp) -> Result<bool, StoreError>;
 }

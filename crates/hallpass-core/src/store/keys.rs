@@ -50,7 +50,12 @@ pub trait SigningKeyStore: Send + Sync {
     async fn insert_first_signing_key(&self, key: &SigningKeyRecord) -> Result<bool, StoreError>;
     /// Retires the algorithm's active key (published until `unpublish_at`)
     /// and makes `key` active, in one step.
-    async fn rotate_signing_key(&self, key: &SigningKeyRecord, now: Timestamp, unpublish_at: Timestamp) -> Result<(), StoreError>;
+    async fn rotate_signing_key(
+        &self,
+        key: &SigningKeyRecord,
+        now: Timestamp,
+        unpublish_at: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Active keys and retired keys still published at `now`.
     async fn list_published_keys(&self, now: Timestamp) -> Result<Vec<SigningKeyRecord>, StoreError>;
     /// Every key, newest first, for operators.

@@ -20,9 +20,13 @@ impl MembershipStatus {
     }
 
     pub fn parse(value: &str) -> Option<MembershipStatus> {
-        [MembershipStatus::Active, MembershipStatus::Pending, MembershipStatus::Expired]
-            .into_iter()
-            .find(|s| s.as_str() == value)
+        [
+            MembershipStatus::Active,
+            MembershipStatus::Pending,
+            MembershipStatus::Expired,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == value)
     }
 }
 

@@ -19,9 +19,7 @@ mod users;
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
 pub use error::StoreError;
-pub use grants::{
-    AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh,
-};
+pub use grants::{AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh};
 pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
 pub use one_time::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};

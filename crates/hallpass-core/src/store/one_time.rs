@@ -61,7 +61,9 @@ pub enum Redemption {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CodeAttempt {
     Accepted(OneTimeToken),
-    Wrong { attempts_left: u32 },
+    Wrong {
+        attempts_left: u32,
+    },
     /// No live code for that address (never sent, expired, used or out of attempts).
     NoLiveCode,
 }
@@ -72,8 +74,19 @@ pub trait OneTimeStore: Send + Sync {
     /// for the same address ("resend voids the old one").
     async fn issue_one_time_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
     /// Consumes a link-style token by its hash; exactly one concurrent caller wins.
-    async fn redeem_one_time_token(&self, purpose: OneTimePurpose, hash: &SecretHash, now: Timestamp) -> Result<Redemption, StoreError>;
+    async fn redeem_one_time_token(
+        &self,
+        purpose: OneTimePurpose,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Redemption, StoreError>;
     /// Checks a typed code against the address's live code: a match consumes
     /// it, a miss spends an attempt, the last miss voids it.
-    async fn attempt_one_time_code(&self, purpose: OneTimePurpose, email: &str, hash: &SecretHash, now: Timestamp) -> Result<CodeAttempt, StoreError>;
+    async fn attempt_one_time_code(
+        &self,
+        purpose: OneTimePurpose,
+        email: &str,
+        hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<CodeAttempt, StoreError>;
 }

@@ -39,7 +39,12 @@ pub trait SessionStore: Send + Sync {
     async fn get_session(&self, id: &SessionId) -> Result<Option<Session>, StoreError>;
     /// Records activity: moves `last_active_at` and the idle expiry (never past
     /// the absolute one). `false` if the session is not live at `now`.
-    async fn touch_session(&self, id: &SessionId, now: Timestamp, idle_expires_at: Timestamp) -> Result<bool, StoreError>;
+    async fn touch_session(
+        &self,
+        id: &SessionId,
+        now: Timestamp,
+        idle_expires_at: Timestamp,
+    ) -> Result<bool, StoreError>;
     /// Ends the session and revokes every refresh-token family bound to it, in
     /// one step. Returns the session if this call ended it, `None` if it was
     /// already ended or never existed: ending is idempotent.

@@ -20,7 +20,10 @@ impl Email {
 
     pub fn parse(value: &str) -> Result<Email, InvalidEmail> {
         let trimmed = value.trim();
-        let fail = |reason| InvalidEmail { value: value.to_owned(), reason };
+        let fail = |reason| InvalidEmail {
+            value: value.to_owned(),
+            reason,
+        };
         if trimmed.is_empty() {
             return Err(fail("it is empty"));
         }
@@ -32,7 +35,9 @@ impl Email {
         }
         let (local, domain) = trimmed.rsplit_once('@').ok_or_else(|| fail("it has no `@`"))?;
         if local.is_empty() || local.len() > 64 || local.contains('@') {
-            return Err(fail("the part before `@` must be 1 to 64 characters, without another `@`"));
+            return Err(fail(
+                "the part before `@` must be 1 to 64 characters, without another `@`",
+            ));
         }
         let labels_ok = domain
             .split('.')
@@ -40,7 +45,10 @@ impl Email {
         if !domain.contains('.') || !labels_ok || domain.contains(['[', ']', '/', '\\']) {
             return Err(fail("the domain after `@` must be a name like example.com"));
         }
-        Ok(Email { original: trimmed.to_owned(), normalized: trimmed.to_lowercase() })
+        Ok(Email {
+            original: trimmed.to_owned(),
+            normalized: trimmed.to_lowercase(),
+        })
     }
 
     /// Rebuilds an email a store wrote; it was validated when it was written.
@@ -83,7 +91,16 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_be_an_address() {
-        for bad in ["", "ada", "@example.com", "ada@", "ada@localhost", "a b@example.com", "ada@exa..mple.com", "ada@-x.com"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@localhost",
+            "a b@example.com",
+            "ada@exa..mple.com",
+            "ada@-x.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(65));

@@ -26,7 +26,10 @@ impl RedirectUri {
     pub const MAX_LEN: usize = 256;
 
     pub fn parse(value: &str, policy: UriPolicy) -> Result<RedirectUri, InvalidRedirectUri> {
-        let fail = |reason| InvalidRedirectUri { value: value.to_owned(), reason };
+        let fail = |reason| InvalidRedirectUri {
+            value: value.to_owned(),
+            reason,
+        };
         if value.len() > Self::MAX_LEN {
             return Err(fail("it is longer than 256 characters"));
         }
@@ -47,10 +50,16 @@ impl RedirectUri {
             "https" => {}
             "http" if is_loopback(&url) => {
                 if !policy.allow_http_loopback {
-                    return Err(fail("plain http is allowed only in development mode or for native clients"));
+                    return Err(fail(
+                        "plain http is allowed only in development mode or for native clients",
+                    ));
                 }
             }
-            "http" => return Err(fail("plain http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])")),
+            "http" => {
+                return Err(fail(
+                    "plain http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])",
+                ))
+            }
             scheme if scheme.contains('.') => {} // private-use scheme, reverse domain name
             _ => return Err(fail("use https, or a private-use scheme such as com.example.app")),
         }
@@ -85,8 +94,12 @@ impl fmt::Display for RedirectUri {
 mod tests {
     use super::*;
 
-    const DEV: UriPolicy = UriPolicy { allow_http_loopback: true };
-    const PROD: UriPolicy = UriPolicy { allow_http_loopback: false };
+    const DEV: UriPolicy = UriPolicy {
+        allow_http_loopback: true,
+    };
+    const PROD: UriPolicy = UriPolicy {
+        allow_http_loopback: false,
+    };
 
     #[test]
     fn accepts_https_loopback_and_private_schemes() {

@@ -12,7 +12,9 @@ pub struct InvalidSlug(pub String);
 impl Slug {
     pub fn parse(value: &str) -> Result<Slug, InvalidSlug> {
         let ok = (2..=63).contains(&value.len())
-            && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !value.starts_with('-')
             && !value.ends_with('-')
             && !value.contains("--");

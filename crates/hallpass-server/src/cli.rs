@@ -1,0 +1,164 @@
+//! The `hallpass` command line. Every command takes `--json` for
+//! machine-readable output, and the configuration flags that apply to it.
+
+use crate::config::LogFormat;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hallpass",
+    version,
+    about = "Self-hosted authentication: hosted sign-in pages, managed sessions, OpenID Connect."
+)]
+pub struct Cli {
+    /// A TOML configuration file (layered over the defaults, under the environment and flags).
+    #[arg(long, global = true, value_name = "FILE", env = "HALLPASS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Directory for local state (SQLite database, master key file).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Inspect the effective configuration.
+    Config(ConfigArgs),
+    /// Signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Applications (OAuth clients).
+    #[command(subcommand)]
+    Clients(ClientsCommand),
+    /// Users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Public base URL, the `iss` of every token.
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Do not apply pending migrations at start (fail instead if any are pending).
+    #[arg(long)]
+    pub no_migrate: bool,
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective configuration, secrets masked.
+    #[arg(long, required = true)]
+    pub show: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List signing keys: active, and retired ones still published.
+    List,
+    /// Make a new active key; the old one stays published until its tokens expire.
+    Rotate {
+        /// ES256, RS256, EdDSA, or `all`.
+        #[arg(long, default_value = "ES256")]
+        algorithm: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientsCommand {
+    /// Register an application. Prints its id and (for confidential clients) its secret, once.
+    Create(CreateClientArgs),
+    /// List applications.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Continue after this client id.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Show one application.
+    Show { client_id: String },
+    /// Delete an application with its secrets and tokens.
+    Delete { client_id: String },
+    /// Add a second secret for rotation (a client holds at most two).
+    AddSecret { client_id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateClientArgs {
+    #[arg(long)]
+    pub name: String,
+    /// Exact callback URL (repeat for several).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// Where `/oidc/logout` may send users back (repeat for several).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Where flows restart from the app (invitations, expired login pages).
+    #[arg(long, value_name = "URI")]
+    pub initiate_login_uri: Option<String>,
+    /// OpenID Back-Channel Logout endpoint of the app.
+    #[arg(long, value_name = "URI")]
+    pub backchannel_logout_uri: Option<String>,
+    /// A browser or native app without a secret (PKCE required).
+    #[arg(long)]
+    pub public: bool,
+    /// A native app: loopback redirect URIs match on any port (RFC 8252).
+    #[arg(long)]
+    pub native: bool,
+    /// A machine client for the management API (scope `hallpass:admin`).
+    #[arg(long)]
+    pub admin: bool,
+    /// A scope the client itself holds for client_credentials (repeat for several).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// ID token signing algorithm: ES256, RS256 or EdDSA.
+    #[arg(long, default_value = "ES256")]
+    pub id_token_alg: String,
+    /// Access-token lifetime for this client, in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub access_token_ttl: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read a password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Mark the email as already verified.
+        #[arg(long)]
+        email_verified: bool,
+    },
+    /// List users, or find one by email.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        after: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+}

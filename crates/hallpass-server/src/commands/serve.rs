@@ -1,0 +1,119 @@
+//! `hallpass serve`: bind, check, migrate, load keys, then answer requests
+//! until SIGTERM or Ctrl-C, letting in-flight requests finish.
+
+use crate::config::{Config, DatabaseTarget};
+use crate::router::router;
+use crate::startup::ready_keys;
+use crate::state::AppState;
+use anyhow::Context as _;
+use hallpass_core::services::keys;
+use serde_json::json;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// How often a node re-reads the keys, so a rotation elsewhere reaches it.
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(30);
+
+pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
+    let mode = config.mode()?;
+    let addr = config.listen_addr()?;
+    // Bind first: a port in use must fail the start before any data is touched.
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    let (ctx, master) = ready_keys(&config, config.migrate).await?;
+    let key_set = keys::load_key_set(&ctx, &master).await?;
+    // Until the first application is registered, say how to register one.
+    let getting_started = ctx.store.count_clients().await? == 0;
+    let target = config.database_target()?;
+    announce(&config, mode, local, &target, getting_started, json);
+
+    let state = AppState::new(ctx, config, mode, master, key_set);
+    let reloader = tokio::spawn(reload_keys(state.clone()));
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    reloader.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn reload_keys(state: AppState) {
+    let mut interval = tokio::time::interval(KEY_RELOAD_INTERVAL);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        state.reload_keys().await;
+    }
+}
+
+fn announce(
+    config: &Config,
+    mode: crate::config::Mode,
+    local: std::net::SocketAddr,
+    target: &DatabaseTarget,
+    getting_started: bool,
+    json: bool,
+) {
+    let mode_name = format!("{mode:?}").to_lowercase();
+    tracing::info!(address = %local, issuer = config.issuer(), mode = %mode_name, database = %target.describe(), "listening");
+    if json {
+        let line = json!({
+            "event": "listening",
+            "address": local.to_string(),
+            "issuer": config.issuer(),
+            "mode": mode_name,
+            "database": target.describe(),
+            "getting_started": getting_started,
+        });
+        println!("{line}");
+        return;
+    }
+    println!(
+        "Hallpass listening on http://{local} ({mode_name} mode), issuer {}",
+        config.issuer()
+    );
+    if getting_started {
+        let redirect = "http://localhost:3000/callback";
+        println!(
+            "\nWelcome to Hallpass. No application is registered yet.\n  \
+             issuer    {issuer}\n  \
+             database  {db}\n  \
+             data dir  {dir} (master key: {key}; back it up)\n\n\
+             Register your first application, then send its users to {issuer}/oauth/authorize:\n  \
+             hallpass clients create --name \"My app\" --redirect-uri {redirect}\n",
+            issuer = config.issuer(),
+            db = target.describe(),
+            dir = config.data_dir.display(),
+            key = if config.master_key.is_some() {
+                "from HALLPASS_MASTER_KEY".to_owned()
+            } else {
+                config.master_key_file().display().to_string()
+            },
+        );
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,606 @@
+//! Configuration: defaults < TOML file (`--config FILE`) < `HALLPASS_*`
+//! environment (`__` nests, `*_FILE` reads a secret from a file) < CLI flags.
+//! Unknown keys in the file are an error that names the key; unknown
+//! `HALLPASS_*` variables are warnings. The result is one value passed
+//! explicitly to whoever needs it: there is no global configuration.
+
+use figment::providers::{Format, Serialized, Toml};
+use figment::Figment;
+use hallpass_core::services::passwords::PasswordPolicy;
+use hallpass_core::values::UriPolicy;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use url::{Host, Url};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Public base URL; the `iss` of every token.
+    pub issuer: String,
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Where local state lives: the SQLite database and the master key file.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://...`; unset: SQLite in the data dir.
+    pub database_url: Option<Secret>,
+    /// 32 bytes, hex or base64; unset: generated once into the data dir.
+    pub master_key: Option<Secret>,
+    /// Unset: mail goes to the development outbox and the log.
+    pub smtp_url: Option<Secret>,
+    /// Apply pending migrations at start.
+    pub migrate: bool,
+    pub log: LogConfig,
+    pub database: DatabaseConfig,
+    pub tokens: TokenConfig,
+    pub sessions: SessionConfig,
+    pub passwords: PasswordPolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: LogFormat,
+    /// A tracing filter, e.g. `info` or `hallpass=debug,sqlx=warn`.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// SQLite: `process_crash` (synchronous=NORMAL: a commit survives the
+    /// process dying) or `power_loss` (synchronous=FULL: fsync per commit).
+    pub sqlite_durability: SqliteDurability,
+    /// PostgreSQL pool size per node.
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqliteDurability {
+    ProcessCrash,
+    PowerLoss,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokenConfig {
+    pub access_token_ttl_secs: u32,
+    pub id_token_ttl_secs: u32,
+    pub authorization_code_ttl_secs: u32,
+    pub refresh_token_ttl_secs: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    pub absolute_timeout_secs: u32,
+    pub idle_timeout_secs: u32,
+    /// How long a just-rotated refresh token still earns a fresh pair (concurrent tabs).
+    pub refresh_reuse_grace_secs: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            issuer: "http://localhost:8080".into(),
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./hallpass-data"),
+            database_url: None,
+            master_key: None,
+            smtp_url: None,
+            migrate: true,
+            log: LogConfig::default(),
+            database: DatabaseConfig::default(),
+            tokens: TokenConfig::default(),
+            sessions: SessionConfig::default(),
+            passwords: PasswordPolicy::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            level: "info".into(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            sqlite_durability: SqliteDurability::ProcessCrash,
+            max_connections: 16,
+        }
+    }
+}
+
+impl Default for TokenConfig {
+    fn default() -> Self {
+        TokenConfig {
+            access_token_ttl_secs: 300,
+            id_token_ttl_secs: 3600,
+            authorization_code_ttl_secs: 60,
+            refresh_token_ttl_secs: 30 * 86_400,
+        }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            absolute_timeout_secs: 30 * 86_400,
+            idle_timeout_secs: 7 * 86_400,
+            refresh_reuse_grace_secs: 5,
+        }
+    }
+}
+
+/// A configuration value that must not be printed: masked in `Debug` and
+/// when serialized (`config --show`). URLs keep all but their password.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn masked(&self) -> String {
+        match Url::parse(&self.0) {
+            Ok(mut url) if url.has_host() => {
+                if url.password().is_some() {
+                    let _ = url.set_password(Some("********"));
+                }
+                url.to_string()
+            }
+            _ => "********".to_owned(),
+        }
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.masked())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", self.masked())
+    }
+}
+
+/// Development (plain http on a loopback issuer) or production (https issuer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+impl Mode {
+    pub fn uri_policy(self) -> UriPolicy {
+        UriPolicy {
+            allow_http_loopback: self == Mode::Development,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(String),
+    #[error("configuration: {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// What the command line contributes: the file to read and the flags that override.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    /// Dotted key → value, from CLI flags.
+    pub values: Vec<(&'static str, serde_json::Value)>,
+}
+
+/// A loaded configuration, and the warnings met on the way (logged once logging is up).
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    pub fn load(overrides: &Overrides) -> Result<Loaded, ConfigError> {
+        Self::load_from(overrides, std::env::vars())
+    }
+
+    /// Loads with the given environment (tests pass their own).
+    pub fn load_from(
+        overrides: &Overrides,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Loaded, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = &overrides.config_file {
+            if !file.is_file() {
+                return Err(ConfigError::Load(format!(
+                    "config file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let mut warnings = Vec::new();
+        for (key, value) in environment(env, &mut warnings)? {
+            figment = figment.merge(Serialized::default(&key, value));
+        }
+        for (key, value) in &overrides.values {
+            figment = figment.merge(Serialized::default(key, value));
+        }
+        let config: Config = figment.extract().map_err(|e| ConfigError::Load(describe(e)))?;
+        config.validate()?;
+        Ok(Loaded { config, warnings })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.mode()?;
+        self.listen_addr()?;
+        let invalid = |key, message: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                message: message.to_owned(),
+            })
+        };
+        if self.tokens.access_token_ttl_secs < 60 || self.tokens.access_token_ttl_secs > 86_400 {
+            return invalid("tokens.access_token_ttl_secs", "must be between 60 and 86400");
+        }
+        if !(10..=600).contains(&self.tokens.authorization_code_ttl_secs) {
+            return invalid("tokens.authorization_code_ttl_secs", "must be between 10 and 600");
+        }
+        if self.sessions.idle_timeout_secs == 0 || self.sessions.idle_timeout_secs > self.sessions.absolute_timeout_secs
+        {
+            return invalid(
+                "sessions.idle_timeout_secs",
+                "must be positive and at most sessions.absolute_timeout_secs",
+            );
+        }
+        if self.sessions.refresh_reuse_grace_secs > 60 {
+            return invalid(
+                "sessions.refresh_reuse_grace_secs",
+                "must be at most 60: a longer window lets a stolen token live on",
+            );
+        }
+        if self.passwords.memory_kib < 8 * 1024 || self.passwords.iterations == 0 || self.passwords.parallelism == 0 {
+            return invalid(
+                "passwords",
+                "Argon2id needs at least 8 MiB of memory, 1 iteration and 1 lane",
+            );
+        }
+        self.database_target().map(|_| ())
+    }
+
+    pub fn mode(&self) -> Result<Mode, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { key: "issuer", message };
+        let url = Url::parse(&self.issuer).map_err(|e| invalid(format!("`{}` is not a URL ({e})", self.issuer)))?;
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "must not have a query or fragment (OpenID Connect Discovery §3)".into(),
+            ));
+        }
+        let loopback = match url.host() {
+            Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match url.scheme() {
+            "https" => Ok(Mode::Production),
+            "http" if loopback => Ok(Mode::Development),
+            _ => Err(invalid(format!(
+                "`{}` must be https, or http on localhost for development",
+                self.issuer
+            ))),
+        }
+    }
+
+    /// The issuer exactly as tokens carry it: no trailing slash.
+    pub fn issuer(&self) -> &str {
+        self.issuer.trim_end_matches('/')
+    }
+
+    pub fn listen_addr(&self) -> Result<std::net::SocketAddr, ConfigError> {
+        self.listen.parse().map_err(|_| ConfigError::Invalid {
+            key: "listen",
+            message: format!("`{}` is not an address:port such as 127.0.0.1:8080", self.listen),
+        })
+    }
+
+    pub fn database_target(&self) -> Result<DatabaseTarget, ConfigError> {
+        let Some(url) = &self.database_url else {
+            return Ok(DatabaseTarget::Sqlite(self.data_dir.join("hallpass.db")));
+        };
+        let url = url.expose();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseTarget::Postgres(url.to_owned()));
+        }
+        match hallpass_store_sqlite::path_from_url(url) {
+            Some(path) => Ok(DatabaseTarget::Sqlite(path)),
+            None => Err(ConfigError::Invalid {
+                key: "database_url",
+                message: "must be sqlite://PATH or postgres://USER@HOST/DB".into(),
+            }),
+        }
+    }
+
+    pub fn master_key_file(&self) -> PathBuf {
+        self.data_dir.join("master.key")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    /// For people: the path, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseTarget::Sqlite(path) => format!("SQLite at {}", path.display()),
+            DatabaseTarget::Postgres(url) => format!("PostgreSQL at {}", Secret::new(url.clone()).masked()),
+        }
+    }
+}
+
+/// Figment's messages name the key and the file; keep them, in one line
+/// (a TOML parse error arrives with a drawn snippet, which is dropped).
+fn describe(err: figment::Error) -> String {
+    err.into_iter()
+        .map(|e| {
+            e.to_string()
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with('|')
+                        && !l
+                            .split('|')
+                            .next()
+                            .is_some_and(|n| n.trim().parse::<u32>().is_ok() && l.contains('|'))
+                })
+                .collect::<Vec<_>>()
+                .join(": ")
+                .replace("key \"default.", "key \"")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Known configuration keys, as dotted paths, with the JSON type of their default.
+fn known_keys() -> Vec<(String, serde_json::Value)> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            leaf => out.push((prefix.to_owned(), leaf.clone())),
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::to_value(Config::default()) {
+        walk("", &value, &mut out);
+    }
+    out
+}
+
+/// `HALLPASS_TOKENS__ACCESS_TOKEN_TTL_SECS=600` → (`tokens.access_token_ttl_secs`, 600).
+/// `HALLPASS_MASTER_KEY_FILE=/run/secrets/k` reads the value from the file.
+fn environment(
+    env: impl Iterator<Item = (String, String)>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, serde_json::Value)>, ConfigError> {
+    let known = known_keys();
+    let mut values = Vec::new();
+    let mut env: Vec<_> = env.filter(|(name, _)| name.starts_with("HALLPASS_")).collect();
+    env.sort();
+    for (name, raw) in env {
+        let rest = &name["HALLPASS_".len()..];
+        let key = rest.to_ascii_lowercase().replace("__", ".");
+        let (key, raw) = match known.iter().find(|(k, _)| *k == key) {
+            Some(_) => (key, raw),
+            None => match key
+                .strip_suffix("_file")
+                .filter(|k| known.iter().any(|(known, _)| known == k))
+            {
+                Some(base) => {
+                    let content = std::fs::read_to_string(&raw)
+                        .map_err(|e| ConfigError::Load(format!("{name}: cannot read {raw}: {e}")))?;
+                    (base.to_owned(), content.trim_end_matches(['\n', '\r']).to_owned())
+                }
+                None => {
+                    if !IGNORED_VARIABLES.contains(&name.as_str()) {
+                        warnings.push(format!("ignoring unknown environment variable {name}"));
+                    }
+                    continue;
+                }
+            },
+        };
+        let default = known
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        values.push((key.clone(), typed(&name, &raw, &default)?));
+    }
+    Ok(values)
+}
+
+/// Variables that share the prefix but configure something else (the test suite).
+const IGNORED_VARIABLES: &[&str] = &["HALLPASS_TEST_DATABASE_URL", "HALLPASS_CONFIG"];
+
+/// An environment string read as the type of the key's default.
+fn typed(name: &str, raw: &str, default: &serde_json::Value) -> Result<serde_json::Value, ConfigError> {
+    let bad = |what: &str| ConfigError::Load(format!("{name}: `{raw}` is not {what}"));
+    Ok(match default {
+        serde_json::Value::Bool(_) => match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => serde_json::Value::Bool(true),
+            "false" | "0" | "no" | "off" => serde_json::Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        serde_json::Value::Number(_) => {
+            serde_json::Value::Number(raw.trim().parse::<u64>().map_err(|_| bad("a whole number"))?.into())
+        }
+        _ => serde_json::Value::String(raw.to_owned()),
+    })
+}
+
+/// Writes a fresh master key file readable by the owner only; never overwrites.
+pub fn create_master_key_file(path: &Path, encoded: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(encoded.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn env(vars: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_are_development_on_localhost() {
+        let loaded = Config::load_from(&Overrides::default(), env(&[])).unwrap();
+        assert_eq!(loaded.config, Config::default());
+        assert_eq!(loaded.config.mode().unwrap(), Mode::Development);
+        assert_eq!(
+            loaded.config.database_target().unwrap(),
+            DatabaseTarget::Sqlite(PathBuf::from("./hallpass-data/hallpass.db"))
+        );
+    }
+
+    #[test]
+    fn layers_apply_in_order_file_env_flags() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            file,
+            "listen = \"127.0.0.1:9000\"\nissuer = \"https://auth.example.com\"\n[tokens]\naccess_token_ttl_secs = 120"
+        )
+        .unwrap();
+        let overrides = Overrides {
+            config_file: Some(file.path().to_owned()),
+            values: vec![("listen", serde_json::json!("127.0.0.1:9999"))],
+        };
+        let loaded = Config::load_from(
+            &overrides,
+            env(&[
+                ("HALLPASS_TOKENS__ACCESS_TOKEN_TTL_SECS", "600"),
+                ("HALLPASS_LISTEN", "127.0.0.1:9001"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(loaded.config.listen, "127.0.0.1:9999", "flags beat env");
+        assert_eq!(loaded.config.tokens.access_token_ttl_secs, 600, "env beats file");
+        assert_eq!(loaded.config.issuer, "https://auth.example.com", "file beats defaults");
+        assert_eq!(loaded.config.mode().unwrap(), Mode::Production);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_errors_naming_the_key() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "[tokens]\nacess_token_ttl_secs = 120").unwrap();
+        let overrides = Overrides {
+            config_file: Some(file.path().to_owned()),
+            values: vec![],
+        };
+        let err = Config::load_from(&overrides, env(&[])).unwrap_err().to_string();
+        assert!(err.contains("acess_token_ttl_secs"), "{err}");
+    }
+
+    #[test]
+    fn malformed_files_and_values_are_errors() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "listen = ").unwrap();
+        let overrides = Overrides {
+            config_file: Some(file.path().to_owned()),
+            values: vec![],
+        };
+        assert!(Config::load_from(&overrides, env(&[])).is_err());
+        let err = Config::load_from(&Overrides::default(), env(&[("HALLPASS_MIGRATE", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("HALLPASS_MIGRATE"), "{err}");
+        let err = Config::load_from(
+            &Overrides::default(),
+            env(&[("HALLPASS_ISSUER", "http://auth.example.com")]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("must be https"), "{err}");
+        let missing = Overrides {
+            config_file: Some("/nonexistent/hallpass.toml".into()),
+            values: vec![],
+        };
+        assert!(Config::load_from(&missing, env(&[]))
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist"));
+    }
+
+    #[test]
+    fn unknown_env_is_a_warning_and_file_secrets_are_read() {
+        let mut secret = tempfile::NamedTempFile::new().unwrap();
+        writeln!(secret, "smtp://mailer:hunter2@mail.example.com:587").unwrap();
+        let path = secret.path().to_str().unwrap().to_owned();
+        let loaded = Config::load_from(
+            &Overrides::default(),
+            env(&[("HALLPASS_SMTP_URL_FILE", path.as_str()), ("HALLPASS_LISTN", "x")]),
+        )
+        .unwrap();
+        assert_eq!(
+            loaded.warnings,
+            vec!["ignoring unknown environment variable HALLPASS_LISTN"]
+        );
+        let smtp = loaded.config.smtp_url.unwrap();
+        assert_eq!(smtp.expose(), "smtp://mailer:hunter2@mail.example.com:587");
+        assert_eq!(smtp.masked(), "smtp://mailer:********@mail.example.com:587");
+        let shown = serde_json::to_string(&Secret::new("00112233")).unwrap();
+        assert_eq!(shown, "\"********\"");
+    }
+}

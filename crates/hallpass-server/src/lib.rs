@@ -1,0 +1,13 @@
+//! The Hallpass server: the only crate that knows HTTP. Handlers extract and
+//! validate input, call one `hallpass-core` service, and map the result.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod logging;
+pub mod output;
+pub mod router;
+pub mod startup;
+pub mod state;
+pub mod views;

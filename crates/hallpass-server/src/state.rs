@@ -1,0 +1,70 @@
+//! What every handler can reach: the services' context, the configuration,
+//! the signing keys and the metrics. Cloned per request (one `Arc`).
+
+use crate::config::{Config, Mode};
+use crate::http::metrics::Metrics;
+use hallpass_core::crypto::MasterKey;
+use hallpass_core::services::keys::{self, KeySet};
+use hallpass_core::Context;
+use std::sync::{Arc, RwLock};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    ctx: Context,
+    config: Config,
+    mode: Mode,
+    master: Arc<MasterKey>,
+    keys: RwLock<Arc<KeySet>>,
+    metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(ctx: Context, config: Config, mode: Mode, master: Arc<MasterKey>, keys: KeySet) -> AppState {
+        AppState(Arc::new(Inner {
+            ctx,
+            config,
+            mode,
+            master,
+            keys: RwLock::new(Arc::new(keys)),
+            metrics: Metrics::new(),
+        }))
+    }
+
+    pub fn ctx(&self) -> &Context {
+        &self.0.ctx
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.0.mode
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// The keys as last loaded.
+    pub fn keys(&self) -> Arc<KeySet> {
+        match self.0.keys.read() {
+            Ok(keys) => keys.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Re-reads the keys from the database, so a rotation made by another node
+    /// (or the CLI) reaches this one. On failure the old set stays in use.
+    pub async fn reload_keys(&self) {
+        match keys::load_key_set(&self.0.ctx, &self.0.master).await {
+            Ok(fresh) => match self.0.keys.write() {
+                Ok(mut slot) => *slot = Arc::new(fresh),
+                Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+            },
+            Err(err) => tracing::warn!(%err, "could not reload signing keys; keeping the current set"),
+        }
+    }
+}

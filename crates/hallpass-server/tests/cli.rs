@@ -1,0 +1,238 @@
+//! The `hallpass` command line: clients, users, config, with `--json`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use support::*;
+use tokio::io::AsyncWriteExt;
+
+#[tokio::test]
+async fn clients_are_created_listed_shown_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let created = run_ok_json(
+        d,
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Demo",
+            "--redirect-uri",
+            "http://localhost:3000/callback",
+            "--post-logout-redirect-uri",
+            "http://localhost:3000/",
+            "--json",
+        ],
+    )
+    .await;
+    let id = created["client_id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("cli_"));
+    assert!(created["client_secret"].as_str().unwrap().len() >= 43);
+    assert_eq!(created["redirect_uris"][0], "http://localhost:3000/callback");
+
+    let public = run_ok_json(
+        d,
+        &[
+            "clients",
+            "create",
+            "--name",
+            "SPA",
+            "--public",
+            "--redirect-uri",
+            "https://spa.example.com/cb",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(public["client_secret"].is_null(), "public clients get no secret");
+    let admin = run_ok_json(d, &["clients", "create", "--name", "Ops", "--admin", "--json"]).await;
+    assert_eq!(admin["scopes"][0], "hallpass:admin");
+
+    let listed = run_ok_json(d, &["clients", "list", "--json"]).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 3);
+    let shown = run_ok_json(d, &["clients", "show", &id, "--json"]).await;
+    assert_eq!(shown["name"], "Demo");
+    assert!(shown.get("client_secret").is_none(), "a secret is never shown again");
+
+    let second = run_ok_json(d, &["clients", "add-secret", &id, "--json"]).await;
+    assert_ne!(second["client_secret"], created["client_secret"]);
+    assert_clean_failure(&run(d, &["clients", "add-secret", &id]).await, "two active secrets");
+
+    run_ok_json(d, &["clients", "delete", &id, "--json"]).await;
+    assert_clean_failure(&run(d, &["clients", "show", &id]).await, "client not found");
+    assert_clean_failure(&run(d, &["clients", "delete", &id]).await, "client not found");
+}
+
+#[tokio::test]
+async fn bad_client_input_is_refused_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--redirect-uri", "https://app.example.com/cb#frag"], "fragment"),
+        (&["--redirect-uri", "http://app.example.com/cb"], "loopback"),
+        (&["--redirect-uri", "https://*.example.com/cb"], "wildcard"),
+        (&[], "redirect_uri"),
+        (
+            &["--redirect-uri", "https://a.example.com/cb", "--id-token-alg", "none"],
+            "none",
+        ),
+        (
+            &["--redirect-uri", "https://a.example.com/cb", "--access-token-ttl", "5"],
+            "access_token_ttl",
+        ),
+        (&["--public", "--admin"], "public client"),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["clients", "create", "--name", "Bad"];
+        all.extend_from_slice(args);
+        assert_clean_failure(&run(d, &all).await, needle);
+    }
+    let listed = run_ok_json(d, &["clients", "list", "--json"]).await;
+    assert!(listed["data"].as_array().unwrap().is_empty());
+    assert_clean_failure(
+        &run(d, &["clients", "show", "usr_01arz3ndektsv4rrffq69g5fav"]).await,
+        "not a valid client id",
+    );
+}
+
+#[tokio::test]
+async fn production_issuers_refuse_plain_http_redirects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hallpass(dir.path())
+        .args([
+            "clients",
+            "create",
+            "--name",
+            "App",
+            "--redirect-uri",
+            "http://localhost:3000/cb",
+        ])
+        .env("HALLPASS_ISSUER", "https://auth.example.com")
+        .output()
+        .await
+        .unwrap();
+    assert_clean_failure(&out, "development mode");
+    let native = hallpass(dir.path())
+        .args([
+            "clients",
+            "create",
+            "--name",
+            "CLI",
+            "--public",
+            "--native",
+            "--redirect-uri",
+            "http://127.0.0.1/cb",
+            "--json",
+        ])
+        .env("HALLPASS_ISSUER", "https://auth.example.com")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        native.status.success(),
+        "native apps may use loopback (RFC 8252): {}",
+        String::from_utf8_lossy(&native.stderr)
+    );
+}
+
+#[tokio::test]
+async fn users_are_created_with_passwords_and_unique_emails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut child = hallpass(d)
+        .args([
+            "users",
+            "create",
+            "--email",
+            "Ada@Example.com",
+            "--name",
+            "Ada",
+            "--password-stdin",
+            "--json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .await
+        .unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success());
+    let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(user["id"].as_str().unwrap().starts_with("usr_"));
+    assert_eq!(user["email"], "Ada@Example.com");
+    assert_eq!(user["has_password"], true);
+    assert!(user.get("password_hash").is_none());
+
+    assert_clean_failure(
+        &run(d, &["users", "create", "--email", "ada@example.COM"]).await,
+        "email is already taken",
+    );
+    assert_clean_failure(
+        &run(d, &["users", "create", "--email", "not-an-email"]).await,
+        "not a valid email",
+    );
+    let found = run_ok_json(d, &["users", "list", "--email", "ADA@example.com", "--json"]).await;
+    assert_eq!(found["data"][0]["id"], user["id"]);
+    run_ok_json(
+        d,
+        &[
+            "users",
+            "create",
+            "--email",
+            "grace@example.com",
+            "--email-verified",
+            "--json",
+        ],
+    )
+    .await;
+    let page = run_ok_json(d, &["users", "list", "--limit", "1", "--json"]).await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let next = page["next_cursor"].as_str().unwrap();
+    let rest = run_ok_json(d, &["users", "list", "--limit", "1", "--after", next, "--json"]).await;
+    assert_eq!(rest["data"][0]["email"], "grace@example.com");
+}
+
+#[tokio::test]
+async fn config_show_masks_secrets_and_reports_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hallpass.toml"),
+        "listen = \"127.0.0.1:9000\"\n[tokens]\naccess_token_ttl_secs = 120\n",
+    )
+    .unwrap();
+    let key = "ab".repeat(32);
+    let out = hallpass(dir.path())
+        .args(["config", "--show", "--json", "--config", "hallpass.toml"])
+        .env("HALLPASS_MASTER_KEY", &key)
+        .env("HALLPASS_SMTP_URL", "smtp://mailer:hunter2@mail.example.com:587")
+        .env("HALLPASS_TOKENS__ACCESS_TOKEN_TTL_SECS", "240")
+        .env("HALLPASS_NOT_A_SETTING", "1")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains(&key) && !stdout.contains("hunter2"),
+        "secrets leak: {stdout}"
+    );
+    let shown: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(shown["master_key"], "********");
+    assert_eq!(shown["smtp_url"], "smtp://mailer:********@mail.example.com:587");
+    assert_eq!(shown["listen"], "127.0.0.1:9000");
+    assert_eq!(shown["tokens"]["access_token_ttl_secs"], 240);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("HALLPASS_NOT_A_SETTING"),
+        "unknown variables are warned about"
+    );
+
+    let text = run(dir.path(), &["config", "--show"]).await;
+    assert!(String::from_utf8_lossy(&text.stdout).contains("access_token_ttl_secs = 300"));
+}
