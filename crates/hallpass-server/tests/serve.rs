@@ -337,3 +337,24 @@ async fn serves_on_postgresql() {
     );
     schema.drop_schema().await;
 }
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[], &[]).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let pid = server.pid();
+    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // The request began before the signal: the server finishes it.
+    stream.write_all(b"Connection: close\r\n\r\n").await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (status, logs) = server.wait().await;
+    assert!(status.success(), "{status:?}");
+    assert!(logs.contains("shutting down"), "{logs}");
+}

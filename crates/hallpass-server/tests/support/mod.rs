@@ -103,14 +103,19 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     /// SIGTERM, then the exit status and everything it logged.
-    pub async fn stop(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().expect("running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill");
+    pub async fn stop(self) -> (std::process::ExitStatus, String) {
+        let status = std::process::Command::new("kill").args(["-TERM", &self.pid().to_string()]).status().expect("kill");
         assert!(status.success());
+        self.wait().await
+    }
+
+    /// Waits for the process to exit on its own.
+    pub async fn wait(mut self) -> (std::process::ExitStatus, String) {
         let mut stderr = String::new();
         if let Some(mut err) = self.child.stderr.take() {
             let _ = tokio::time::timeout(Duration::from_secs(30), err.read_to_string(&mut stderr)).await;
