@@ -343,11 +343,19 @@ async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[], &[]).await.unwrap();
-    let mut stream = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://")).await.unwrap();
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n").await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
+        .await
+        .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let pid = server.pid();
-    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     // The request began before the signal: the server finishes it.
     stream.write_all(b"Connection: close\r\n\r\n").await.unwrap();

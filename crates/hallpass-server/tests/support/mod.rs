@@ -109,7 +109,10 @@ impl Server {
 
     /// SIGTERM, then the exit status and everything it logged.
     pub async fn stop(self) -> (std::process::ExitStatus, String) {
-        let status = std::process::Command::new("kill").args(["-TERM", &self.pid().to_string()]).status().expect("kill");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill");
         assert!(status.success());
         self.wait().await
     }
