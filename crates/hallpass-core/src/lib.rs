@@ -7,6 +7,7 @@ pub mod context;
 pub mod crypto;
 pub mod error;
 pub mod ids;
+pub mod oauth;
 pub mod rng;
 pub mod services;
 pub mod store;

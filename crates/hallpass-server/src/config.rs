@@ -6,10 +6,12 @@
 
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
+use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::passwords::PasswordPolicy;
 use hallpass_core::values::UriPolicy;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use url::{Host, Url};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,7 +35,22 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub tokens: TokenConfig,
     pub sessions: SessionConfig,
+    pub oauth: OAuthConfig,
     pub passwords: PasswordPolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OAuthConfig {
+    /// PKCE (S256) for every client. Public clients always need it; turning
+    /// this off lets confidential clients skip it (not recommended: RFC 9700).
+    pub require_pkce: bool,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        OAuthConfig { require_pkce: true }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +118,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             tokens: TokenConfig::default(),
             sessions: SessionConfig::default(),
+            oauth: OAuthConfig::default(),
             passwords: PasswordPolicy::default(),
         }
     }
@@ -343,6 +361,22 @@ impl Config {
                 key: "database_url",
                 message: "must be sqlite://PATH or postgres://USER@HOST/DB".into(),
             }),
+        }
+    }
+
+    /// The provider's settings, for `hallpass_core::oauth`.
+    pub fn oauth_policy(&self) -> OAuthPolicy {
+        let secs = |s: u32| Duration::from_secs(u64::from(s));
+        OAuthPolicy {
+            issuer: self.issuer().to_owned(),
+            access_token_ttl: secs(self.tokens.access_token_ttl_secs),
+            id_token_ttl: secs(self.tokens.id_token_ttl_secs),
+            code_ttl: secs(self.tokens.authorization_code_ttl_secs),
+            refresh_token_ttl: secs(self.tokens.refresh_token_ttl_secs),
+            session_idle: secs(self.sessions.idle_timeout_secs),
+            session_absolute: secs(self.sessions.absolute_timeout_secs),
+            refresh_grace: secs(self.sessions.refresh_reuse_grace_secs),
+            require_pkce: self.oauth.require_pkce,
         }
     }
 

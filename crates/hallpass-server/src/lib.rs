@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod http;
 pub mod logging;
+pub mod oauth;
 pub mod output;
 pub mod router;
 pub mod startup;

@@ -1,8 +1,9 @@
 //! Every route Hallpass serves, in one place.
 
 use crate::http::{error, health, jwks, layers, metrics};
+use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
 use crate::state::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 
 pub fn router(state: AppState) -> Router {
@@ -11,6 +12,20 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/.well-known/jwks.json", get(jwks::jwks))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(discovery::openid_configuration),
+        )
+        .route("/oauth/authorize", get(authorize::authorize).post(authorize::authorize))
+        .route("/oauth/token", post(token::token))
+        .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/oauth/introspect", post(introspect::introspect))
+        .route("/oauth/revoke", post(introspect::revoke))
+        .route("/oidc/logout", get(logout::logout).post(logout::logout))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
     layers::apply(routes, state.mode()).with_state(state)

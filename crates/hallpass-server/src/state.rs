@@ -3,7 +3,9 @@
 
 use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
+use crate::oauth::backchannel::Backchannel;
 use hallpass_core::crypto::MasterKey;
+use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeySet};
 use hallpass_core::Context;
 use std::sync::{Arc, RwLock};
@@ -15,21 +17,40 @@ struct Inner {
     ctx: Context,
     config: Config,
     mode: Mode,
+    policy: OAuthPolicy,
+    backchannel: Backchannel,
     master: Arc<MasterKey>,
     keys: RwLock<Arc<KeySet>>,
     metrics: Metrics,
 }
 
 impl AppState {
-    pub fn new(ctx: Context, config: Config, mode: Mode, master: Arc<MasterKey>, keys: KeySet) -> AppState {
+    pub fn new(
+        ctx: Context,
+        config: Config,
+        mode: Mode,
+        master: Arc<MasterKey>,
+        keys: KeySet,
+        backchannel: Backchannel,
+    ) -> AppState {
         AppState(Arc::new(Inner {
             ctx,
+            policy: config.oauth_policy(),
             config,
             mode,
+            backchannel,
             master,
             keys: RwLock::new(Arc::new(keys)),
             metrics: Metrics::new(),
         }))
+    }
+
+    pub fn policy(&self) -> &OAuthPolicy {
+        &self.0.policy
+    }
+
+    pub fn backchannel(&self) -> &Backchannel {
+        &self.0.backchannel
     }
 
     pub fn ctx(&self) -> &Context {

@@ -295,7 +295,13 @@ pub async fn ending_a_session_is_idempotent_and_revokes_refresh(store: S) {
     );
     let (_, next) = new_token();
     let outcome = store
-        .rotate_refresh_token(&rotation(refresh, next, T0.plus(SECOND * 2), Duration::ZERO))
+        .rotate_refresh_token(&rotation(
+            &g.client.id,
+            refresh,
+            next,
+            T0.plus(SECOND * 2),
+            Duration::ZERO,
+        ))
         .await
         .unwrap();
     assert_eq!(outcome, RefreshRotation::Revoked);
@@ -370,6 +376,7 @@ pub async fn concurrent_code_redemption_has_one_winner(store: S) {
 }
 
 fn rotation(
+    client: &hallpass_core::ids::ClientId,
     presented: hallpass_core::crypto::SecretHash,
     replacement: hallpass_core::crypto::SecretHash,
     now: hallpass_core::clock::Timestamp,
@@ -377,6 +384,7 @@ fn rotation(
 ) -> RotateRefresh {
     RotateRefresh {
         presented,
+        client_id: client.clone(),
         replacement,
         replacement_expires_at: now.plus(Duration::from_secs(30 * 86_400)),
         now,
@@ -402,7 +410,7 @@ pub async fn refresh_rotation_follows_the_rules(store: S) {
     let (_, second) = new_token();
     let now = T0.plus(MINUTE);
     match store
-        .rotate_refresh_token(&rotation(first, second, now, grace))
+        .rotate_refresh_token(&rotation(&fam.client_id, first, second, now, grace))
         .await
         .unwrap()
     {
@@ -422,7 +430,7 @@ pub async fn refresh_rotation_follows_the_rules(store: S) {
     // Inside the grace window the replaced token earns another fresh token.
     let (_, third) = new_token();
     let outcome = store
-        .rotate_refresh_token(&rotation(first, third, now.plus(SECOND * 3), grace))
+        .rotate_refresh_token(&rotation(&fam.client_id, first, third, now.plus(SECOND * 3), grace))
         .await
         .unwrap();
     assert!(matches!(outcome, RefreshRotation::RotatedInGrace { .. }), "{outcome:?}");
@@ -436,16 +444,16 @@ pub async fn refresh_rotation_follows_the_rules(store: S) {
     let (_, stranger) = new_token();
     assert_eq!(
         store
-            .rotate_refresh_token(&rotation(stranger, fourth, now, grace))
+            .rotate_refresh_token(&rotation(&fam.client_id, stranger, fourth, now, grace))
             .await
             .unwrap(),
         RefreshRotation::Unknown
     );
-    let (_, _, short_lived) = family_with_token(&store).await; // expires at T0 + 60 min
+    let (_, short_family, short_lived) = family_with_token(&store).await; // expires at T0 + 60 min
     let late = T0.plus(MINUTE * 61);
     assert_eq!(
         store
-            .rotate_refresh_token(&rotation(short_lived, fourth, late, grace))
+            .rotate_refresh_token(&rotation(&short_family.client_id, short_lived, fourth, late, grace))
             .await
             .unwrap(),
         RefreshRotation::Expired
@@ -453,11 +461,11 @@ pub async fn refresh_rotation_follows_the_rules(store: S) {
 }
 
 pub async fn refresh_reuse_after_grace_ends_the_session(store: S) {
-    let (g, _fam, first) = family_with_token(&store).await;
+    let (g, fam, first) = family_with_token(&store).await;
     let grace = Duration::from_secs(5);
     let (_, second) = new_token();
     store
-        .rotate_refresh_token(&rotation(first, second, T0.plus(SECOND), grace))
+        .rotate_refresh_token(&rotation(&fam.client_id, first, second, T0.plus(SECOND), grace))
         .await
         .unwrap();
     // A second, independent family in the same session.
@@ -470,7 +478,13 @@ pub async fn refresh_reuse_after_grace_ends_the_session(store: S) {
 
     let (_, stolen_replacement) = new_token();
     let outcome = store
-        .rotate_refresh_token(&rotation(first, stolen_replacement, T0.plus(SECOND * 10), grace))
+        .rotate_refresh_token(&rotation(
+            &fam.client_id,
+            first,
+            stolen_replacement,
+            T0.plus(SECOND * 10),
+            grace,
+        ))
         .await
         .unwrap();
     assert!(matches!(outcome, RefreshRotation::ReuseDetected { .. }), "{outcome:?}");
@@ -495,14 +509,14 @@ pub async fn refresh_reuse_after_grace_ends_the_session(store: S) {
 }
 
 pub async fn concurrent_rotation_has_one_winner(store: S) {
-    let (_, _fam, first) = family_with_token(&store).await;
+    let (_, fam, first) = family_with_token(&store).await;
     let tasks: Vec<_> = (0..10)
         .map(|_| {
-            let store = store.clone();
+            let (store, client) = (store.clone(), fam.client_id.clone());
             tokio::spawn(async move {
                 let (_, next) = new_token();
                 store
-                    .rotate_refresh_token(&rotation(first, next, T0.plus(SECOND), Duration::ZERO))
+                    .rotate_refresh_token(&rotation(&client, first, next, T0.plus(SECOND), Duration::ZERO))
                     .await
                     .unwrap()
             })
@@ -527,10 +541,10 @@ pub async fn concurrent_rotation_in_grace_keeps_one_family(store: S) {
     let tasks: Vec<_> = replacements
         .iter()
         .map(|next| {
-            let (store, next) = (store.clone(), *next);
+            let (store, next, client) = (store.clone(), *next, fam.client_id.clone());
             tokio::spawn(async move {
                 store
-                    .rotate_refresh_token(&rotation(first, next, T0.plus(SECOND), Duration::from_secs(5)))
+                    .rotate_refresh_token(&rotation(&client, first, next, T0.plus(SECOND), Duration::from_secs(5)))
                     .await
                     .unwrap()
             })
@@ -565,8 +579,39 @@ pub async fn concurrent_rotation_in_grace_keeps_one_family(store: S) {
         .is_none());
 }
 
+pub async fn another_clients_refresh_token_is_unknown_and_untouched(store: S) {
+    let (_, fam, first) = family_with_token(&store).await;
+    let intruder = client();
+    store.insert_client(&intruder, None).await.unwrap();
+    let (_, next) = new_token();
+    let outcome = store
+        .rotate_refresh_token(&rotation(&intruder.id, first, next, T0.plus(SECOND), Duration::ZERO))
+        .await
+        .unwrap();
+    assert_eq!(outcome, RefreshRotation::Unknown);
+    let outcome = store
+        .rotate_refresh_token(&rotation(&fam.client_id, first, next, T0.plus(SECOND), Duration::ZERO))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, RefreshRotation::Rotated { .. }),
+        "the owner's token still works: {outcome:?}"
+    );
+}
+
+pub async fn a_session_knows_its_clients(store: S) {
+    let (g, fam, _) = family_with_token(&store).await;
+    let other = client();
+    store.insert_client(&other, None).await.unwrap();
+    let (_, code) = code(&other.id, &g.user.id, &g.session.id);
+    store.insert_authorization_code(&code).await.unwrap();
+    let mut expected = vec![fam.client_id.clone(), other.id.clone()];
+    expected.sort();
+    assert_eq!(store.clients_of_session(&g.session.id).await.unwrap(), expected);
+}
+
 pub async fn revoked_refresh_family_stops_rotation(store: S) {
-    let (_, _, first) = family_with_token(&store).await;
+    let (_, fam, first) = family_with_token(&store).await;
     assert!(store.revoke_refresh_family(&first, T0.plus(SECOND)).await.unwrap());
     assert!(
         !store.revoke_refresh_family(&first, T0.plus(SECOND)).await.unwrap(),
@@ -575,7 +620,13 @@ pub async fn revoked_refresh_family_stops_rotation(store: S) {
     let (_, next) = new_token();
     assert_eq!(
         store
-            .rotate_refresh_token(&rotation(first, next, T0.plus(SECOND * 2), Duration::ZERO))
+            .rotate_refresh_token(&rotation(
+                &fam.client_id,
+                first,
+                next,
+                T0.plus(SECOND * 2),
+                Duration::ZERO
+            ))
             .await
             .unwrap(),
         RefreshRotation::Revoked

@@ -33,6 +33,8 @@ macro_rules! conformance_suite {
             concurrent_rotation_has_one_winner,
             concurrent_rotation_in_grace_keeps_one_family,
             revoked_refresh_family_stops_rotation,
+            another_clients_refresh_token_is_unknown_and_untouched,
+            a_session_knows_its_clients,
             signing_keys_rotate_and_unpublish,
             one_active_key_per_algorithm,
             one_time_tokens_void_and_redeem_once,

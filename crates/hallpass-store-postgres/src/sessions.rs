@@ -3,7 +3,7 @@ use crate::{map_err, PostgresStore};
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
-use hallpass_core::ids::{OrgId, SessionId, UserId};
+use hallpass_core::ids::{ClientId, OrgId, SessionId, UserId};
 use hallpass_core::store::{Session, SessionStore, StoreError};
 use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
@@ -129,6 +129,18 @@ impl SessionStore for PostgresStore {
         let ended = end_in(&mut tx, id.as_str(), reason, now).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(ended)
+    }
+
+    async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT client_id FROM refresh_families WHERE session_id = $1
+             UNION SELECT client_id FROM authorization_codes WHERE session_id = $1 ORDER BY 1",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(ids.into_iter().map(ClientId::from_trusted).collect())
     }
 
     async fn list_user_sessions(&self, user: &UserId) -> Result<Vec<Session>, StoreError> {

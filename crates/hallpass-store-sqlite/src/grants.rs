@@ -180,6 +180,9 @@ impl GrantStore for SqliteStore {
             return Ok(RefreshRotation::Unknown);
         };
         let fam = family(&row)?;
+        if fam.client_id != r.client_id {
+            return Ok(RefreshRotation::Unknown);
+        }
         let token_expires_at = ts(&row, "token_expires_at")?;
         let rotated_at = opt_ts(&row, "rotated_at")?;
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");

@@ -1,5 +1,6 @@
 //! The few cryptographic operations Hallpass needs, all through aws-lc-rs.
 
+pub mod jws;
 mod master_key;
 mod secret_hash;
 mod signing;

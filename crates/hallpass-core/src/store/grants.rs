@@ -54,6 +54,9 @@ pub struct RefreshFamily {
 #[derive(Debug, Clone)]
 pub struct RotateRefresh {
     pub presented: SecretHash,
+    /// The authenticated client; a token of another client's family is `Unknown`
+    /// and left untouched.
+    pub client_id: ClientId,
     pub replacement: SecretHash,
     pub replacement_expires_at: Timestamp,
     pub now: Timestamp,

@@ -1,7 +1,7 @@
 use super::StoreError;
 use crate::clock::Timestamp;
 use crate::crypto::SecretHash;
-use crate::ids::{OrgId, SessionId, UserId};
+use crate::ids::{ClientId, OrgId, SessionId, UserId};
 use async_trait::async_trait;
 
 /// A browser sign-in. The cookie holds a random token; only its hash is kept.
@@ -49,6 +49,9 @@ pub trait SessionStore: Send + Sync {
     /// one step. Returns the session if this call ended it, `None` if it was
     /// already ended or never existed: ending is idempotent.
     async fn end_session(&self, id: &SessionId, reason: &str, now: Timestamp) -> Result<Option<Session>, StoreError>;
+    /// The clients that received codes or refresh tokens in this session
+    /// (whom a logout must tell).
+    async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError>;
     /// Newest first.
     async fn list_user_sessions(&self, user: &UserId) -> Result<Vec<Session>, StoreError>;
 }

@@ -2,12 +2,14 @@
 //! until SIGTERM or Ctrl-C, letting in-flight requests finish.
 
 use crate::config::{Config, DatabaseTarget};
+use crate::oauth::backchannel::{Backchannel, HttpSender};
 use crate::router::router;
-use crate::startup::ready_keys;
+use crate::startup::app_state;
 use crate::state::AppState;
 use anyhow::Context as _;
-use hallpass_core::services::keys;
+use hallpass_core::clock::SystemClock;
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -22,14 +24,14 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
-    let (ctx, master) = ready_keys(&config, config.migrate).await?;
-    let key_set = keys::load_key_set(&ctx, &master).await?;
+    let backchannel = Backchannel::new(Arc::new(HttpSender::new()));
+    let state = app_state(config, Arc::new(SystemClock), backchannel).await?;
+    let ctx = state.ctx();
     // Until the first application is registered, say how to register one.
     let getting_started = ctx.store.count_clients().await? == 0;
-    let target = config.database_target()?;
-    announce(&config, mode, local, &target, getting_started, json);
+    let target = state.config().database_target()?;
+    announce(state.config(), mode, local, &target, getting_started, json);
 
-    let state = AppState::new(ctx, config, mode, master, key_set);
     let reloader = tokio::spawn(reload_keys(state.clone()));
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

@@ -1,7 +1,10 @@
-//! HTTP plumbing shared by every route: errors, metrics, health, headers.
+//! HTTP plumbing shared by every route: errors, forms, cookies, metrics, health, headers.
 
+pub mod cookies;
 pub mod error;
+pub mod form;
 pub mod health;
 pub mod jwks;
 pub mod layers;
 pub mod metrics;
+pub mod page;

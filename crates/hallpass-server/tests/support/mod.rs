@@ -137,3 +137,5 @@ pub fn http() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+pub mod app;

@@ -1,0 +1,357 @@
+//! The authorization endpoint (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2).
+//!
+//! Until the client and its redirect URI are known to be genuine, errors are
+//! shown to the user and never redirected (no open redirect). After that,
+//! every error goes back to the client with `error`, `error_description`,
+//! `state` and `iss` (RFC 9207).
+
+use super::scope::USER_SCOPES;
+use super::{ErrorCode, OAuthPolicy, Scope};
+use crate::context::Context;
+use crate::crypto::SecretHash;
+use crate::error::CoreError;
+use crate::ids::{ClientId, OrgId};
+use crate::rng::random_token;
+use crate::store::{AuthorizationCode, Client, ClientKind, Session};
+use std::collections::HashMap;
+use url::{Host, Url};
+
+/// What the endpoint does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Show an error page; do not redirect: the client or redirect URI is not trusted.
+    Refuse(String),
+    /// Send the browser back to the client: a code, or an error.
+    Redirect(String),
+    /// The user must sign in (or up) on the hosted page first, then come back.
+    SignIn { signup: bool, login_hint: Option<String> },
+}
+
+/// The parameters after validation.
+#[derive(Debug, Clone)]
+struct Request {
+    client: Client,
+    redirect_uri: String,
+    state: Option<String>,
+    scope: Scope,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    prompt: Vec<String>,
+    max_age: Option<u64>,
+    login_hint: Option<String>,
+    organization_id: Option<OrgId>,
+}
+
+const KNOWN_PROMPTS: [&str; 4] = ["none", "login", "create", "select_account"];
+
+pub async fn authorize(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    pairs: &[(String, String)],
+    session: Option<Session>,
+) -> Result<Outcome, CoreError> {
+    let mut params: HashMap<&str, &str> = HashMap::new();
+    let mut repeated: Vec<&str> = Vec::new();
+    for (name, value) in pairs {
+        if params.insert(name.as_str(), value.as_str()).is_some() && !repeated.contains(&name.as_str()) {
+            repeated.push(name.as_str());
+        }
+    }
+    for trusted in ["client_id", "redirect_uri"] {
+        if repeated.contains(&trusted) {
+            return Ok(Outcome::Refuse(format!("`{trusted}` is given more than once")));
+        }
+    }
+    let Some(client_id) = params.get("client_id").filter(|v| !v.is_empty()) else {
+        return Ok(Outcome::Refuse("the request has no client_id".into()));
+    };
+    let client = match ClientId::parse(client_id) {
+        Ok(id) => ctx.store.get_client(&id).await?,
+        Err(_) => None,
+    };
+    let Some(client) = client else {
+        return Ok(Outcome::Refuse(format!(
+            "there is no application with client_id `{client_id}`"
+        )));
+    };
+    let Some(redirect_uri) = params.get("redirect_uri").filter(|v| !v.is_empty()) else {
+        return Ok(Outcome::Refuse("the request has no redirect_uri".into()));
+    };
+    if !is_registered(&client, redirect_uri) {
+        return Ok(Outcome::Refuse(format!(
+            "`{redirect_uri}` is not a registered redirect URI of {}; it must match one exactly",
+            client.name
+        )));
+    }
+    let state = params.get("state").map(|s| s.to_string());
+    let back = |code: ErrorCode, description: &str| {
+        Ok(Outcome::Redirect(error_redirect(
+            redirect_uri,
+            &policy.issuer,
+            code,
+            description,
+            state.as_deref(),
+        )))
+    };
+    if let Some(name) = repeated.first() {
+        return back(ErrorCode::InvalidRequest, &format!("`{name}` is given more than once"));
+    }
+    let request = match validate(policy, &params, client, redirect_uri, state.clone()) {
+        Ok(request) => request,
+        Err((code, description)) => return back(code, &description),
+    };
+    decide(ctx, policy, request, session).await
+}
+
+fn validate(
+    policy: &OAuthPolicy,
+    params: &HashMap<&str, &str>,
+    client: Client,
+    redirect_uri: &str,
+    state: Option<String>,
+) -> Result<Request, (ErrorCode, String)> {
+    let invalid = |message: &str| Err((ErrorCode::InvalidRequest, message.to_owned()));
+    match params.get("response_type").copied() {
+        Some("code") => {}
+        None | Some("") => return invalid("response_type is required"),
+        Some(other) => {
+            return Err((
+                ErrorCode::UnsupportedResponseType,
+                format!("response_type `{other}` is not supported; use `code`"),
+            ))
+        }
+    }
+    if params.contains_key("request") || params.contains_key("request_uri") {
+        return invalid("request objects are not supported");
+    }
+    if let Some(mode) = params.get("response_mode").filter(|m| **m != "query") {
+        return Err((
+            ErrorCode::InvalidRequest,
+            format!("response_mode `{mode}` is not supported; use `query`"),
+        ));
+    }
+    let scope = Scope::parse(params.get("scope").copied().unwrap_or_default()).map_err(|e| (e.code, e.description))?;
+    if scope.is_empty() {
+        return Err((
+            ErrorCode::InvalidScope,
+            "scope is required, e.g. `openid profile email`".into(),
+        ));
+    }
+    if let Some(unknown) = scope.tokens().iter().find(|t| !USER_SCOPES.contains(&t.as_str())) {
+        return Err((ErrorCode::InvalidScope, format!("unknown scope `{unknown}`")));
+    }
+    let challenge = params.get("code_challenge").filter(|c| !c.is_empty());
+    let method = params.get("code_challenge_method").filter(|m| !m.is_empty());
+    let code_challenge = match (challenge, method) {
+        (Some(c), Some(&"S256")) if is_s256_challenge(c) => Some(c.to_string()),
+        (Some(_), Some(&"S256")) => {
+            return invalid("code_challenge must be the 43-character base64url SHA-256 of the verifier")
+        }
+        (Some(_), Some(m)) => {
+            return Err((
+                ErrorCode::InvalidRequest,
+                format!("code_challenge_method `{m}` is not supported; use S256"),
+            ))
+        }
+        (Some(_), None) => {
+            return invalid("code_challenge_method is required and must be S256 (plain is not accepted)")
+        }
+        (None, Some(_)) => return invalid("code_challenge_method without code_challenge"),
+        (None, None) if client.kind == ClientKind::Public => {
+            return invalid("PKCE is required for public clients: send code_challenge with S256")
+        }
+        (None, None) if policy.require_pkce => {
+            return invalid("PKCE is required: send code_challenge with code_challenge_method=S256")
+        }
+        (None, None) => None,
+    };
+    let prompt: Vec<String> = params
+        .get("prompt")
+        .map(|p| p.split(' ').filter(|s| !s.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+    if let Some(unknown) = prompt.iter().find(|p| !KNOWN_PROMPTS.contains(&p.as_str())) {
+        return Err((
+            ErrorCode::InvalidRequest,
+            format!("prompt `{unknown}` is not supported"),
+        ));
+    }
+    if prompt.iter().any(|p| p == "none") && prompt.len() > 1 {
+        return invalid("prompt=none cannot be combined with other values");
+    }
+    let max_age = match params.get("max_age").filter(|v| !v.is_empty()) {
+        Some(v) => Some(v.parse::<u64>().map_err(|_| {
+            (
+                ErrorCode::InvalidRequest,
+                "max_age must be a whole number of seconds".to_owned(),
+            )
+        })?),
+        None => None,
+    };
+    let organization_id = match params.get("organization_id").filter(|v| !v.is_empty()) {
+        Some(v) => Some(OrgId::parse(v).map_err(|e| (ErrorCode::InvalidRequest, e.to_string()))?),
+        None => None,
+    };
+    let nonce = params.get("nonce").filter(|n| !n.is_empty()).map(|n| n.to_string());
+    if nonce.as_ref().is_some_and(|n| n.len() > 512) || state.as_ref().is_some_and(|s| s.len() > 2048) {
+        return invalid("state or nonce is too long");
+    }
+    let login_hint = params
+        .get("login_hint")
+        .filter(|h| !h.is_empty() && h.len() <= 320)
+        .map(|h| h.to_string());
+    Ok(Request {
+        client,
+        redirect_uri: redirect_uri.to_owned(),
+        state,
+        scope,
+        nonce,
+        code_challenge,
+        prompt,
+        max_age,
+        login_hint,
+        organization_id,
+    })
+}
+
+async fn decide(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    request: Request,
+    session: Option<Session>,
+) -> Result<Outcome, CoreError> {
+    let back = |code: ErrorCode, description: &str| {
+        Outcome::Redirect(error_redirect(
+            &request.redirect_uri,
+            &policy.issuer,
+            code,
+            description,
+            request.state.as_deref(),
+        ))
+    };
+    let has = |p: &str| request.prompt.iter().any(|x| x == p);
+    let sign_in = |signup| Outcome::SignIn {
+        signup,
+        login_hint: request.login_hint.clone(),
+    };
+    if has("create") {
+        return Ok(sign_in(true));
+    }
+    if has("login") {
+        return Ok(sign_in(false));
+    }
+    let now = ctx.clock.now();
+    let fresh = |s: &Session| {
+        request
+            .max_age
+            .is_none_or(|age| now.0 - s.auth_time.0 <= i64::try_from(age).unwrap_or(i64::MAX))
+    };
+    let Some(session) = session.filter(|s| s.is_live(now) && fresh(s)) else {
+        if has("none") {
+            return Ok(back(ErrorCode::LoginRequired, "the user is not signed in"));
+        }
+        return Ok(sign_in(false));
+    };
+    let organization = match request
+        .organization_id
+        .clone()
+        .or_else(|| session.organization_id.clone())
+    {
+        Some(org) => {
+            if ctx.store.get_organization(&org).await?.is_none() {
+                return Ok(back(
+                    ErrorCode::InvalidRequest,
+                    &format!("there is no organization `{org}`"),
+                ));
+            }
+            if ctx.store.member_access(&org, &session.user_id).await?.is_none() {
+                return Ok(back(
+                    ErrorCode::AccessDenied,
+                    "the user is not an active member of the requested organization",
+                ));
+            }
+            Some(org)
+        }
+        None => None,
+    };
+    let code = random_token(ctx.rng.as_ref());
+    let record = AuthorizationCode {
+        hash: SecretHash::of(&code),
+        client_id: request.client.id.clone(),
+        user_id: session.user_id.clone(),
+        session_id: session.id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        scope: request.scope.to_string(),
+        nonce: request.nonce.clone(),
+        code_challenge: request.code_challenge.clone(),
+        organization_id: organization,
+        auth_time: session.auth_time,
+        created_at: now,
+        expires_at: now.plus(policy.code_ttl),
+    };
+    ctx.store.insert_authorization_code(&record).await?;
+    let mut pairs = vec![("code", code.as_str())];
+    if let Some(state) = &request.state {
+        pairs.push(("state", state));
+    }
+    pairs.push(("iss", &policy.issuer));
+    Ok(Outcome::Redirect(with_query(&request.redirect_uri, &pairs)))
+}
+
+/// Exact match; for native clients, a loopback IP redirect matches on any port (RFC 8252 §7.3).
+pub fn is_registered(client: &Client, redirect_uri: &str) -> bool {
+    if client.redirect_uris.iter().any(|r| r.as_str() == redirect_uri) {
+        return true;
+    }
+    if !client.native {
+        return false;
+    }
+    let Ok(asked) = Url::parse(redirect_uri) else {
+        return false;
+    };
+    if asked.scheme() != "http"
+        || !matches!(asked.host(), Some(Host::Ipv4(ip)) if ip.is_loopback())
+            && !matches!(asked.host(), Some(Host::Ipv6(ip)) if ip.is_loopback())
+    {
+        return false;
+    }
+    client
+        .redirect_uris
+        .iter()
+        .filter_map(|r| Url::parse(r.as_str()).ok())
+        .any(|mut registered| {
+            let _ = registered.set_port(asked.port());
+            registered == asked
+        })
+}
+
+fn is_s256_challenge(challenge: &str) -> bool {
+    challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub fn error_redirect(
+    redirect_uri: &str,
+    issuer: &str,
+    code: ErrorCode,
+    description: &str,
+    state: Option<&str>,
+) -> String {
+    let mut pairs = vec![("error", code.as_str()), ("error_description", description)];
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    pairs.push(("iss", issuer));
+    with_query(redirect_uri, &pairs)
+}
+
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    match Url::parse(base) {
+        Ok(mut url) => {
+            url.query_pairs_mut().extend_pairs(pairs);
+            url.into()
+        }
+        Err(_) => base.to_owned(),
+    }
+}

@@ -1,0 +1,135 @@
+//! RP-Initiated Logout 1.0 at `/oidc/logout`: ends the Hallpass session (and
+//! with it every refresh token of the session), then returns the user to a
+//! registered post-logout URI. The URL is one-time: once its session is over,
+//! it ends nothing more and shows the signed-out page.
+
+use super::OAuthPolicy;
+use crate::context::Context;
+use crate::crypto::jws;
+use crate::error::CoreError;
+use crate::ids::{ClientId, SessionId};
+use crate::services::audit::{self, Actor};
+use crate::services::keys::KeySet;
+use crate::store::Session;
+use hallpass_proto::claims::IdTokenClaims;
+use serde_json::json;
+use url::Url;
+
+#[derive(Debug, Clone, Default)]
+pub struct LogoutRequest {
+    pub id_token_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub logout_hint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The request is not acceptable; nothing was ended.
+    Refuse(String),
+    Redirect(String),
+    SignedOut,
+}
+
+#[derive(Debug)]
+pub struct Logout {
+    pub outcome: Outcome,
+    /// Sessions this request ended: their clients get back-channel notices.
+    pub ended: Vec<Session>,
+}
+
+pub async fn logout(
+    ctx: &Context,
+    keys: &KeySet,
+    policy: &OAuthPolicy,
+    cookie_session: Option<Session>,
+    request: LogoutRequest,
+) -> Result<Logout, CoreError> {
+    let refuse = |message: String| {
+        Ok(Logout {
+            outcome: Outcome::Refuse(message),
+            ended: Vec::new(),
+        })
+    };
+    // An expired hint is fine (the user may come back long after): only the
+    // signature and the issuer are checked.
+    let hint = match &request.id_token_hint {
+        Some(token) => match jws::parse(token).and_then(|p| p.verify::<IdTokenClaims>(&keys.jwks().keys, None)) {
+            Ok(claims) if claims.iss == policy.issuer => Some(claims),
+            _ => return refuse("id_token_hint is not an ID token issued by this server".into()),
+        },
+        None => None,
+    };
+    let client_id = match (hint.as_ref().map(|h| h.aud.as_str()), request.client_id.as_deref()) {
+        (Some(aud), Some(given)) if aud != given => {
+            return refuse("client_id does not match the id_token_hint's audience".into())
+        }
+        (Some(aud), _) => Some(aud.to_owned()),
+        (None, given) => given.map(str::to_owned),
+    };
+    let client = match &client_id {
+        Some(id) => match ClientId::parse(id) {
+            Ok(id) => match ctx.store.get_client(&id).await? {
+                Some(client) => Some(client),
+                None => return refuse(format!("there is no application with client_id `{id}`")),
+            },
+            Err(_) => return refuse(format!("there is no application with client_id `{id}`")),
+        },
+        None => None,
+    };
+    let redirect = match (&request.post_logout_redirect_uri, &client) {
+        (Some(_), None) => {
+            return refuse("post_logout_redirect_uri needs id_token_hint or client_id to know the application".into())
+        }
+        (Some(uri), Some(client)) if !client.post_logout_redirect_uris.iter().any(|r| r.as_str() == uri) => {
+            return refuse(format!(
+                "`{uri}` is not a registered post-logout redirect URI of {}",
+                client.name
+            ));
+        }
+        (Some(uri), Some(_)) => Some(uri.clone()),
+        (None, _) => None,
+    };
+
+    let mut targets: Vec<SessionId> = Vec::new();
+    if let Some(session) = &cookie_session {
+        targets.push(session.id.clone());
+    }
+    if let Some(sid) = hint.as_ref().and_then(|h| SessionId::parse(&h.sid).ok()) {
+        let same_user = hint
+            .as_ref()
+            .is_some_and(|h| cookie_session.as_ref().is_none_or(|s| s.user_id.as_str() == h.sub));
+        if same_user && !targets.contains(&sid) {
+            targets.push(sid);
+        }
+    }
+    let now = ctx.clock.now();
+    let mut ended = Vec::new();
+    for id in targets {
+        if let Some(session) = ctx.store.end_session(&id, "logout", now).await? {
+            let actor = Actor::User(session.user_id.to_string());
+            audit::record(
+                ctx,
+                &actor,
+                "session.logout",
+                Some(session.user_id.as_str()),
+                json!({ "session_id": session.id }),
+            )
+            .await;
+            ended.push(session);
+        }
+    }
+    let outcome = match redirect {
+        Some(uri) if !ended.is_empty() => {
+            let mut url =
+                Url::parse(&uri).map_err(|e| CoreError::invalid("post_logout_redirect_uri", e.to_string()))?;
+            if let Some(state) = &request.state {
+                url.query_pairs_mut().append_pair("state", state);
+            }
+            Outcome::Redirect(url.into())
+        }
+        _ => Outcome::SignedOut,
+    };
+    Ok(Logout { outcome, ended })
+}

@@ -1,0 +1,22 @@
+//! The OAuth 2.1 / OpenID Connect provider: what `/oauth/*` and `/oidc/*` do,
+//! as services the HTTP handlers call. One file per endpoint or grant.
+
+pub mod access_tokens;
+pub mod authorize;
+pub mod backchannel;
+pub mod client_auth;
+pub mod client_credentials;
+pub mod code_grant;
+mod error;
+pub mod introspect;
+pub mod logout;
+mod policy;
+pub mod refresh_grant;
+mod scope;
+pub mod sessions;
+pub mod tokens;
+pub mod userinfo;
+
+pub use error::{ErrorCode, OAuthError};
+pub use policy::OAuthPolicy;
+pub use scope::Scope;

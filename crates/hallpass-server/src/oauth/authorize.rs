@@ -1,0 +1,65 @@
+//! `GET|POST /oauth/authorize`: validates the request, then either redirects
+//! back to the client (a code or an error), shows an error page (when the
+//! client or redirect URI cannot be trusted), or sends the user to the hosted
+//! sign-in page, which returns here once there is a session.
+
+use crate::http::cookies;
+use crate::http::form::{self, Pairs};
+use crate::http::page;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{CACHE_CONTROL, LOCATION};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hallpass_core::oauth::authorize::{authorize as decide, Outcome};
+use hallpass_core::oauth::sessions::live_session;
+
+pub async fn authorize(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let pairs: Pairs = if method == Method::POST {
+        if !form::is_form(&headers) {
+            return page::render(
+                StatusCode::BAD_REQUEST,
+                "Sign-in request not understood",
+                "The application sent a malformed request.",
+            );
+        }
+        form::parse(&body)
+    } else {
+        form::parse(query.unwrap_or_default().as_bytes())
+    };
+    let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
+        Some(token) => match live_session(state.ctx(), &token).await {
+            Ok(session) => session,
+            Err(err) => return crate::http::error::ApiError::from(err).into_response(),
+        },
+        None => None,
+    };
+    match decide(state.ctx(), state.policy(), &pairs, session).await {
+        Ok(Outcome::Redirect(location)) => redirect(&location),
+        Ok(Outcome::Refuse(reason)) => page::render(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &reason),
+        Ok(Outcome::SignIn { signup, .. }) => {
+            // The hosted page comes back to this same request once signed in.
+            let again = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs.iter().filter(|(k, _)| k != "prompt" || signup))
+                .finish();
+            let return_to = format!("/oauth/authorize?{again}");
+            let page = if signup { "/signup" } else { "/login" };
+            let target = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("return_to", &return_to)
+                .finish();
+            redirect(&format!("{page}?{target}"))
+        }
+        Err(err) => crate::http::error::ApiError::from(err).into_response(),
+    }
+}
+
+pub fn redirect(location: &str) -> Response {
+    (StatusCode::FOUND, [(LOCATION, location), (CACHE_CONTROL, "no-store")]).into_response()
+}

@@ -1,0 +1,69 @@
+//! `GET|POST /oidc/logout` (OpenID RP-Initiated Logout 1.0).
+
+use super::authorize::redirect;
+use crate::http::cookies;
+use crate::http::form::{self, single, Pairs};
+use crate::http::page;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
+use hallpass_core::oauth::sessions::live_session;
+
+pub async fn logout(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let pairs: Pairs = if method == Method::POST && form::is_form(&headers) {
+        form::parse(&body)
+    } else {
+        form::parse(query.unwrap_or_default().as_bytes())
+    };
+    let request = match read_request(&pairs) {
+        Ok(request) => request,
+        Err(reason) => return page::render(StatusCode::BAD_REQUEST, "Sign-out request not understood", &reason),
+    };
+    let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
+        Some(token) => live_session(state.ctx(), &token).await.ok().flatten(),
+        None => None,
+    };
+    let keys = state.keys();
+    let result = match end(state.ctx(), &keys, state.policy(), session, request).await {
+        Ok(result) => result,
+        Err(err) => return crate::http::error::ApiError::from(err).into_response(),
+    };
+    for ended in &result.ended {
+        state
+            .backchannel()
+            .notify(state.ctx(), &keys, state.policy(), ended)
+            .await;
+    }
+    let mut response = match result.outcome {
+        Outcome::Redirect(location) => redirect(&location),
+        Outcome::SignedOut => page::render(StatusCode::OK, "You are signed out", "You can close this window."),
+        Outcome::Refuse(reason) => {
+            return page::render(StatusCode::BAD_REQUEST, "This sign-out link is not valid", &reason)
+        }
+    };
+    if let Ok(clear) = HeaderValue::from_str(&cookies::clear_session_cookie(state.mode())) {
+        response.headers_mut().append(SET_COOKIE, clear);
+    }
+    response
+}
+
+fn read_request(pairs: &Pairs) -> Result<LogoutRequest, String> {
+    let get = |name: &str| single(pairs, name).map(|v| v.map(str::to_owned));
+    Ok(LogoutRequest {
+        id_token_hint: get("id_token_hint")?,
+        client_id: get("client_id")?,
+        post_logout_redirect_uri: get("post_logout_redirect_uri")?,
+        state: get("state")?,
+        logout_hint: get("logout_hint")?,
+    })
+}

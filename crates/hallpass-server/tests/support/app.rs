@@ -1,0 +1,141 @@
+//! Hallpass in-process on a real socket (port 0), with a clock the test moves
+//! and a back-channel sender that records instead of posting.
+
+#![allow(dead_code)]
+
+use async_trait::async_trait;
+use hallpass_core::clock::{Clock, ManualClock};
+use hallpass_core::oauth::backchannel::{BackchannelSender, Notice};
+use hallpass_core::oauth::sessions::{start_session, Device};
+use hallpass_core::services::audit::Actor;
+use hallpass_core::services::clients::{create_client, NewClient};
+use hallpass_core::services::users::{create_user, NewUser};
+use hallpass_core::store::{Session, User};
+use hallpass_server::config::Config;
+use hallpass_server::oauth::backchannel::Backchannel;
+use hallpass_server::router::router;
+use hallpass_server::startup::app_state;
+use hallpass_server::state::AppState;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Default)]
+pub struct RecordingSender {
+    pub sent: Mutex<Vec<Notice>>,
+}
+
+#[async_trait]
+impl BackchannelSender for RecordingSender {
+    async fn send(&self, notice: &Notice) -> Result<(), String> {
+        self.sent.lock().unwrap().push(notice.clone());
+        Ok(())
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub backchannel: Arc<RecordingSender>,
+    _dir: tempfile::TempDir,
+}
+
+pub struct RegisteredClient {
+    pub id: String,
+    pub secret: Option<String>,
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let mut config = Config {
+            issuer: base.clone(),
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let clock = Arc::new(ManualClock::starting_now());
+        let recorder = Arc::new(RecordingSender::default());
+        let state = app_state(
+            config,
+            clock.clone() as Arc<dyn Clock>,
+            Backchannel::new(recorder.clone()),
+        )
+        .await
+        .unwrap();
+        let app = router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        TestApp {
+            base,
+            state,
+            clock,
+            backchannel: recorder,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn client(&self, configure: impl FnOnce(&mut NewClient)) -> RegisteredClient {
+        let mut new = NewClient::confidential("Test app");
+        new.redirect_uris = vec!["http://localhost:3000/callback".into()];
+        new.post_logout_redirect_uris = vec!["http://localhost:3000/".into()];
+        configure(&mut new);
+        let policy = self.state.mode().uri_policy();
+        let created = create_client(self.state.ctx(), new, policy, &Actor::Cli).await.unwrap();
+        RegisteredClient {
+            id: created.client.id.to_string(),
+            secret: created.secret,
+        }
+    }
+
+    pub async fn user(&self, email: &str) -> User {
+        let new = NewUser {
+            email: email.into(),
+            name: Some("Ada Lovelace".into()),
+            password: None,
+            email_verified: true,
+        };
+        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+            .await
+            .unwrap()
+    }
+
+    /// Signs `user` in the way the hosted pages will: a session and its cookie.
+    pub async fn sign_in(&self, user: &User) -> (String, Session) {
+        let device = Device {
+            user_agent: Some("test".into()),
+            ip: Some("127.0.0.1".into()),
+        };
+        start_session(
+            self.state.ctx(),
+            self.state.policy(),
+            user,
+            vec!["pwd".into()],
+            None,
+            device,
+        )
+        .await
+        .unwrap()
+    }
+
+    pub fn cookie(&self, token: &str) -> String {
+        format!("hallpass_session={token}")
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn sent_logout_tokens(&self) -> Vec<Notice> {
+        self.backchannel.sent.lock().unwrap().clone()
+    }
+}
