@@ -36,6 +36,20 @@ pub struct CreatedClient {
     pub client_secret: Option<String>,
 }
 
+/// A client with the ids of its secrets (never the secrets themselves).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientDetails {
+    #[serde(flatten)]
+    pub client: Client,
+    pub secrets: Vec<SecretInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretInfo {
+    pub secret_id: String,
+    pub created_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientSecret {
     pub client_id: String,

@@ -97,8 +97,12 @@ pub enum ClientsCommand {
     Show { client_id: String },
     /// Delete an application with its secrets and tokens.
     Delete { client_id: String },
-    /// Add a second secret for rotation (a client holds at most two).
-    AddSecret { client_id: String },
+    /// Change an application's settings; what is not given stays as it is.
+    Update(UpdateClientArgs),
+    /// Make a new secret; the newest old one keeps working until deleted (at most two).
+    RotateSecret { client_id: String },
+    /// Delete one of a client's two secrets, once every app uses the other.
+    DeleteSecret { client_id: String, secret_id: String },
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +139,33 @@ pub struct CreateClientArgs {
     /// Access-token lifetime for this client, in seconds.
     #[arg(long, value_name = "SECS")]
     pub access_token_ttl: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateClientArgs {
+    pub client_id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Replaces the registered callback URLs (repeat for several).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// Replaces the registered post-logout URLs (repeat for several).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Removes every post-logout URL.
+    #[arg(long, conflicts_with = "post_logout_redirect_uris")]
+    pub clear_post_logout_redirect_uris: bool,
+    /// Sets the initiate-login URL (an empty value removes it).
+    #[arg(long, value_name = "URI")]
+    pub initiate_login_uri: Option<String>,
+    /// Sets the back-channel logout URL (an empty value removes it).
+    #[arg(long, value_name = "URI")]
+    pub backchannel_logout_uri: Option<String>,
+    /// Access-token lifetime in seconds (0 returns to the server default).
+    #[arg(long, value_name = "SECS")]
+    pub access_token_ttl: Option<u32>,
+    #[arg(long)]
+    pub id_token_alg: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,9 +55,86 @@ async fn clients_are_created_listed_shown_and_deleted() {
     assert_eq!(shown["name"], "Demo");
     assert!(shown.get("client_secret").is_none(), "a secret is never shown again");
 
-    let second = run_ok_json(d, &["clients", "add-secret", &id, "--json"]).await;
+    assert_eq!(shown["secrets"].as_array().unwrap().len(), 1);
+    let second = run_ok_json(d, &["clients", "rotate-secret", &id, "--json"]).await;
     assert_ne!(second["client_secret"], created["client_secret"]);
-    assert_clean_failure(&run(d, &["clients", "add-secret", &id]).await, "two active secrets");
+    let third = run_ok_json(d, &["clients", "rotate-secret", &id, "--json"]).await;
+    let secrets = run_ok_json(d, &["clients", "show", &id, "--json"]).await["secrets"].clone();
+    let ids: Vec<&str> = secrets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["secret_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "at most two secrets: the oldest left at the second rotation"
+    );
+    assert!(
+        ids.contains(&second["secret_id"].as_str().unwrap()) && ids.contains(&third["secret_id"].as_str().unwrap())
+    );
+    run_ok_json(
+        d,
+        &[
+            "clients",
+            "delete-secret",
+            &id,
+            second["secret_id"].as_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    assert_clean_failure(
+        &run(
+            d,
+            &["clients", "delete-secret", &id, third["secret_id"].as_str().unwrap()],
+        )
+        .await,
+        "only secret",
+    );
+
+    let updated = run_ok_json(
+        d,
+        &[
+            "clients",
+            "update",
+            &id,
+            "--name",
+            "Demo 2",
+            "--redirect-uri",
+            "http://localhost:4000/cb",
+            "--access-token-ttl",
+            "600",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(updated["name"], "Demo 2");
+    assert_eq!(
+        updated["redirect_uris"],
+        serde_json::json!(["http://localhost:4000/cb"])
+    );
+    assert_eq!(
+        updated["post_logout_redirect_uris"],
+        serde_json::json!(["http://localhost:3000/"]),
+        "untouched"
+    );
+    assert_eq!(updated["access_token_ttl_secs"], 600);
+    assert_clean_failure(
+        &run(
+            d,
+            &["clients", "update", &id, "--redirect-uri", "ftp://x.example.com/cb"],
+        )
+        .await,
+        "redirect",
+    );
+    let unchanged = run_ok_json(d, &["clients", "show", &id, "--json"]).await;
+    assert_eq!(
+        unchanged["redirect_uris"],
+        serde_json::json!(["http://localhost:4000/cb"]),
+        "a refused update changes nothing"
+    );
 
     run_ok_json(d, &["clients", "delete", &id, "--json"]).await;
     assert_clean_failure(&run(d, &["clients", "show", &id]).await, "client not found");

@@ -92,10 +92,7 @@ pub async fn create_client(
     policy: UriPolicy,
     actor: &Actor,
 ) -> Result<CreatedClient, CoreError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(CoreError::invalid("name", "must be 1 to 200 characters"));
-    }
+    let name = check_name(&new.name)?;
     // Native apps may use http loopback redirects in any mode (RFC 8252 §7.3).
     let redirect_policy = UriPolicy {
         allow_http_loopback: policy.allow_http_loopback || new.native,
@@ -137,7 +134,7 @@ pub async fn create_client(
     let now = ctx.clock.now();
     let client = Client {
         id: ClientId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),
-        name: name.to_owned(),
+        name,
         kind: new.kind,
         redirect_uris,
         post_logout_redirect_uris,
@@ -188,11 +185,25 @@ pub async fn delete_client(ctx: &Context, id: &ClientId, actor: &Actor) -> Resul
     Ok(())
 }
 
-/// Adds a second secret for rotation; the client must then drop the old one.
-pub async fn add_client_secret(ctx: &Context, id: &ClientId, actor: &Actor) -> Result<(SecretId, String), CoreError> {
+/// Rotates: adds a new secret and keeps the newest existing one working
+/// beside it (a client holds at most two), so apps can switch without downtime.
+/// Drop the old one with [`delete_client_secret`] once every app uses the new.
+pub async fn rotate_client_secret(
+    ctx: &Context,
+    id: &ClientId,
+    actor: &Actor,
+) -> Result<(SecretId, String), CoreError> {
     let client = get_client(ctx, id).await?;
     if client.kind == ClientKind::Public {
         return Err(CoreError::invalid("client", "a public client has no secrets"));
+    }
+    let mut existing = ctx.store.list_client_secrets(id).await?;
+    existing.sort_by_key(|s| (s.created_at, s.id.clone()));
+    if existing.len() >= 2 {
+        let oldest = &existing[0];
+        ctx.store.delete_client_secret(id, &oldest.id).await?;
+        let details = json!({ "client_id": id, "secret_id": oldest.id });
+        audit::record(ctx, actor, "client.secret_deleted", None, details).await;
     }
     let (plaintext, secret) = new_secret(ctx, id);
     ctx.store.add_client_secret(&secret).await?;
@@ -205,4 +216,128 @@ pub async fn add_client_secret(ctx: &Context, id: &ClientId, actor: &Actor) -> R
     )
     .await;
     Ok((secret.id, plaintext))
+}
+
+pub async fn delete_client_secret(
+    ctx: &Context,
+    id: &ClientId,
+    secret: &SecretId,
+    actor: &Actor,
+) -> Result<(), CoreError> {
+    let secrets = list_client_secrets(ctx, id).await?;
+    if !secrets.iter().any(|s| &s.id == secret) {
+        return Err(CoreError::NotFound("client secret"));
+    }
+    if secrets.len() == 1 {
+        return Err(CoreError::invalid(
+            "secret",
+            "this is the client's only secret; rotate first",
+        ));
+    }
+    ctx.store.delete_client_secret(id, secret).await?;
+    audit::record(
+        ctx,
+        actor,
+        "client.secret_deleted",
+        None,
+        json!({ "client_id": id, "secret_id": secret }),
+    )
+    .await;
+    Ok(())
+}
+
+pub async fn list_client_secrets(ctx: &Context, id: &ClientId) -> Result<Vec<ClientSecret>, CoreError> {
+    get_client(ctx, id).await?;
+    Ok(ctx.store.list_client_secrets(id).await?)
+}
+
+/// Changes to an application; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    /// `Some(None)` removes it.
+    pub initiate_login_uri: Option<Option<String>>,
+    pub backchannel_logout_uri: Option<Option<String>>,
+    pub access_token_ttl_secs: Option<Option<u32>>,
+    pub id_token_algorithm: Option<Algorithm>,
+}
+
+pub async fn update_client(
+    ctx: &Context,
+    id: &ClientId,
+    update: ClientUpdate,
+    policy: UriPolicy,
+    actor: &Actor,
+) -> Result<Client, CoreError> {
+    let before = get_client(ctx, id).await?;
+    let mut client = before.clone();
+    let redirect_policy = UriPolicy {
+        allow_http_loopback: policy.allow_http_loopback || client.native,
+    };
+    if let Some(name) = update.name {
+        client.name = check_name(&name)?;
+    }
+    if let Some(uris) = update.redirect_uris {
+        client.redirect_uris = parse_uris("redirect_uri", &uris, redirect_policy)?;
+    }
+    if let Some(uris) = update.post_logout_redirect_uris {
+        client.post_logout_redirect_uris = parse_uris("post_logout_redirect_uri", &uris, redirect_policy)?;
+    }
+    if let Some(uri) = update.initiate_login_uri {
+        client.initiate_login_uri = parse_app_endpoint("initiate_login_uri", uri.as_deref(), policy)?;
+    }
+    if let Some(uri) = update.backchannel_logout_uri {
+        client.backchannel_logout_uri = parse_app_endpoint("backchannel_logout_uri", uri.as_deref(), policy)?;
+    }
+    if let Some(ttl) = update.access_token_ttl_secs {
+        check_ttl(ttl)?;
+        client.access_token_ttl_secs = ttl;
+    }
+    if let Some(algorithm) = update.id_token_algorithm {
+        client.id_token_algorithm = algorithm;
+    }
+    if client.redirect_uris.is_empty() && client.granted_scopes.is_empty() {
+        return Err(CoreError::invalid(
+            "redirect_uri",
+            "a client without scopes of its own needs at least one",
+        ));
+    }
+    client.updated_at = ctx.clock.now();
+    ctx.store.update_client(&client).await?;
+    let changes = json!({ "client_id": id, "before": summary(&before), "after": summary(&client) });
+    audit::record(ctx, actor, "client.updated", None, changes).await;
+    Ok(client)
+}
+
+/// The settings of a client, for audit records (before and after a change).
+fn summary(client: &Client) -> serde_json::Value {
+    json!({
+        "name": client.name,
+        "redirect_uris": client.redirect_uris.iter().map(RedirectUri::as_str).collect::<Vec<_>>(),
+        "post_logout_redirect_uris": client.post_logout_redirect_uris.iter().map(RedirectUri::as_str).collect::<Vec<_>>(),
+        "initiate_login_uri": client.initiate_login_uri,
+        "backchannel_logout_uri": client.backchannel_logout_uri,
+        "access_token_ttl_secs": client.access_token_ttl_secs,
+        "id_token_algorithm": client.id_token_algorithm.as_str(),
+    })
+}
+
+fn check_name(name: &str) -> Result<String, CoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(CoreError::invalid("name", "must be 1 to 200 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_ttl(ttl: Option<u32>) -> Result<(), CoreError> {
+    match ttl {
+        Some(ttl) if !(60..=MAX_ACCESS_TOKEN_TTL_SECS).contains(&ttl) => Err(CoreError::invalid(
+            "access_token_ttl",
+            "must be between 60 and 86400 seconds",
+        )),
+        _ => Ok(()),
+    }
 }

@@ -1,14 +1,14 @@
-use crate::cli::{ClientsCommand, CreateClientArgs};
+use crate::cli::{ClientsCommand, CreateClientArgs, UpdateClientArgs};
 use crate::config::Config;
 use crate::output::{emit, table};
 use crate::startup::ready_store;
 use crate::views;
 use anyhow::Context as _;
-use hallpass_core::ids::ClientId;
+use hallpass_core::ids::{ClientId, SecretId};
 use hallpass_core::services::audit::Actor;
-use hallpass_core::services::clients::{self, NewClient};
+use hallpass_core::services::clients::{self, ClientUpdate, NewClient};
 use hallpass_core::store::ClientKind;
-use hallpass_proto::management::{ClientSecret, CreatedClient, Page};
+use hallpass_proto::management::{ClientDetails, ClientSecret, CreatedClient, Page, SecretInfo};
 use serde_json::json;
 
 /// The scope that lets a machine client use the whole management API.
@@ -62,10 +62,20 @@ pub async fn run(config: &Config, command: ClientsCommand, json: bool) -> anyhow
             })
         }
         ClientsCommand::Show { client_id } => {
-            let client = clients::get_client(&ctx, &ClientId::parse(&client_id)?).await?;
-            emit(json, &views::client(&client), |c| {
-                serde_json::to_string_pretty(c).unwrap_or_default()
-            })
+            let id = ClientId::parse(&client_id)?;
+            let client = clients::get_client(&ctx, &id).await?;
+            let secrets = clients::list_client_secrets(&ctx, &id).await?;
+            let details = ClientDetails {
+                client: views::client(&client),
+                secrets: secrets
+                    .iter()
+                    .map(|s| SecretInfo {
+                        secret_id: s.id.to_string(),
+                        created_at: s.created_at.to_rfc3339(),
+                    })
+                    .collect(),
+            };
+            emit(json, &details, |c| serde_json::to_string_pretty(c).unwrap_or_default())
         }
         ClientsCommand::Delete { client_id } => {
             let id = ClientId::parse(&client_id)?;
@@ -74,9 +84,15 @@ pub async fn run(config: &Config, command: ClientsCommand, json: bool) -> anyhow
                 format!("deleted {id} with its secrets and tokens")
             })
         }
-        ClientsCommand::AddSecret { client_id } => {
+        ClientsCommand::Update(args) => {
+            let id = ClientId::parse(&args.client_id)?;
+            let update = client_update(args)?;
+            let client = clients::update_client(&ctx, &id, update, config.mode()?.uri_policy(), &Actor::Cli).await?;
+            emit(json, &views::client(&client), |c| format!("updated {}", c.client_id))
+        }
+        ClientsCommand::RotateSecret { client_id } => {
             let id = ClientId::parse(&client_id)?;
-            let (secret_id, secret) = clients::add_client_secret(&ctx, &id, &Actor::Cli).await?;
+            let (secret_id, secret) = clients::rotate_client_secret(&ctx, &id, &Actor::Cli).await?;
             let out = ClientSecret {
                 client_id: id.to_string(),
                 secret_id: secret_id.to_string(),
@@ -84,9 +100,17 @@ pub async fn run(config: &Config, command: ClientsCommand, json: bool) -> anyhow
             };
             emit(json, &out, |s| {
                 format!(
-                    "client_secret  {}\n\nBoth secrets now work; delete the old one once every app uses this.",
-                    s.client_secret
+                    "client_secret  {}\nsecret_id      {}\n\nThe previous secret keeps working until you delete it with\n  hallpass clients delete-secret {} SECRET_ID",
+                    s.client_secret, s.secret_id, s.client_id
                 )
+            })
+        }
+        ClientsCommand::DeleteSecret { client_id, secret_id } => {
+            let id = ClientId::parse(&client_id)?;
+            let secret = SecretId::parse(&secret_id)?;
+            clients::delete_client_secret(&ctx, &id, &secret, &Actor::Cli).await?;
+            emit(json, &json!({ "deleted": secret }), |_| {
+                format!("deleted secret {secret}")
             })
         }
     }
@@ -112,5 +136,26 @@ fn new_client(args: CreateClientArgs) -> anyhow::Result<NewClient> {
         granted_scopes: scopes,
         access_token_ttl_secs: args.access_token_ttl,
         id_token_algorithm: args.id_token_alg.parse().context("--id-token-alg")?,
+    })
+}
+
+fn client_update(args: UpdateClientArgs) -> anyhow::Result<ClientUpdate> {
+    let optional = |value: Option<String>| value.map(|v| (!v.is_empty()).then_some(v));
+    Ok(ClientUpdate {
+        name: args.name,
+        redirect_uris: (!args.redirect_uris.is_empty()).then_some(args.redirect_uris),
+        post_logout_redirect_uris: if args.clear_post_logout_redirect_uris {
+            Some(Vec::new())
+        } else {
+            (!args.post_logout_redirect_uris.is_empty()).then_some(args.post_logout_redirect_uris)
+        },
+        initiate_login_uri: optional(args.initiate_login_uri),
+        backchannel_logout_uri: optional(args.backchannel_logout_uri),
+        access_token_ttl_secs: args.access_token_ttl.map(|ttl| (ttl != 0).then_some(ttl)),
+        id_token_algorithm: args
+            .id_token_alg
+            .map(|a| a.parse())
+            .transpose()
+            .context("--id-token-alg")?,
     })
 }
