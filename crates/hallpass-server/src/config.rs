@@ -45,11 +45,17 @@ pub struct OAuthConfig {
     /// PKCE (S256) for every client. Public clients always need it; turning
     /// this off lets confidential clients skip it (not recommended: RFC 9700).
     pub require_pkce: bool,
+    /// How long a node reuses a client (and its secret hashes) it has read,
+    /// in seconds: a change made elsewhere reaches every node within this. 0 disables.
+    pub client_cache_secs: u32,
 }
 
 impl Default for OAuthConfig {
     fn default() -> Self {
-        OAuthConfig { require_pkce: true }
+        OAuthConfig {
+            require_pkce: true,
+            client_cache_secs: 2,
+        }
     }
 }
 

@@ -5,10 +5,12 @@ use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
 use crate::oauth::backchannel::Backchannel;
 use hallpass_core::crypto::MasterKey;
+use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeySet};
 use hallpass_core::Context;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -19,6 +21,7 @@ struct Inner {
     mode: Mode,
     policy: OAuthPolicy,
     backchannel: Backchannel,
+    clients: ClientCache,
     master: Arc<MasterKey>,
     keys: RwLock<Arc<KeySet>>,
     metrics: Metrics,
@@ -36,6 +39,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             ctx,
             policy: config.oauth_policy(),
+            clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
             config,
             mode,
             backchannel,
@@ -47,6 +51,11 @@ impl AppState {
 
     pub fn policy(&self) -> &OAuthPolicy {
         &self.0.policy
+    }
+
+    /// Recently read clients, for client authentication.
+    pub fn clients(&self) -> &ClientCache {
+        &self.0.clients
     }
 
     pub fn backchannel(&self) -> &Backchannel {

@@ -1,5 +1,5 @@
 use crate::rows::{get, hash, opt_hash, opt_ts, ts};
-use crate::sessions::{end_in, session, COLUMNS as SESSION_COLUMNS};
+use crate::sessions::{end_in, prefixed_columns, session_prefixed};
 use crate::{map_err, PostgresStore};
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
@@ -10,6 +10,9 @@ use hallpass_core::store::{
 };
 use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
+
+/// Seconds the idle expiry must move before a refresh rewrites the session.
+const SESSION_TOUCH_STEP_SECS: i64 = 60;
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge,
     organization_id, auth_time, created_at, expires_at";
@@ -168,9 +171,13 @@ impl GrantStore for PostgresStore {
         let now = r.now;
         let mut tx = self.write().await?;
         let sql = format!(
-            "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at
-             FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.token_hash = $1
-             FOR UPDATE OF t, f"
+            "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at, {}
+             FROM refresh_tokens t
+             JOIN refresh_families f ON f.id = t.family_id
+             JOIN sessions s ON s.id = f.session_id
+             WHERE t.token_hash = $1
+             FOR UPDATE OF t, f",
+            prefixed_columns()
         );
         let Some(row) = sqlx::query(&sql)
             .bind(r.presented.as_bytes().as_slice())
@@ -186,13 +193,7 @@ impl GrantStore for PostgresStore {
         }
         let token_expires_at = ts(&row, "token_expires_at")?;
         let rotated_at = opt_ts(&row, "rotated_at")?;
-        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
-        let row = sqlx::query(&sql)
-            .bind(fam.session_id.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        let mut sess = session(&row)?;
+        let mut sess = session_prefixed(&row, "s_")?;
 
         if fam.revoked_at.is_some() || !sess.is_live(now) {
             return Ok(RefreshRotation::Revoked);
@@ -223,16 +224,20 @@ impl GrantStore for PostgresStore {
         }
         insert_token(&mut tx, fam.id.as_str(), &r.replacement, now, r.replacement_expires_at).await?;
         let idle = r.idle_expires_at.min(sess.absolute_expires_at);
-        sqlx::query("UPDATE sessions SET last_active_at = $1, idle_expires_at = $2 WHERE id = $3")
-            .bind(now.0)
-            .bind(idle.0)
-            .bind(sess.id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        // Activity is recorded when it moves the idle expiry by a minute or
+        // more: frequent refreshes do not each rewrite the session.
+        if idle.0 - sess.idle_expires_at.0 >= SESSION_TOUCH_STEP_SECS {
+            sqlx::query("UPDATE sessions SET last_active_at = $1, idle_expires_at = $2 WHERE id = $3")
+                .bind(now.0)
+                .bind(idle.0)
+                .bind(sess.id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            sess.last_active_at = now;
+            sess.idle_expires_at = idle;
+        }
         tx.commit().await.map_err(map_err)?;
-        sess.last_active_at = now;
-        sess.idle_expires_at = idle;
         Ok(if in_grace {
             RefreshRotation::RotatedInGrace {
                 family: fam,

@@ -12,21 +12,40 @@ pub(crate) const COLUMNS: &str = "id, token_hash, user_id, organization_id, amr,
     idle_expires_at, absolute_expires_at, ended_at, end_reason, user_agent, ip";
 
 pub(crate) fn session(row: &PgRow) -> Result<Session, StoreError> {
+    session_prefixed(row, "")
+}
+
+/// The session columns under `s_` names, for joins with other tables.
+pub(crate) fn prefixed_columns() -> &'static str {
+    static COLUMNS_AS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        COLUMNS
+            .split(',')
+            .map(|c| c.trim())
+            .map(|c| format!("s.{c} AS s_{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &COLUMNS_AS
+}
+
+/// A session from columns named `{prefix}id`, `{prefix}user_id`, ...
+pub(crate) fn session_prefixed(row: &PgRow, prefix: &str) -> Result<Session, StoreError> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(Session {
-        id: SessionId::from_trusted(get(row, "id")?),
-        token_hash: hash(row, "token_hash")?,
-        user_id: UserId::from_trusted(get(row, "user_id")?),
-        organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
-        amr: json(row, "amr")?,
-        auth_time: ts(row, "auth_time")?,
-        created_at: ts(row, "created_at")?,
-        last_active_at: ts(row, "last_active_at")?,
-        idle_expires_at: ts(row, "idle_expires_at")?,
-        absolute_expires_at: ts(row, "absolute_expires_at")?,
-        ended_at: opt_ts(row, "ended_at")?,
-        end_reason: get(row, "end_reason")?,
-        user_agent: get(row, "user_agent")?,
-        ip: get(row, "ip")?,
+        id: SessionId::from_trusted(get(row, &c("id"))?),
+        token_hash: hash(row, &c("token_hash"))?,
+        user_id: UserId::from_trusted(get(row, &c("user_id"))?),
+        organization_id: get::<Option<String>>(row, &c("organization_id"))?.map(OrgId::from_trusted),
+        amr: json(row, &c("amr"))?,
+        auth_time: ts(row, &c("auth_time"))?,
+        created_at: ts(row, &c("created_at"))?,
+        last_active_at: ts(row, &c("last_active_at"))?,
+        idle_expires_at: ts(row, &c("idle_expires_at"))?,
+        absolute_expires_at: ts(row, &c("absolute_expires_at"))?,
+        ended_at: opt_ts(row, &c("ended_at"))?,
+        end_reason: get(row, &c("end_reason"))?,
+        user_agent: get(row, &c("user_agent"))?,
+        ip: get(row, &c("ip"))?,
     })
 }
 

@@ -2,10 +2,15 @@
 //! `client_secret_basic`, `client_secret_post`, or none for public clients.
 
 use super::OAuthError;
+use crate::clock::Timestamp;
 use crate::context::Context;
 use crate::crypto::SecretHash;
+use crate::error::CoreError;
 use crate::ids::ClientId;
 use crate::store::{Client, ClientKind};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How a request presented its client, as the HTTP edge found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,12 +40,72 @@ impl Presented {
     }
 }
 
+/// A client and its secret hashes, as read at one moment.
+#[derive(Debug, Clone)]
+pub struct ClientRecord {
+    pub client: Client,
+    pub secrets: Vec<SecretHash>,
+}
+
+/// When a client was read, and what was found (`None`: no such client).
+type CacheEntry = (Timestamp, Option<Arc<ClientRecord>>);
+
+/// Clients read recently, so the token endpoint does not read the same
+/// client on every request. Entries live `ttl` (seconds): a change made
+/// elsewhere (another node, the CLI) is seen within that time everywhere.
+#[derive(Debug)]
+pub struct ClientCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<ClientId, CacheEntry>>,
+}
+
+impl ClientCache {
+    pub fn new(ttl: Duration) -> ClientCache {
+        ClientCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub async fn get(&self, ctx: &Context, id: &ClientId) -> Result<Option<Arc<ClientRecord>>, CoreError> {
+        let now = ctx.clock.now();
+        if let Ok(entries) = self.entries.lock() {
+            if let Some((fetched, record)) = entries.get(id) {
+                if now < fetched.plus(self.ttl) {
+                    return Ok(record.clone());
+                }
+            }
+        }
+        let record = match ctx.store.get_client(id).await? {
+            Some(client) => {
+                let secrets = ctx
+                    .store
+                    .list_client_secrets(id)
+                    .await?
+                    .into_iter()
+                    .map(|s| s.hash)
+                    .collect();
+                Some(Arc::new(ClientRecord { client, secrets }))
+            }
+            None => None,
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() > 10_000 {
+                entries.retain(|_, (fetched, _)| now < fetched.plus(self.ttl));
+            }
+            entries.insert(id.clone(), (now, record.clone()));
+        }
+        Ok(record)
+    }
+}
+
 /// Returns the client if it proved who it is. Every failure is the same
 /// `invalid_client` the endpoint answers with 401.
-pub async fn authenticate(ctx: &Context, presented: &Presented) -> Result<Client, OAuthError> {
+pub async fn authenticate(ctx: &Context, cache: &ClientCache, presented: &Presented) -> Result<Client, OAuthError> {
     let unknown = || OAuthError::invalid_client("unknown client or wrong credentials");
     let id = ClientId::parse(presented.client_id()).map_err(|_| unknown())?;
-    let client = ctx.store.get_client(&id).await?.ok_or_else(unknown)?;
+    let record = cache.get(ctx, &id).await?.ok_or_else(unknown)?;
+    let client = record.client.clone();
     match (client.kind, presented.secret()) {
         (ClientKind::Public, None) => Ok(client),
         (ClientKind::Public, Some(_)) => Err(OAuthError::invalid_client(
@@ -51,9 +116,8 @@ pub async fn authenticate(ctx: &Context, presented: &Presented) -> Result<Client
         )),
         (ClientKind::Confidential, Some(secret)) => {
             let presented = SecretHash::of(secret);
-            let secrets = ctx.store.list_client_secrets(&client.id).await?;
             // Check every secret, so timing does not tell which one matched.
-            let matched = secrets.iter().fold(false, |any, s| s.hash.ct_eq(&presented) | any);
+            let matched = record.secrets.iter().fold(false, |any, s| s.ct_eq(&presented) | any);
             if matched {
                 Ok(client)
             } else {

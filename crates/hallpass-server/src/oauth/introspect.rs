@@ -22,7 +22,7 @@ async fn authenticated(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Re
     if let Some(name) = form::first_repeated(&pairs) {
         return Err(OAuthError::invalid_request(format!("`{name}` is given more than once")));
     }
-    let client = client_auth::authenticate(state.ctx(), &presented(headers, &pairs)?).await?;
+    let client = client_auth::authenticate(state.ctx(), state.clients(), &presented(headers, &pairs)?).await?;
     let token = single(&pairs, "token")
         .map_err(OAuthError::invalid_request)?
         .ok_or_else(|| OAuthError::invalid_request("token is required"))?;

@@ -34,7 +34,7 @@ async fn grant(
         return Err(OAuthError::invalid_request(format!("`{name}` is given more than once")));
     }
     let param = |name: &str| single(&pairs, name).map_err(OAuthError::invalid_request);
-    let client = client_auth::authenticate(state.ctx(), &presented(headers, &pairs)?).await?;
+    let client = client_auth::authenticate(state.ctx(), state.clients(), &presented(headers, &pairs)?).await?;
     let keys = state.keys();
     let (ctx, policy) = (state.ctx(), state.policy());
     match param("grant_type")? {

@@ -1,0 +1,167 @@
+//! What each scenario sends, and the worker loop that sends it.
+
+use crate::report::Measured;
+use crate::{seed, Args, Scenario};
+use anyhow::Context as _;
+use std::time::{Duration, Instant};
+
+const WARM_UP: Duration = Duration::from_secs(1);
+
+pub enum Workload {
+    ClientCredentials,
+    /// One refresh token per worker: independent sessions.
+    Refresh(Vec<String>),
+    Get(&'static str),
+    Introspect(String),
+}
+
+pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Workload> {
+    Ok(match args.scenario {
+        Scenario::ClientCredentials => Workload::ClientCredentials,
+        Scenario::Jwks => Workload::Get("/.well-known/jwks.json"),
+        Scenario::Discovery => Workload::Get("/.well-known/openid-configuration"),
+        Scenario::Refresh => Workload::Refresh(seed::refresh_tokens(args, http, args.concurrency).await?),
+        Scenario::Introspect => {
+            let token = seed::refresh_tokens(args, http, 1).await?;
+            let access = seed::access_token_from_refresh(args, http, &token[0]).await?;
+            Workload::Introspect(access)
+        }
+    })
+}
+
+pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> Measured {
+    let start = Instant::now() + WARM_UP;
+    let end = start + Duration::from_secs(args.seconds);
+    let interval = args
+        .rate
+        .map(|rate| Duration::from_secs_f64(args.concurrency as f64 / rate.max(1) as f64));
+    let mut refresh_tokens = match &workload {
+        Workload::Refresh(tokens) => tokens.clone(),
+        _ => Vec::new(),
+    };
+    let mut tasks = Vec::new();
+    for worker in 0..args.concurrency {
+        let http = http.clone();
+        let request = Request {
+            target: args.target.clone(),
+            client_id: args.client_id.clone(),
+            client_secret: args.client_secret.clone(),
+            kind: match &workload {
+                Workload::ClientCredentials => Kind::ClientCredentials,
+                Workload::Refresh(_) => Kind::Refresh(refresh_tokens.pop().unwrap_or_default()),
+                Workload::Get(path) => Kind::Get(path),
+                Workload::Introspect(token) => Kind::Introspect(token.clone()),
+            },
+        };
+        // Stagger paced workers so their requests spread over the interval.
+        let offset = interval.map(|i| i.mul_f64(worker as f64 / args.concurrency as f64));
+        tasks.push(tokio::spawn(worker_loop(http, request, start, end, interval, offset)));
+    }
+    let mut total = Measured::default();
+    for task in tasks {
+        if let Ok(m) = task.await {
+            total.ok += m.ok;
+            total.errors += m.errors;
+            total.latencies.extend(m.latencies);
+            if total.first_error.is_none() {
+                total.first_error = m.first_error;
+            }
+        }
+    }
+    total.elapsed = end.saturating_duration_since(start);
+    total
+}
+
+struct Request {
+    target: String,
+    client_id: String,
+    client_secret: String,
+    kind: Kind,
+}
+
+enum Kind {
+    ClientCredentials,
+    Refresh(String),
+    Get(&'static str),
+    Introspect(String),
+}
+
+async fn worker_loop(
+    http: reqwest::Client,
+    mut request: Request,
+    start: Instant,
+    end: Instant,
+    interval: Option<Duration>,
+    offset: Option<Duration>,
+) -> Measured {
+    let mut measured = Measured::default();
+    let mut next = Instant::now() + offset.unwrap_or_default();
+    while Instant::now() < end {
+        if let Some(interval) = interval {
+            tokio::time::sleep_until(next.into()).await;
+            next += interval;
+        }
+        let sent = Instant::now();
+        let result = send(&http, &mut request).await;
+        let took = sent.elapsed();
+        if sent < start || sent >= end {
+            continue;
+        }
+        match result {
+            Ok(()) => {
+                measured.ok += 1;
+                measured.latencies.push(took);
+            }
+            Err(err) => {
+                measured.errors += 1;
+                measured.first_error.get_or_insert_with(|| format!("{err:#}"));
+                if matches!(request.kind, Kind::Refresh(_)) {
+                    break; // the chain is broken; carrying on would only repeat the error
+                }
+            }
+        }
+    }
+    measured
+}
+
+async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<()> {
+    let token_url = format!("{}/oauth/token", request.target);
+    let auth = (&request.client_id, Some(&request.client_secret));
+    let response = match &request.kind {
+        Kind::ClientCredentials => {
+            http.post(&token_url)
+                .basic_auth(auth.0, auth.1)
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await?
+        }
+        Kind::Refresh(token) => {
+            http.post(&token_url)
+                .basic_auth(auth.0, auth.1)
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", token.as_str())])
+                .send()
+                .await?
+        }
+        Kind::Get(path) => http.get(format!("{}{path}", request.target)).send().await?,
+        Kind::Introspect(token) => {
+            http.post(format!("{}/oauth/introspect", request.target))
+                .basic_auth(auth.0, auth.1)
+                .form(&[("token", token.as_str())])
+                .send()
+                .await?
+        }
+    };
+    let status = response.status();
+    let body = response.bytes().await?;
+    if !status.is_success() {
+        anyhow::bail!("{status}: {}", String::from_utf8_lossy(&body));
+    }
+    if let Kind::Refresh(token) = &mut request.kind {
+        let parsed: serde_json::Value = serde_json::from_slice(&body)?;
+        *token = parsed["refresh_token"]
+            .as_str()
+            .context("no refresh_token in the response")?
+            .to_owned();
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Grants per second on one core: the server pinned to CPU 0, the load generator
+# to CPU 1, both release builds, SQLite in a scratch directory. Each scenario
+# runs at full speed, then at half that rate to read the latency there.
+#
+# usage: scripts/bench-grants.sh [seconds] [scenarios...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+shift || true
+scenarios=${*:-client-credentials refresh introspect jwks discovery}
+
+cargo build --release -q -p hallpass-server -p hallpass-loadgen
+bin=target/release
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+target="http://127.0.0.1:$port"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export HALLPASS_DATA_DIR="$work/data" HALLPASS_LOG__LEVEL=warn HALLPASS_ISSUER="$target"
+
+$bin/hallpass migrate >/dev/null
+machine=$($bin/hallpass clients create --name load-machine --scope load:test --json)
+web=$($bin/hallpass clients create --name load-web --redirect-uri http://localhost:3000/callback --json)
+taskset -c 0 $bin/hallpass serve --listen "127.0.0.1:$port" >/dev/null &
+server=$!
+for _ in $(seq 1 100); do curl -fs "$target/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+run() {
+  local scenario=$1 client=$2; shift 2
+  taskset -c 1 $bin/hallpass-loadgen --scenario "$scenario" --target "$target" --seconds "$seconds" \
+    --client-id "$(jq -r .client_id <<<"$client")" --client-secret "$(jq -r .client_secret <<<"$client")" \
+    --data-dir "$work/data" --json "$@"
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, server on CPU 0, load on CPU 1, ${seconds}s per run"
+for scenario in $scenarios; do
+  case $scenario in client-credentials) client=$machine ;; *) client=$web ;; esac
+  full=$(run "$scenario" "$client" --concurrency 64)
+  echo "$full"
+  rate=$(jq -r '.per_second / 2 | floor' <<<"$full")
+  run "$scenario" "$client" --concurrency 64 --rate "$rate"
+done
