@@ -1,20 +1,22 @@
-use crate::rows::{damaged, get, hash, json, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, damaged, exec, get, hash, json, one, to_json, ts};
+use crate::users::count;
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::{ClientId, SecretId};
 use hallpass_core::store::{Client, ClientKind, ClientSecret, ClientStore, StoreError};
 use hallpass_core::values::RedirectUri;
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Connection, Row};
 
-const COLUMNS: &str = "id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at";
+const SELECT: &str = "SELECT id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
+    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at
+    FROM clients";
 
-fn uris(row: &SqliteRow, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
+fn uris(row: &Row<'_>, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
     let list: Vec<String> = json(row, column)?;
     Ok(list.into_iter().map(RedirectUri::from_trusted).collect())
 }
 
-fn client(row: &SqliteRow) -> Result<Client, StoreError> {
+fn client(row: &Row<'_>) -> Result<Client, StoreError> {
     let kind: String = get(row, "kind")?;
     let algorithm: String = get(row, "id_token_algorithm")?;
     let ttl: Option<i64> = get(row, "access_token_ttl_secs")?;
@@ -37,7 +39,7 @@ fn client(row: &SqliteRow) -> Result<Client, StoreError> {
     })
 }
 
-fn secret(row: &SqliteRow) -> Result<ClientSecret, StoreError> {
+fn secret(row: &Row<'_>) -> Result<ClientSecret, StoreError> {
     Ok(ClientSecret {
         id: SecretId::from_trusted(get(row, "id")?),
         client_id: ClientId::from_trusted(get(row, "client_id")?),
@@ -50,154 +52,164 @@ fn uri_list(list: &[RedirectUri]) -> String {
     to_json(&list.iter().map(RedirectUri::as_str).collect::<Vec<_>>())
 }
 
+fn insert_secret(c: &Connection, s: &ClientSecret) -> Result<(), StoreError> {
+    exec(
+        c,
+        "INSERT INTO client_secrets (id, client_id, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+        params![
+            s.id.as_str(),
+            s.client_id.as_str(),
+            s.hash.as_bytes().as_slice(),
+            s.created_at.0
+        ],
+    )
+    .map(|_| ())
+}
+
 #[async_trait]
 impl ClientStore for SqliteStore {
     async fn insert_client(&self, c: &Client, first_secret: Option<&ClientSecret>) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO clients (id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-                 backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(c.id.as_str())
-        .bind(&c.name)
-        .bind(c.kind.as_str())
-        .bind(uri_list(&c.redirect_uris))
-        .bind(uri_list(&c.post_logout_redirect_uris))
-        .bind(&c.initiate_login_uri)
-        .bind(&c.backchannel_logout_uri)
-        .bind(c.native)
-        .bind(to_json(&c.granted_scopes))
-        .bind(c.access_token_ttl_secs.map(i64::from))
-        .bind(c.id_token_algorithm.as_str())
-        .bind(c.created_at.0)
-        .bind(c.updated_at.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        if let Some(s) = first_secret {
-            insert_secret(&mut tx, s).await?;
-        }
-        tx.commit().await.map_err(map_err)
+        let (c, first_secret) = (c.clone(), first_secret.cloned());
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "INSERT INTO clients (id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
+                         backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    params![
+                        c.id.as_str(),
+                        c.name,
+                        c.kind.as_str(),
+                        uri_list(&c.redirect_uris),
+                        uri_list(&c.post_logout_redirect_uris),
+                        c.initiate_login_uri,
+                        c.backchannel_logout_uri,
+                        c.native,
+                        to_json(&c.granted_scopes),
+                        c.access_token_ttl_secs,
+                        c.id_token_algorithm.as_str(),
+                        c.created_at.0,
+                        c.updated_at.0
+                    ],
+                )?;
+                if let Some(s) = &first_secret {
+                    insert_secret(tx, s)?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     async fn get_client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
+        let id = id.to_string();
+        self.db
+            .read(move |c| one(c, &format!("{SELECT} WHERE id = ?"), [id], client))
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(client).transpose()
     }
 
     async fn list_clients(&self, after: Option<&ClientId>, limit: u32) -> Result<Vec<Client>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM clients WHERE id > ? ORDER BY id LIMIT ?");
-        let rows = sqlx::query(&sql)
-            .bind(after.map_or("", |a| a.as_str()))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
+        let after = after.map_or(String::new(), |a| a.to_string());
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("{SELECT} WHERE id > ? ORDER BY id LIMIT ?"),
+                    params![after, limit],
+                    client,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(client).collect()
     }
 
     async fn update_client(&self, c: &Client) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE clients SET name = ?, kind = ?, redirect_uris = ?, post_logout_redirect_uris = ?, initiate_login_uri = ?,
-                 backchannel_logout_uri = ?, native = ?, granted_scopes = ?, access_token_ttl_secs = ?, id_token_algorithm = ?,
-                 updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(&c.name)
-        .bind(c.kind.as_str())
-        .bind(uri_list(&c.redirect_uris))
-        .bind(uri_list(&c.post_logout_redirect_uris))
-        .bind(&c.initiate_login_uri)
-        .bind(&c.backchannel_logout_uri)
-        .bind(c.native)
-        .bind(to_json(&c.granted_scopes))
-        .bind(c.access_token_ttl_secs.map(i64::from))
-        .bind(c.id_token_algorithm.as_str())
-        .bind(c.updated_at.0)
-        .bind(c.id.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        let c = c.clone();
+        self.db
+            .write(move |tx| {
+                let changed = exec(
+                    tx,
+                    "UPDATE clients SET name = ?, kind = ?, redirect_uris = ?, post_logout_redirect_uris = ?, initiate_login_uri = ?,
+                         backchannel_logout_uri = ?, native = ?, granted_scopes = ?, access_token_ttl_secs = ?, id_token_algorithm = ?,
+                         updated_at = ?
+                     WHERE id = ?",
+                    params![
+                        c.name,
+                        c.kind.as_str(),
+                        uri_list(&c.redirect_uris),
+                        uri_list(&c.post_logout_redirect_uris),
+                        c.initiate_login_uri,
+                        c.backchannel_logout_uri,
+                        c.native,
+                        to_json(&c.granted_scopes),
+                        c.access_token_ttl_secs,
+                        c.id_token_algorithm.as_str(),
+                        c.updated_at.0,
+                        c.id.as_str()
+                    ],
+                )?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            })
+            .await
     }
 
     async fn delete_client(&self, id: &ClientId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM clients WHERE id = ?")
-            .bind(id.as_str())
-            .execute(&self.writer)
+        let id = id.to_string();
+        self.db
+            .write(move |tx| Ok(exec(tx, "DELETE FROM clients WHERE id = ?", [id])? > 0))
             .await
-            .map_err(map_err)?;
-        Ok(done.rows_affected() > 0)
     }
 
     async fn count_clients(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM clients")
-            .fetch_one(&self.reader)
+        self.db
+            .read(|c| count(c, "SELECT count(*) AS n FROM clients", []))
             .await
-            .map_err(map_err)?;
-        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn add_client_secret(&self, s: &ClientSecret) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        let (exists, secrets): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM clients WHERE id = ?1), (SELECT count(*) FROM client_secrets WHERE client_id = ?1)",
-        )
-        .bind(s.client_id.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        if exists == 0 {
-            return Err(StoreError::NotFound);
-        }
-        if secrets >= 2 {
-            return Err(StoreError::Limit(
-                "the client already has two active secrets; delete one first",
-            ));
-        }
-        insert_secret(&mut tx, s).await?;
-        tx.commit().await.map_err(map_err)
+        let s = s.clone();
+        self.db
+            .write(move |tx| {
+                let id = s.client_id.as_str();
+                if one(tx, "SELECT 1 AS x FROM clients WHERE id = ?", [id], |_| Ok(()))?.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                if count(tx, "SELECT count(*) AS n FROM client_secrets WHERE client_id = ?", [id])? >= 2 {
+                    return Err(StoreError::Limit(
+                        "the client already has two active secrets; delete one first",
+                    ));
+                }
+                insert_secret(tx, &s)
+            })
+            .await
     }
 
     async fn list_client_secrets(&self, client_id: &ClientId) -> Result<Vec<ClientSecret>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, client_id, secret_hash, created_at FROM client_secrets WHERE client_id = ? ORDER BY id",
-        )
-        .bind(client_id.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(map_err)?;
-        rows.iter().map(secret).collect()
+        let id = client_id.to_string();
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    "SELECT id, client_id, secret_hash, created_at FROM client_secrets WHERE client_id = ? ORDER BY id",
+                    [id],
+                    secret,
+                )
+            })
+            .await
     }
 
     async fn delete_client_secret(&self, client_id: &ClientId, secret_id: &SecretId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM client_secrets WHERE client_id = ? AND id = ?")
-            .bind(client_id.as_str())
-            .bind(secret_id.as_str())
-            .execute(&self.writer)
+        let (client_id, secret_id) = (client_id.to_string(), secret_id.to_string());
+        self.db
+            .write(move |tx| {
+                Ok(exec(
+                    tx,
+                    "DELETE FROM client_secrets WHERE client_id = ? AND id = ?",
+                    [client_id, secret_id],
+                )? > 0)
+            })
             .await
-            .map_err(map_err)?;
-        Ok(done.rows_affected() > 0)
     }
-}
-
-async fn insert_secret(tx: &mut sqlx::SqliteConnection, s: &ClientSecret) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO client_secrets (id, client_id, secret_hash, created_at) VALUES (?, ?, ?, ?)")
-        .bind(s.id.as_str())
-        .bind(s.client_id.as_str())
-        .bind(s.hash.as_bytes().as_slice())
-        .bind(s.created_at.0)
-        .execute(tx)
-        .await
-        .map_err(map_err)?;
-    Ok(())
 }

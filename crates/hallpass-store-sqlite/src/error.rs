@@ -1,15 +1,38 @@
 use hallpass_core::store::StoreError;
+use rusqlite::ErrorCode;
 
 /// Maps a driver error to what a service can act on. Unique violations name
 /// the clashing field; internal detail stays in the `Backend` text for logs.
-pub fn map_err(err: sqlx::Error) -> StoreError {
-    match err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(conflict_name(db.message())),
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
-            StoreError::Unavailable(err.to_string())
+pub fn map_err(err: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(failure, message) = &err {
+        const SQLITE_CONSTRAINT_FOREIGNKEY: i32 = 787;
+        const SQLITE_CONSTRAINT_PRIMARYKEY: i32 = 1555;
+        const SQLITE_CONSTRAINT_UNIQUE: i32 = 2067;
+        match failure.extended_code {
+            SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return StoreError::Conflict(conflict_name(message.as_deref().unwrap_or_default()));
+            }
+            SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::NotFound,
+            _ => {}
         }
-        other => StoreError::Backend(other.to_string()),
+        if matches!(
+            failure.code,
+            ErrorCode::CannotOpen | ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked
+        ) {
+            return StoreError::Unavailable(err.to_string());
+        }
+    }
+    StoreError::Backend(err.to_string())
+}
+
+/// `?` on driver results inside store code.
+pub trait Sql<T> {
+    fn sql(self) -> Result<T, StoreError>;
+}
+
+impl<T> Sql<T> for rusqlite::Result<T> {
+    fn sql(self) -> Result<T, StoreError> {
+        self.map_err(map_err)
     }
 }
 

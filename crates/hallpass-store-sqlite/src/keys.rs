@@ -1,15 +1,14 @@
-use crate::rows::{damaged, get, json, opt_ts, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, damaged, exec, get, json, opt_ts, to_json, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::ids::KeyId;
 use hallpass_core::store::{KeyStatus, SigningKeyRecord, SigningKeyStore, StoreError};
-use sqlx::sqlite::SqliteRow;
-use sqlx::SqliteConnection;
+use rusqlite::{params, Connection, Row};
 
 const COLUMNS: &str = "id, algorithm, status, encrypted_private_key, public_jwk, created_at, retired_at, unpublish_at";
 
-fn key(row: &SqliteRow) -> Result<SigningKeyRecord, StoreError> {
+fn key(row: &Row<'_>) -> Result<SigningKeyRecord, StoreError> {
     let algorithm: String = get(row, "algorithm")?;
     let status: String = get(row, "status")?;
     Ok(SigningKeyRecord {
@@ -24,29 +23,31 @@ fn key(row: &SqliteRow) -> Result<SigningKeyRecord, StoreError> {
     })
 }
 
-async fn insert(conn: &mut SqliteConnection, k: &SigningKeyRecord, on_conflict: &str) -> Result<u64, StoreError> {
-    let sql = format!("INSERT INTO signing_keys ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {on_conflict}");
-    let done = sqlx::query(&sql)
-        .bind(k.id.as_str())
-        .bind(k.algorithm.as_str())
-        .bind(k.status.as_str())
-        .bind(&k.encrypted_private_key)
-        .bind(to_json(&k.public_jwk))
-        .bind(k.created_at.0)
-        .bind(k.retired_at.map(|t| t.0))
-        .bind(k.unpublish_at.map(|t| t.0))
-        .execute(conn)
-        .await
-        .map_err(map_err)?;
-    Ok(done.rows_affected())
+fn insert(c: &Connection, k: &SigningKeyRecord, on_conflict: &str) -> Result<usize, StoreError> {
+    exec(
+        c,
+        &format!("INSERT INTO signing_keys ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {on_conflict}"),
+        params![
+            k.id.as_str(),
+            k.algorithm.as_str(),
+            k.status.as_str(),
+            k.encrypted_private_key,
+            to_json(&k.public_jwk),
+            k.created_at.0,
+            k.retired_at.map(|t| t.0),
+            k.unpublish_at.map(|t| t.0)
+        ],
+    )
 }
 
 #[async_trait]
 impl SigningKeyStore for SqliteStore {
     async fn insert_first_signing_key(&self, k: &SigningKeyRecord) -> Result<bool, StoreError> {
-        let mut conn = self.writer.acquire().await.map_err(map_err)?;
+        let k = k.clone();
         // The partial unique index allows one active key per algorithm.
-        Ok(insert(&mut conn, k, "ON CONFLICT DO NOTHING").await? > 0)
+        self.db
+            .write(move |tx| Ok(insert(tx, &k, "ON CONFLICT DO NOTHING")? > 0))
+            .await
     }
 
     async fn rotate_signing_key(
@@ -55,42 +56,53 @@ impl SigningKeyStore for SqliteStore {
         now: Timestamp,
         unpublish_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        sqlx::query("UPDATE signing_keys SET status = 'retired', retired_at = ?, unpublish_at = ? WHERE algorithm = ? AND status = 'active'")
-            .bind(now.0)
-            .bind(unpublish_at.0)
-            .bind(k.algorithm.as_str())
-            .execute(&mut *tx)
+        let k = k.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "UPDATE signing_keys SET status = 'retired', retired_at = ?, unpublish_at = ? WHERE algorithm = ? AND status = 'active'",
+                    params![now.0, unpublish_at.0, k.algorithm.as_str()],
+                )?;
+                insert(tx, &k, "").map(|_| ())
+            })
             .await
-            .map_err(map_err)?;
-        insert(&mut tx, k, "").await?;
-        tx.commit().await.map_err(map_err)
     }
 
     async fn list_published_keys(&self, now: Timestamp) -> Result<Vec<SigningKeyRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM signing_keys WHERE status = 'active' OR unpublish_at > ? ORDER BY status, created_at DESC, id DESC"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(now.0)
-            .fetch_all(&self.reader)
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM signing_keys WHERE status = 'active' OR unpublish_at > ? ORDER BY status, created_at DESC, id DESC"
+                );
+                all(c, &sql, [now.0], key)
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(key).collect()
     }
 
     async fn list_all_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM signing_keys ORDER BY created_at DESC, id DESC");
-        let rows = sqlx::query(&sql).fetch_all(&self.reader).await.map_err(map_err)?;
-        rows.iter().map(key).collect()
+        self.db
+            .read(|c| {
+                all(
+                    c,
+                    &format!("SELECT {COLUMNS} FROM signing_keys ORDER BY created_at DESC, id DESC"),
+                    [],
+                    key,
+                )
+            })
+            .await
     }
 
     async fn delete_unpublished_keys(&self, now: Timestamp) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM signing_keys WHERE status = 'retired' AND unpublish_at <= ?")
-            .bind(now.0)
-            .execute(&self.writer)
+        self.db
+            .write(move |tx| {
+                let n = exec(
+                    tx,
+                    "DELETE FROM signing_keys WHERE status = 'retired' AND unpublish_at <= ?",
+                    [now.0],
+                )?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            })
             .await
-            .map_err(map_err)?;
-        Ok(done.rows_affected())
     }
 }

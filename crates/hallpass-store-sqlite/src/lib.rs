@@ -1,12 +1,11 @@
 //! Hallpass on embedded SQLite: the one-binary, zero-setup store.
 //!
-//! Writes go through a single connection, so write transactions queue in
-//! process instead of contending for SQLite's lock; reads use a small pool of
-//! read-only connections that WAL lets run beside the writer. Architecture
-//! invariant: SQL lives only in the store crates.
+//! Each operation runs whole on a connection's own thread (see `db.rs`).
+//! Architecture invariant: SQL lives only in the store crates.
 
 mod audit;
 mod clients;
+mod db;
 mod error;
 mod grants;
 mod keys;
@@ -20,11 +19,9 @@ mod sessions;
 mod users;
 
 use async_trait::async_trait;
+use db::{Db, Settings};
 use hallpass_core::store::{MigrationStatus, Store, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, Transaction};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 pub use error::map_err;
@@ -51,7 +48,7 @@ impl Default for SqliteOptions {
     fn default() -> Self {
         SqliteOptions {
             durability: Durability::default(),
-            read_connections: 4,
+            read_connections: 2,
             busy_timeout: Duration::from_secs(5),
         }
     }
@@ -59,8 +56,7 @@ impl Default for SqliteOptions {
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    db: Db,
     path: PathBuf,
 }
 
@@ -79,47 +75,23 @@ impl SqliteStore {
                 .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
         }
         let synchronous = match options.durability {
-            Durability::ProcessCrash => SqliteSynchronous::Normal,
-            Durability::PowerLoss => SqliteSynchronous::Full,
+            Durability::ProcessCrash => "NORMAL",
+            Durability::PowerLoss => "FULL",
         };
-        let base = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(map_err)?
-            .filename(path)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(synchronous)
-            .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .connect_with(base.clone().create_if_missing(true))
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(options.read_connections.max(1))
-            .connect_with(base.read_only(true))
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+        let settings = Settings {
+            path,
+            synchronous,
+            busy_timeout: options.busy_timeout,
+            read_connections: options.read_connections,
+        };
         Ok(SqliteStore {
-            writer,
-            reader,
+            db: Db::open(&settings)?,
             path: path.to_owned(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// A write transaction that holds the write lock from its first statement,
-    /// so a read-then-write inside it can never be refused midway.
-    async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)
-    }
-
-    pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
     }
 }
 
@@ -130,28 +102,16 @@ impl Store for SqliteStore {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
-        migrations::run(&self.writer).await
+        self.db.with_writer(migrations::run).await
     }
 
     async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
-        let exists: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-                .fetch_one(&self.reader)
-                .await
-                .map_err(map_err)?;
-        let applied: Vec<i64> = if exists > 0 {
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.reader)
-                .await
-                .map_err(map_err)?
-        } else {
-            Vec::new()
-        };
-        Ok(migrations::status(&applied))
+        self.db.read(migrations::status).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(map_err)?;
-        Ok(())
+        self.db
+            .read(|conn| rows::one(conn, "SELECT 1", [], |_| Ok(())).map(|_| ()))
+            .await
     }
 }

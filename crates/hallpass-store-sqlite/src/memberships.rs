@@ -1,9 +1,9 @@
-use crate::rows::{damaged, get, json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, damaged, exec, get, json, one, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::{OrgId, RoleId, UserId};
 use hallpass_core::store::{Access, Membership, MembershipStatus, MembershipStore, StoreError};
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Row};
 use std::collections::BTreeSet;
 
 const SELECT: &str = "SELECT m.organization_id, m.user_id, m.status, m.created_at, m.updated_at,
@@ -11,7 +11,7 @@ const SELECT: &str = "SELECT m.organization_id, m.user_id, m.status, m.created_a
         WHERE mr.organization_id = m.organization_id AND mr.user_id = m.user_id ORDER BY role_id)) AS role_ids
     FROM memberships m";
 
-fn membership(row: &SqliteRow) -> Result<Membership, StoreError> {
+fn membership(row: &Row<'_>) -> Result<Membership, StoreError> {
     let status: String = get(row, "status")?;
     let role_ids: Vec<String> = json(row, "role_ids")?;
     Ok(Membership {
@@ -27,81 +27,87 @@ fn membership(row: &SqliteRow) -> Result<Membership, StoreError> {
 #[async_trait]
 impl MembershipStore for SqliteStore {
     async fn put_membership(&self, m: &Membership) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO memberships (organization_id, user_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (organization_id, user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-        )
-        .bind(m.organization_id.as_str())
-        .bind(m.user_id.as_str())
-        .bind(m.status.as_str())
-        .bind(m.created_at.0)
-        .bind(m.updated_at.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        sqlx::query("DELETE FROM membership_roles WHERE organization_id = ? AND user_id = ?")
-            .bind(m.organization_id.as_str())
-            .bind(m.user_id.as_str())
-            .execute(&mut *tx)
+        let m = m.clone();
+        self.db
+            .write(move |tx| {
+                let (org, user) = (m.organization_id.as_str(), m.user_id.as_str());
+                exec(
+                    tx,
+                    "INSERT INTO memberships (organization_id, user_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (organization_id, user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+                    params![org, user, m.status.as_str(), m.created_at.0, m.updated_at.0],
+                )?;
+                exec(tx, "DELETE FROM membership_roles WHERE organization_id = ? AND user_id = ?", [org, user])?;
+                for role in &m.role_ids {
+                    exec(
+                        tx,
+                        "INSERT INTO membership_roles (organization_id, user_id, role_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [org, user, role.as_str()],
+                    )?;
+                }
+                Ok(())
+            })
             .await
-            .map_err(map_err)?;
-        for role in &m.role_ids {
-            sqlx::query("INSERT INTO membership_roles (organization_id, user_id, role_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                .bind(m.organization_id.as_str())
-                .bind(m.user_id.as_str())
-                .bind(role.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
-        tx.commit().await.map_err(map_err)
     }
 
     async fn get_membership(&self, org: &OrgId, user: &UserId) -> Result<Option<Membership>, StoreError> {
-        let sql = format!("{SELECT} WHERE m.organization_id = ? AND m.user_id = ?");
-        let row = sqlx::query(&sql)
-            .bind(org.as_str())
-            .bind(user.as_str())
-            .fetch_optional(&self.reader)
+        let (org, user) = (org.to_string(), user.to_string());
+        self.db
+            .read(move |c| {
+                one(
+                    c,
+                    &format!("{SELECT} WHERE m.organization_id = ? AND m.user_id = ?"),
+                    [org, user],
+                    membership,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(membership).transpose()
     }
 
     async fn list_user_memberships(&self, user: &UserId) -> Result<Vec<Membership>, StoreError> {
-        let sql = format!("{SELECT} WHERE m.user_id = ? ORDER BY m.organization_id");
-        let rows = sqlx::query(&sql)
-            .bind(user.as_str())
-            .fetch_all(&self.reader)
+        let user = user.to_string();
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("{SELECT} WHERE m.user_id = ? ORDER BY m.organization_id"),
+                    [user],
+                    membership,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(membership).collect()
     }
 
     async fn delete_membership(&self, org: &OrgId, user: &UserId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM memberships WHERE organization_id = ? AND user_id = ?")
-            .bind(org.as_str())
-            .bind(user.as_str())
-            .execute(&self.writer)
+        let (org, user) = (org.to_string(), user.to_string());
+        self.db
+            .write(move |tx| {
+                Ok(exec(
+                    tx,
+                    "DELETE FROM memberships WHERE organization_id = ? AND user_id = ?",
+                    [org, user],
+                )? > 0)
+            })
             .await
-            .map_err(map_err)?;
-        Ok(done.rows_affected() > 0)
     }
 
     async fn member_access(&self, org: &OrgId, user: &UserId) -> Result<Option<Access>, StoreError> {
-        let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT r.name, rp.permission FROM memberships m
-             LEFT JOIN membership_roles mr ON mr.organization_id = m.organization_id AND mr.user_id = m.user_id
-             LEFT JOIN roles r ON r.id = mr.role_id
-             LEFT JOIN role_permissions rp ON rp.role_id = r.id
-             WHERE m.organization_id = ? AND m.user_id = ? AND m.status = 'active'",
-        )
-        .bind(org.as_str())
-        .bind(user.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(map_err)?;
+        let (org, user) = (org.to_string(), user.to_string());
+        let rows: Vec<(Option<String>, Option<String>)> = self
+            .db
+            .read(move |c| {
+                all(
+                    c,
+                    "SELECT r.name AS role, rp.permission AS permission FROM memberships m
+                     LEFT JOIN membership_roles mr ON mr.organization_id = m.organization_id AND mr.user_id = m.user_id
+                     LEFT JOIN roles r ON r.id = mr.role_id
+                     LEFT JOIN role_permissions rp ON rp.role_id = r.id
+                     WHERE m.organization_id = ? AND m.user_id = ? AND m.status = 'active'",
+                    [org, user],
+                    |r| Ok((get(r, "role")?, get(r, "permission")?)),
+                )
+            })
+            .await?;
         if rows.is_empty() {
             return Ok(None);
         }

@@ -1,57 +1,65 @@
-//! The schema migrations, compiled into the binary. They run through sqlx's
-//! migrator (which records them in `_sqlx_migrations`), from an embedded list
-//! rather than `sqlx::migrate!`, which would pull the whole sqlx macro stack
-//! into the build for one directory read.
+//! The schema migrations, compiled into the binary and recorded in
+//! `schema_migrations`. Each runs in its own transaction: all of it or none.
 
+use crate::error::Sql;
+use crate::rows::all;
 use hallpass_core::store::{MigrationStatus, StoreError};
-use sqlx::error::BoxDynError;
-use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::SqlitePool;
-use std::borrow::Cow;
+use rusqlite::Connection;
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
 
-#[derive(Debug)]
-struct Embedded;
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT";
 
-impl<'s> MigrationSource<'s> for Embedded {
-    fn resolve(self) -> futures_core::future::BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
-        Box::pin(async {
-            Ok(MIGRATIONS
-                .iter()
-                .map(|&(version, description, sql)| {
-                    Migration::new(
-                        version,
-                        Cow::Borrowed(description),
-                        MigrationType::Simple,
-                        Cow::Borrowed(sql),
-                        false,
-                    )
-                })
-                .collect())
-        })
+pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(LEDGER).sql()?;
+    for &(version, description, sql) in MIGRATIONS {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .sql()?;
+        let done: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM schema_migrations WHERE version = ?",
+                [version],
+                |r| r.get(0),
+            )
+            .sql()?;
+        if done == 0 {
+            tx.execute_batch(sql)
+                .map_err(|e| StoreError::Backend(format!("migration {version} ({description}) failed: {e}")))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                (version, description),
+            )
+            .sql()?;
+        }
+        tx.commit().sql()?;
     }
+    Ok(())
 }
 
-pub async fn run(pool: &SqlitePool) -> Result<(), StoreError> {
-    let migrator = Migrator::new(Embedded)
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))?;
-    migrator
-        .run(pool)
-        .await
-        .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
-}
-
-pub fn status(applied: &[i64]) -> MigrationStatus {
+pub fn status(conn: &Connection) -> Result<MigrationStatus, StoreError> {
+    let ledger = all(
+        conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |_| Ok(()),
+    )?;
+    let applied: Vec<i64> = if ledger.is_empty() {
+        Vec::new()
+    } else {
+        all(conn, "SELECT version FROM schema_migrations", [], |r| {
+            crate::rows::get(r, "version")
+        })?
+    };
     let known = |v: &i64| MIGRATIONS.iter().any(|(k, _, _)| k == v);
-    MigrationStatus {
-        applied: count(applied.iter().filter(|v| known(v))),
-        known: count(MIGRATIONS.iter()),
-        unknown_applied: count(applied.iter().filter(|v| !known(v))),
-    }
-}
-
-fn count<T>(items: impl Iterator<Item = T>) -> u32 {
-    u32::try_from(items.count()).unwrap_or(u32::MAX)
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(MigrationStatus {
+        applied: count(applied.iter().filter(|v| known(v)).count()),
+        known: count(MIGRATIONS.len()),
+        unknown_applied: count(applied.iter().filter(|v| !known(v)).count()),
+    })
 }

@@ -1,28 +1,25 @@
-use crate::rows::{damaged, get, hash, json, opt_ts, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{damaged, exec, get, hash, json, one, opt_ts, to_json, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::OneTimeTokenId;
 use hallpass_core::store::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError};
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Row};
 
 const COLUMNS: &str =
     "id, purpose, email, token_hash, payload, attempts, max_attempts, created_at, expires_at, consumed_at";
 
-fn token(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
+fn token(row: &Row<'_>) -> Result<OneTimeToken, StoreError> {
     let purpose: String = get(row, "purpose")?;
-    let count = |column: &str| -> Result<u32, StoreError> {
-        u32::try_from(get::<i64>(row, column)?).map_err(|_| damaged("attempts"))
-    };
     Ok(OneTimeToken {
         id: OneTimeTokenId::from_trusted(get(row, "id")?),
         purpose: OneTimePurpose::parse(&purpose).ok_or_else(|| damaged("purpose"))?,
         email: get(row, "email")?,
         hash: hash(row, "token_hash")?,
         payload: json(row, "payload")?,
-        attempts: count("attempts")?,
-        max_attempts: count("max_attempts")?,
+        attempts: get(row, "attempts")?,
+        max_attempts: get(row, "max_attempts")?,
         created_at: ts(row, "created_at")?,
         expires_at: ts(row, "expires_at")?,
         consumed_at: opt_ts(row, "consumed_at")?,
@@ -32,32 +29,33 @@ fn token(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
 #[async_trait]
 impl OneTimeStore for SqliteStore {
     async fn issue_one_time_token(&self, t: &OneTimeToken) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE one_time_tokens SET consumed_at = ? WHERE purpose = ? AND email = ? AND consumed_at IS NULL",
-        )
-        .bind(t.created_at.0)
-        .bind(t.purpose.as_str())
-        .bind(&t.email)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let sql = format!("INSERT INTO one_time_tokens ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        sqlx::query(&sql)
-            .bind(t.id.as_str())
-            .bind(t.purpose.as_str())
-            .bind(&t.email)
-            .bind(t.hash.as_bytes().as_slice())
-            .bind(to_json(&t.payload))
-            .bind(i64::from(t.attempts))
-            .bind(i64::from(t.max_attempts))
-            .bind(t.created_at.0)
-            .bind(t.expires_at.0)
-            .bind(t.consumed_at.map(|c| c.0))
-            .execute(&mut *tx)
+        let t = t.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "UPDATE one_time_tokens SET consumed_at = ? WHERE purpose = ? AND email = ? AND consumed_at IS NULL",
+                    params![t.created_at.0, t.purpose.as_str(), t.email],
+                )?;
+                exec(
+                    tx,
+                    &format!("INSERT INTO one_time_tokens ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    params![
+                        t.id.as_str(),
+                        t.purpose.as_str(),
+                        t.email,
+                        t.hash.as_bytes().as_slice(),
+                        to_json(&t.payload),
+                        t.attempts,
+                        t.max_attempts,
+                        t.created_at.0,
+                        t.expires_at.0,
+                        t.consumed_at.map(|c| c.0)
+                    ],
+                )
+                .map(|_| ())
+            })
             .await
-            .map_err(map_err)?;
-        tx.commit().await.map_err(map_err)
     }
 
     async fn redeem_one_time_token(
@@ -66,33 +64,26 @@ impl OneTimeStore for SqliteStore {
         hash: &SecretHash,
         now: Timestamp,
     ) -> Result<Redemption, StoreError> {
-        let mut tx = self.write().await?;
-        let sql = format!("SELECT {COLUMNS} FROM one_time_tokens WHERE purpose = ? AND token_hash = ? ORDER BY created_at DESC LIMIT 1");
-        let Some(row) = sqlx::query(&sql)
-            .bind(purpose.as_str())
-            .bind(hash.as_bytes().as_slice())
-            .fetch_optional(&mut *tx)
+        let key = hash.as_bytes().to_vec();
+        self.db
+            .write(move |tx| {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM one_time_tokens WHERE purpose = ? AND token_hash = ? ORDER BY created_at DESC LIMIT 1"
+                );
+                let Some(mut found) = one(tx, &sql, params![purpose.as_str(), key], token)? else {
+                    return Ok(Redemption::Unknown);
+                };
+                if found.consumed_at.is_some() {
+                    return Ok(Redemption::Used);
+                }
+                if found.expires_at <= now {
+                    return Ok(Redemption::Expired);
+                }
+                exec(tx, "UPDATE one_time_tokens SET consumed_at = ? WHERE id = ?", params![now.0, found.id.as_str()])?;
+                found.consumed_at = Some(now);
+                Ok(Redemption::Redeemed(found))
+            })
             .await
-            .map_err(map_err)?
-        else {
-            return Ok(Redemption::Unknown);
-        };
-        let mut found = token(&row)?;
-        if found.consumed_at.is_some() {
-            return Ok(Redemption::Used);
-        }
-        if found.expires_at <= now {
-            return Ok(Redemption::Expired);
-        }
-        sqlx::query("UPDATE one_time_tokens SET consumed_at = ? WHERE id = ?")
-            .bind(now.0)
-            .bind(found.id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        tx.commit().await.map_err(map_err)?;
-        found.consumed_at = Some(now);
-        Ok(Redemption::Redeemed(found))
     }
 
     async fn attempt_one_time_code(
@@ -102,47 +93,32 @@ impl OneTimeStore for SqliteStore {
         hash: &SecretHash,
         now: Timestamp,
     ) -> Result<CodeAttempt, StoreError> {
-        let mut tx = self.write().await?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM one_time_tokens
-             WHERE purpose = ? AND email = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < max_attempts
-             ORDER BY created_at DESC LIMIT 1"
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(purpose.as_str())
-            .bind(email)
-            .bind(now.0)
-            .fetch_optional(&mut *tx)
+        let (email, hash) = (email.to_owned(), *hash);
+        self.db
+            .write(move |tx| {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM one_time_tokens
+                     WHERE purpose = ? AND email = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < max_attempts
+                     ORDER BY created_at DESC LIMIT 1"
+                );
+                let Some(mut live) = one(tx, &sql, params![purpose.as_str(), email, now.0], token)? else {
+                    return Ok(CodeAttempt::NoLiveCode);
+                };
+                // Constant time: timing must not reveal how close a guess was.
+                if live.hash.ct_eq(&hash) {
+                    exec(tx, "UPDATE one_time_tokens SET consumed_at = ? WHERE id = ?", params![now.0, live.id.as_str()])?;
+                    live.consumed_at = Some(now);
+                    return Ok(CodeAttempt::Accepted(live));
+                }
+                let attempts = live.attempts.saturating_add(1);
+                let exhausted = attempts >= live.max_attempts;
+                exec(
+                    tx,
+                    "UPDATE one_time_tokens SET attempts = ?, consumed_at = ? WHERE id = ?",
+                    params![attempts, exhausted.then_some(now.0), live.id.as_str()],
+                )?;
+                Ok(CodeAttempt::Wrong { attempts_left: live.max_attempts.saturating_sub(attempts) })
+            })
             .await
-            .map_err(map_err)?
-        else {
-            return Ok(CodeAttempt::NoLiveCode);
-        };
-        let mut live = token(&row)?;
-        // Constant-time: a timing difference must not reveal how close a guess was.
-        if live.hash.ct_eq(hash) {
-            sqlx::query("UPDATE one_time_tokens SET consumed_at = ? WHERE id = ?")
-                .bind(now.0)
-                .bind(live.id.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            tx.commit().await.map_err(map_err)?;
-            live.consumed_at = Some(now);
-            return Ok(CodeAttempt::Accepted(live));
-        }
-        let attempts = live.attempts.saturating_add(1);
-        let exhausted = attempts >= live.max_attempts;
-        sqlx::query("UPDATE one_time_tokens SET attempts = ?, consumed_at = ? WHERE id = ?")
-            .bind(i64::from(attempts))
-            .bind(exhausted.then_some(now.0))
-            .bind(live.id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(CodeAttempt::Wrong {
-            attempts_left: live.max_attempts.saturating_sub(attempts),
-        })
     }
 }

@@ -1,14 +1,14 @@
-use crate::rows::{get, json, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, exec, get, json, one, to_json, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::OrgId;
 use hallpass_core::store::{Organization, OrganizationStore, StoreError};
 use hallpass_core::values::Slug;
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Row};
 
-const COLUMNS: &str = "id, name, slug, external_id, metadata, created_at, updated_at";
+const SELECT: &str = "SELECT id, name, slug, external_id, metadata, created_at, updated_at FROM organizations";
 
-fn organization(row: &SqliteRow) -> Result<Organization, StoreError> {
+fn organization(row: &Row<'_>) -> Result<Organization, StoreError> {
     Ok(Organization {
         id: OrgId::from_trusted(get(row, "id")?),
         name: get(row, "name")?,
@@ -23,70 +23,61 @@ fn organization(row: &SqliteRow) -> Result<Organization, StoreError> {
 #[async_trait]
 impl OrganizationStore for SqliteStore {
     async fn insert_organization(&self, o: &Organization) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO organizations (id, name, slug, external_id, metadata, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(o.id.as_str())
-        .bind(&o.name)
-        .bind(o.slug.as_str())
-        .bind(&o.external_id)
-        .bind(to_json(&o.metadata))
-        .bind(o.created_at.0)
-        .bind(o.updated_at.0)
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        Ok(())
+        let o = o.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "INSERT INTO organizations (id, name, slug, external_id, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    params![o.id.as_str(), o.name, o.slug.as_str(), o.external_id, to_json(&o.metadata), o.created_at.0, o.updated_at.0],
+                )
+                .map(|_| ())
+            })
+            .await
     }
 
     async fn get_organization(&self, id: &OrgId) -> Result<Option<Organization>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
+        let id = id.clone();
+        self.db
+            .read(move |c| one(c, &format!("{SELECT} WHERE id = ?"), [id.as_str()], organization))
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(organization).transpose()
     }
 
     async fn find_organization_by_slug(&self, slug: &Slug) -> Result<Option<Organization>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE slug = ?");
-        let row = sqlx::query(&sql)
-            .bind(slug.as_str())
-            .fetch_optional(&self.reader)
+        let slug = slug.clone();
+        self.db
+            .read(move |c| one(c, &format!("{SELECT} WHERE slug = ?"), [slug.as_str()], organization))
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(organization).transpose()
     }
 
     async fn list_organizations(&self, after: Option<&OrgId>, limit: u32) -> Result<Vec<Organization>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id > ? ORDER BY id LIMIT ?");
-        let rows = sqlx::query(&sql)
-            .bind(after.map_or("", |a| a.as_str()))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
+        let after = after.map_or(String::new(), |a| a.to_string());
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("{SELECT} WHERE id > ? ORDER BY id LIMIT ?"),
+                    params![after, limit],
+                    organization,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(organization).collect()
     }
 
     async fn update_organization(&self, o: &Organization) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE organizations SET name = ?, slug = ?, external_id = ?, metadata = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(&o.name)
-        .bind(o.slug.as_str())
-        .bind(&o.external_id)
-        .bind(to_json(&o.metadata))
-        .bind(o.updated_at.0)
-        .bind(o.id.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        let o = o.clone();
+        self.db
+            .write(move |tx| {
+                let changed = exec(
+                    tx,
+                    "UPDATE organizations SET name = ?, slug = ?, external_id = ?, metadata = ?, updated_at = ? WHERE id = ?",
+                    params![o.name, o.slug.as_str(), o.external_id, to_json(&o.metadata), o.updated_at.0, o.id.as_str()],
+                )?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            })
+            .await
     }
 }

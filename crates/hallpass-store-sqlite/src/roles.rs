@@ -1,15 +1,15 @@
-use crate::rows::{get, json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, exec, get, json, one, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::{OrgId, RoleId};
 use hallpass_core::store::{Role, RoleStore, StoreError};
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Row};
 
 const SELECT: &str = "SELECT r.id, r.organization_id, r.name, r.description, r.created_at,
     (SELECT json_group_array(permission) FROM (SELECT permission FROM role_permissions WHERE role_id = r.id ORDER BY permission)) AS permissions
     FROM roles r";
 
-fn role(row: &SqliteRow) -> Result<Role, StoreError> {
+fn role(row: &Row<'_>) -> Result<Role, StoreError> {
     Ok(Role {
         id: RoleId::from_trusted(get(row, "id")?),
         organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
@@ -23,54 +23,59 @@ fn role(row: &SqliteRow) -> Result<Role, StoreError> {
 #[async_trait]
 impl RoleStore for SqliteStore {
     async fn insert_role(&self, r: &Role) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO roles (id, organization_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(r.id.as_str())
-            .bind(r.organization_id.as_ref().map(OrgId::as_str))
-            .bind(&r.name)
-            .bind(&r.description)
-            .bind(r.created_at.0)
-            .execute(&mut *tx)
+        let r = r.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "INSERT INTO roles (id, organization_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+                    params![
+                        r.id.as_str(),
+                        r.organization_id.as_ref().map(OrgId::as_str),
+                        r.name,
+                        r.description,
+                        r.created_at.0
+                    ],
+                )?;
+                for permission in &r.permissions {
+                    exec(
+                        tx,
+                        "INSERT INTO permissions (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                        params![permission, r.created_at.0],
+                    )?;
+                    exec(
+                        tx,
+                        "INSERT INTO role_permissions (role_id, permission) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        params![r.id.as_str(), permission],
+                    )?;
+                }
+                Ok(())
+            })
             .await
-            .map_err(map_err)?;
-        for permission in &r.permissions {
-            sqlx::query("INSERT INTO permissions (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-                .bind(permission)
-                .bind(r.created_at.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                .bind(r.id.as_str())
-                .bind(permission)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
-        tx.commit().await.map_err(map_err)
     }
 
     async fn list_roles(&self, organization: Option<&OrgId>) -> Result<Vec<Role>, StoreError> {
-        let sql = format!("{SELECT} WHERE r.organization_id IS NULL OR r.organization_id = ? ORDER BY r.organization_id IS NOT NULL, r.name");
-        let rows = sqlx::query(&sql)
-            .bind(organization.map(OrgId::as_str))
-            .fetch_all(&self.reader)
+        let org = organization.map(OrgId::to_string);
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "{SELECT} WHERE r.organization_id IS NULL OR r.organization_id = ? ORDER BY r.organization_id IS NOT NULL, r.name"
+                );
+                all(c, &sql, [org], role)
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(role).collect()
     }
 
     async fn find_role(&self, organization: Option<&OrgId>, name: &str) -> Result<Option<Role>, StoreError> {
-        let sql = format!(
-            "{SELECT} WHERE r.name = ? AND (r.organization_id IS NULL OR r.organization_id = ?)
-             ORDER BY r.organization_id IS NULL LIMIT 1"
-        );
-        let row = sqlx::query(&sql)
-            .bind(name)
-            .bind(organization.map(OrgId::as_str))
-            .fetch_optional(&self.reader)
+        let (org, name) = (organization.map(OrgId::to_string), name.to_owned());
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "{SELECT} WHERE r.name = ? AND (r.organization_id IS NULL OR r.organization_id = ?)
+                     ORDER BY r.organization_id IS NULL LIMIT 1"
+                );
+                one(c, &sql, params![name, org], role)
+            })
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(role).transpose()
     }
 }

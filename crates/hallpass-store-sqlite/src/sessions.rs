@@ -1,17 +1,16 @@
-use crate::rows::{get, hash, json, opt_ts, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, exec, get, hash, json, one, opt_ts, to_json, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::{ClientId, OrgId, SessionId, UserId};
 use hallpass_core::store::{Session, SessionStore, StoreError};
-use sqlx::sqlite::SqliteRow;
-use sqlx::SqliteConnection;
+use rusqlite::{params, Connection, Row};
 
 pub(crate) const COLUMNS: &str = "id, token_hash, user_id, organization_id, amr, auth_time, created_at, last_active_at,
     idle_expires_at, absolute_expires_at, ended_at, end_reason, user_agent, ip";
 
-pub(crate) fn session(row: &SqliteRow) -> Result<Session, StoreError> {
+pub(crate) fn session(row: &Row<'_>) -> Result<Session, StoreError> {
     Ok(Session {
         id: SessionId::from_trusted(get(row, "id")?),
         token_hash: hash(row, "token_hash")?,
@@ -30,79 +29,79 @@ pub(crate) fn session(row: &SqliteRow) -> Result<Session, StoreError> {
     })
 }
 
-/// Ends a session and revokes its refresh families inside the caller's transaction.
-pub(crate) async fn end_in(
-    conn: &mut SqliteConnection,
-    id: &str,
-    reason: &str,
-    now: Timestamp,
-) -> Result<Option<Session>, StoreError> {
+pub(crate) fn get_session(c: &Connection, id: &str) -> Result<Option<Session>, StoreError> {
+    one(
+        c,
+        &format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"),
+        [id],
+        session,
+    )
+}
+
+/// Ends a session and revokes its refresh families, inside the caller's transaction.
+pub(crate) fn end_in(c: &Connection, id: &str, reason: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
     let sql = format!(
         "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL RETURNING {COLUMNS}"
     );
-    let row = sqlx::query(&sql)
-        .bind(now.0)
-        .bind(reason)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    let Some(row) = row else { return Ok(None) };
-    sqlx::query("UPDATE refresh_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL")
-        .bind(now.0)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    session(&row).map(Some)
+    let Some(ended) = one(c, &sql, params![now.0, reason, id], session)? else {
+        return Ok(None);
+    };
+    exec(
+        c,
+        "UPDATE refresh_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL",
+        params![now.0, id],
+    )?;
+    Ok(Some(ended))
 }
 
 #[async_trait]
 impl SessionStore for SqliteStore {
     async fn insert_session(&self, s: &Session) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, token_hash, user_id, organization_id, amr, auth_time, created_at, last_active_at,
-                 idle_expires_at, absolute_expires_at, ended_at, end_reason, user_agent, ip)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(s.id.as_str())
-        .bind(s.token_hash.as_bytes().as_slice())
-        .bind(s.user_id.as_str())
-        .bind(s.organization_id.as_ref().map(OrgId::as_str))
-        .bind(to_json(&s.amr))
-        .bind(s.auth_time.0)
-        .bind(s.created_at.0)
-        .bind(s.last_active_at.0)
-        .bind(s.idle_expires_at.0)
-        .bind(s.absolute_expires_at.0)
-        .bind(s.ended_at.map(|t| t.0))
-        .bind(&s.end_reason)
-        .bind(&s.user_agent)
-        .bind(&s.ip)
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        Ok(())
+        let s = s.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    &format!("INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    params![
+                        s.id.as_str(),
+                        s.token_hash.as_bytes().as_slice(),
+                        s.user_id.as_str(),
+                        s.organization_id.as_ref().map(OrgId::as_str),
+                        to_json(&s.amr),
+                        s.auth_time.0,
+                        s.created_at.0,
+                        s.last_active_at.0,
+                        s.idle_expires_at.0,
+                        s.absolute_expires_at.0,
+                        s.ended_at.map(|t| t.0),
+                        s.end_reason,
+                        s.user_agent,
+                        s.ip
+                    ],
+                )
+                .map(|_| ())
+            })
+            .await
     }
 
     async fn find_session_by_token(&self, token_hash: &SecretHash) -> Result<Option<Session>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM sessions WHERE token_hash = ?");
-        let row = sqlx::query(&sql)
-            .bind(token_hash.as_bytes().as_slice())
-            .fetch_optional(&self.reader)
+        let key = token_hash.as_bytes().to_vec();
+        self.db
+            .read(move |c| {
+                one(
+                    c,
+                    &format!("SELECT {COLUMNS} FROM sessions WHERE token_hash = ?"),
+                    [key],
+                    session,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(session).transpose()
     }
 
     async fn get_session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM sessions WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(map_err)?;
-        row.as_ref().map(session).transpose()
+        let id = id.to_string();
+        self.db.read(move |c| get_session(c, &id)).await
     }
 
     async fn touch_session(
@@ -111,45 +110,53 @@ impl SessionStore for SqliteStore {
         now: Timestamp,
         idle_expires_at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE sessions SET last_active_at = ?1, idle_expires_at = MIN(?2, absolute_expires_at)
-             WHERE id = ?3 AND ended_at IS NULL AND idle_expires_at > ?1 AND absolute_expires_at > ?1",
-        )
-        .bind(now.0)
-        .bind(idle_expires_at.0)
-        .bind(id.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        Ok(done.rows_affected() > 0)
+        let id = id.to_string();
+        self.db
+            .write(move |tx| {
+                let changed = exec(
+                    tx,
+                    "UPDATE sessions SET last_active_at = ?1, idle_expires_at = MIN(?2, absolute_expires_at)
+                     WHERE id = ?3 AND ended_at IS NULL AND idle_expires_at > ?1 AND absolute_expires_at > ?1",
+                    params![now.0, idle_expires_at.0, id],
+                )?;
+                Ok(changed > 0)
+            })
+            .await
     }
 
     async fn end_session(&self, id: &SessionId, reason: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-        let mut tx = self.write().await?;
-        let ended = end_in(&mut tx, id.as_str(), reason, now).await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(ended)
+        let (id, reason) = (id.to_string(), reason.to_owned());
+        self.db.write(move |tx| end_in(tx, &id, &reason, now)).await
     }
 
     async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT client_id FROM refresh_families WHERE session_id = ?1
-             UNION SELECT client_id FROM authorization_codes WHERE session_id = ?1 ORDER BY 1",
-        )
-        .bind(id.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(map_err)?;
+        let id = id.to_string();
+        let ids: Vec<String> = self
+            .db
+            .read(move |c| {
+                all(
+                    c,
+                    "SELECT client_id FROM refresh_families WHERE session_id = ?1
+                     UNION SELECT client_id FROM authorization_codes WHERE session_id = ?1 ORDER BY 1",
+                    [id],
+                    |r| get(r, "client_id"),
+                )
+            })
+            .await?;
         Ok(ids.into_iter().map(ClientId::from_trusted).collect())
     }
 
     async fn list_user_sessions(&self, user: &UserId) -> Result<Vec<Session>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC");
-        let rows = sqlx::query(&sql)
-            .bind(user.as_str())
-            .fetch_all(&self.reader)
+        let user = user.to_string();
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("SELECT {COLUMNS} FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC"),
+                    [user],
+                    session,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(session).collect()
     }
 }

@@ -1,14 +1,15 @@
-use crate::rows::{get, json, to_json, ts};
-use crate::{map_err, SqliteStore};
+use crate::rows::{all, exec, get, json, one, to_json, ts};
+use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::UserId;
 use hallpass_core::store::{StoreError, User, UserStore};
 use hallpass_core::values::Email;
-use sqlx::sqlite::SqliteRow;
+use rusqlite::{params, Row};
 
-const COLUMNS: &str = "id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at";
+const SELECT: &str =
+    "SELECT id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at FROM users";
 
-fn user(row: &SqliteRow) -> Result<User, StoreError> {
+fn user(row: &Row<'_>) -> Result<User, StoreError> {
     Ok(User {
         id: UserId::from_trusted(get(row, "id")?),
         email: Email::from_trusted(get(row, "email")?),
@@ -25,86 +26,95 @@ fn user(row: &SqliteRow) -> Result<User, StoreError> {
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn insert_user(&self, u: &User) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO users (id, email, email_normalized, email_verified, name, password_hash, external_id, metadata, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(u.id.as_str())
-        .bind(u.email.as_str())
-        .bind(u.email.normalized())
-        .bind(u.email_verified)
-        .bind(&u.name)
-        .bind(&u.password_hash)
-        .bind(&u.external_id)
-        .bind(to_json(&u.metadata))
-        .bind(u.created_at.0)
-        .bind(u.updated_at.0)
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        Ok(())
+        let u = u.clone();
+        self.db
+            .write(move |tx| {
+                exec(
+                    tx,
+                    "INSERT INTO users (id, email, email_normalized, email_verified, name, password_hash, external_id, metadata, created_at, updated_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    params![
+                        u.id.as_str(),
+                        u.email.as_str(),
+                        u.email.normalized(),
+                        u.email_verified,
+                        u.name,
+                        u.password_hash,
+                        u.external_id,
+                        to_json(&u.metadata),
+                        u.created_at.0,
+                        u.updated_at.0
+                    ],
+                )
+                .map(|_| ())
+            })
+            .await
     }
 
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
+        let id = id.clone();
+        self.db
+            .read(move |c| one(c, &format!("{SELECT} WHERE id = ?"), [id.as_str()], user))
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(user).transpose()
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = ?");
-        let row = sqlx::query(&sql)
-            .bind(email.normalized())
-            .fetch_optional(&self.reader)
+        let key = email.normalized().to_owned();
+        self.db
+            .read(move |c| one(c, &format!("{SELECT} WHERE email_normalized = ?"), [key], user))
             .await
-            .map_err(map_err)?;
-        row.as_ref().map(user).transpose()
     }
 
     async fn list_users(&self, after: Option<&UserId>, limit: u32) -> Result<Vec<User>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM users WHERE id > ? ORDER BY id LIMIT ?");
-        let rows = sqlx::query(&sql)
-            .bind(after.map_or("", |a| a.as_str()))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
+        let after = after.map_or(String::new(), |a| a.to_string());
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("{SELECT} WHERE id > ? ORDER BY id LIMIT ?"),
+                    params![after, limit],
+                    user,
+                )
+            })
             .await
-            .map_err(map_err)?;
-        rows.iter().map(user).collect()
     }
 
     async fn update_user(&self, u: &User) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE users SET email = ?, email_normalized = ?, email_verified = ?, name = ?, password_hash = ?,
-                 external_id = ?, metadata = ?, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(u.email.as_str())
-        .bind(u.email.normalized())
-        .bind(u.email_verified)
-        .bind(&u.name)
-        .bind(&u.password_hash)
-        .bind(&u.external_id)
-        .bind(to_json(&u.metadata))
-        .bind(u.updated_at.0)
-        .bind(u.id.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        let u = u.clone();
+        self.db
+            .write(move |tx| {
+                let changed = exec(
+                    tx,
+                    "UPDATE users SET email = ?, email_normalized = ?, email_verified = ?, name = ?, password_hash = ?,
+                         external_id = ?, metadata = ?, updated_at = ?
+                     WHERE id = ?",
+                    params![
+                        u.email.as_str(),
+                        u.email.normalized(),
+                        u.email_verified,
+                        u.name,
+                        u.password_hash,
+                        u.external_id,
+                        to_json(&u.metadata),
+                        u.updated_at.0,
+                        u.id.as_str()
+                    ],
+                )?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            })
+            .await
     }
 
     async fn count_users(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-            .fetch_one(&self.reader)
-            .await
-            .map_err(map_err)?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        self.db.read(|c| count(c, "SELECT count(*) AS n FROM users", [])).await
     }
+}
+
+/// A `SELECT count(*) AS n` query.
+pub(crate) fn count(c: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) -> Result<u64, StoreError> {
+    let n: Option<i64> = one(c, sql, params, |r| get(r, "n"))?;
+    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
 }
