@@ -132,6 +132,17 @@ async fn introspection_needs_a_client_and_shows_only_its_own_tokens() {
         .await
         .unwrap();
     assert_eq!(response.status(), 401);
+    let public = s
+        .app
+        .client(|c| c.kind = hallpass_core::store::ClientKind::Public)
+        .await;
+    let response = http()
+        .post(s.app.url("/oauth/introspect"))
+        .form(&[("token", access(&s)), ("client_id", public.id.clone())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401, "a public client cannot introspect");
     let stranger = s.app.client(|_| {}).await;
     assert_eq!(introspect(&s, &stranger, &access(&s)).await["active"], false);
     assert_eq!(introspect(&s, &stranger, &refresh(&s)).await["active"], false);

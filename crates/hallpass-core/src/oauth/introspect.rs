@@ -4,7 +4,7 @@ use super::{access_tokens, ErrorCode, OAuthError, OAuthPolicy};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::services::keys::KeySet;
-use crate::store::Client;
+use crate::store::{Client, ClientKind};
 use hallpass_proto::oauth::IntrospectionResponse;
 
 /// Refresh tokens carry this prefix, so a token is looked up in one place only.
@@ -19,6 +19,11 @@ pub async fn introspect(
     caller: &Client,
     token: &str,
 ) -> Result<IntrospectionResponse, OAuthError> {
+    if caller.kind == ClientKind::Public {
+        return Err(OAuthError::invalid_client(
+            "introspection needs a confidential client's credentials",
+        ));
+    }
     let may_see = |client_id: &str| {
         client_id == caller.id.as_str() || caller.granted_scopes.iter().any(|s| s == "hallpass:admin")
     };

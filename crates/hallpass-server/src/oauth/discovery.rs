@@ -35,7 +35,12 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
             methods.push("none".into());
             methods
         },
-        revocation_endpoint_auth_methods_supported: auth_methods.clone(),
+        // Public clients may revoke their own refresh tokens with only their client_id.
+        revocation_endpoint_auth_methods_supported: {
+            let mut methods = auth_methods.clone();
+            methods.push("none".into());
+            methods
+        },
         introspection_endpoint_auth_methods_supported: auth_methods,
         code_challenge_methods_supported: strings(&["S256"]),
         claims_supported: strings(&[
