@@ -1,4 +1,4 @@
-use hallpass_core::store::StoreError;
+use hallpass_core::store::{conflicting_field, StoreError};
 use rusqlite::ErrorCode;
 
 /// Maps a driver error to what a service can act on. Unique violations name
@@ -10,7 +10,8 @@ pub fn map_err(err: rusqlite::Error) -> StoreError {
         const SQLITE_CONSTRAINT_UNIQUE: i32 = 2067;
         match failure.extended_code {
             SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY => {
-                return StoreError::Conflict(conflict_name(message.as_deref().unwrap_or_default()));
+                // SQLite says `UNIQUE constraint failed: users.email_normalized`.
+                return StoreError::Conflict(conflicting_field(message.as_deref().unwrap_or_default()));
             }
             SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::NotFound,
             _ => {}
@@ -33,23 +34,5 @@ pub trait Sql<T> {
 impl<T> Sql<T> for rusqlite::Result<T> {
     fn sql(self) -> Result<T, StoreError> {
         self.map_err(map_err)
-    }
-}
-
-/// SQLite says `UNIQUE constraint failed: users.email_normalized`.
-fn conflict_name(message: &str) -> &'static str {
-    let target = message.rsplit(':').next().unwrap_or(message);
-    if target.contains("email") {
-        "email"
-    } else if target.contains("slug") {
-        "slug"
-    } else if target.contains("external_id") {
-        "external_id"
-    } else if target.contains("roles") {
-        "role name"
-    } else if target.contains("signing_keys") {
-        "active signing key"
-    } else {
-        "value"
     }
 }

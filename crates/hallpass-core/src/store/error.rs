@@ -1,3 +1,22 @@
+/// Which field a uniqueness rule protects, from the name of the constraint or
+/// index that refused a write (each backend's error names it its own way, but
+/// the names all come from the same schema).
+pub fn conflicting_field(constraint: &str) -> &'static str {
+    if constraint.contains("email") {
+        "email"
+    } else if constraint.contains("slug") {
+        "slug"
+    } else if constraint.contains("external_id") {
+        "external_id"
+    } else if constraint.contains("roles") {
+        "role name"
+    } else if constraint.contains("signing_keys") {
+        "active signing key"
+    } else {
+        "value"
+    }
+}
+
 /// What can go wrong in a store, in terms a service can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {

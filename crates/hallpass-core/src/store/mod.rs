@@ -18,7 +18,7 @@ mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
-pub use error::StoreError;
+pub use error::{conflicting_field, StoreError};
 pub use grants::{AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh};
 pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
