@@ -62,11 +62,20 @@ impl BackchannelSender for HttpSender {
 #[derive(Debug, Clone)]
 pub struct Backchannel {
     sender: Arc<dyn BackchannelSender>,
+    backoff: Arc<[Duration]>,
 }
 
 impl Backchannel {
     pub fn new(sender: Arc<dyn BackchannelSender>) -> Backchannel {
-        Backchannel { sender }
+        Backchannel::with_backoff(sender, &BACKOFF)
+    }
+
+    /// The waits before each attempt; the number of waits is the number of attempts.
+    pub fn with_backoff(sender: Arc<dyn BackchannelSender>, backoff: &[Duration]) -> Backchannel {
+        Backchannel {
+            sender,
+            backoff: backoff.into(),
+        }
     }
 
     pub async fn notify(&self, ctx: &Context, keys: &KeySet, policy: &OAuthPolicy, session: &Session) {
@@ -78,24 +87,86 @@ impl Backchannel {
             }
         };
         for notice in notices {
-            let sender = self.sender.clone();
-            tokio::spawn(async move { deliver(sender.as_ref(), &notice).await });
+            let (sender, backoff) = (self.sender.clone(), self.backoff.clone());
+            tokio::spawn(async move { deliver(sender.as_ref(), &backoff, &notice).await });
         }
     }
 }
 
-async fn deliver(sender: &dyn BackchannelSender, notice: &Notice) {
-    for (attempt, wait) in BACKOFF.iter().enumerate() {
+/// Tries each attempt after its wait; `true` once delivered.
+pub async fn deliver(sender: &dyn BackchannelSender, backoff: &[Duration], notice: &Notice) -> bool {
+    for (attempt, wait) in backoff.iter().enumerate() {
         tokio::time::sleep(*wait).await;
         match sender.send(notice).await {
             Ok(()) => {
                 tracing::info!(client_id = %notice.client_id, "back-channel logout delivered");
-                return;
+                return true;
             }
             Err(err) => {
                 tracing::warn!(client_id = %notice.client_id, uri = %notice.uri, attempt = attempt + 1, %err, "back-channel logout failed")
             }
         }
     }
-    tracing::error!(client_id = %notice.client_id, uri = %notice.uri, "back-channel logout gave up after {} attempts", BACKOFF.len());
+    tracing::error!(client_id = %notice.client_id, uri = %notice.uri, "back-channel logout gave up after {} attempts", backoff.len());
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[derive(Debug)]
+    struct Flaky {
+        failures_left: AtomicU32,
+        calls: AtomicU32,
+    }
+
+    #[async_trait]
+    impl BackchannelSender for Flaky {
+        async fn send(&self, _: &Notice) -> Result<(), String> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let left = self.failures_left.load(Ordering::SeqCst);
+            if left == 0 {
+                return Ok(());
+            }
+            self.failures_left.store(left - 1, Ordering::SeqCst);
+            Err("unavailable".into())
+        }
+    }
+
+    fn notice() -> Notice {
+        Notice {
+            client_id: "cli_x".into(),
+            uri: "http://127.0.0.1:1/bc".into(),
+            logout_token: "t".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_until_delivered_then_stops() {
+        let flaky = Flaky {
+            failures_left: AtomicU32::new(2),
+            calls: AtomicU32::new(0),
+        };
+        let backoff = [
+            Duration::ZERO,
+            Duration::from_millis(5),
+            Duration::from_millis(5),
+            Duration::from_millis(5),
+        ];
+        assert!(deliver(&flaky, &backoff, &notice()).await);
+        assert_eq!(flaky.calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_the_last_attempt() {
+        let flaky = Flaky {
+            failures_left: AtomicU32::new(10),
+            calls: AtomicU32::new(0),
+        };
+        let backoff = [Duration::ZERO, Duration::from_millis(5)];
+        assert!(!deliver(&flaky, &backoff, &notice()).await);
+        assert_eq!(flaky.calls.load(Ordering::SeqCst), 2);
+    }
 }
