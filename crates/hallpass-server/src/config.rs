@@ -37,6 +37,49 @@ pub struct Config {
     pub sessions: SessionConfig,
     pub oauth: OAuthConfig,
     pub passwords: PasswordPolicy,
+    pub signin: SignInConfig,
+    pub branding: Branding,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignInConfig {
+    /// Email codes: lifetime in seconds (60 to 3600) and wrong tries allowed.
+    pub code_ttl_secs: u32,
+    pub code_attempts: u32,
+    /// Sender address of Hallpass's mail.
+    pub mail_from: String,
+}
+
+impl Default for SignInConfig {
+    fn default() -> Self {
+        SignInConfig {
+            code_ttl_secs: 300,
+            code_attempts: 5,
+            mail_from: "Hallpass <no-reply@localhost>".into(),
+        }
+    }
+}
+
+/// How the hosted pages and mail present themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Branding {
+    pub product_name: String,
+    pub logo_url: Option<String>,
+    pub primary_color: Option<String>,
+    pub support_email: Option<String>,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            product_name: "Hallpass".into(),
+            logo_url: None,
+            primary_color: None,
+            support_email: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +168,8 @@ impl Default for Config {
             tokens: TokenConfig::default(),
             sessions: SessionConfig::default(),
             oauth: OAuthConfig::default(),
+            signin: SignInConfig::default(),
+            branding: Branding::default(),
             passwords: PasswordPolicy::default(),
         }
     }
@@ -308,6 +353,18 @@ impl Config {
                 "must be at most 60: a longer window lets a stolen token live on",
             );
         }
+        if !(60..=3600).contains(&self.signin.code_ttl_secs) {
+            return invalid("signin.code_ttl_secs", "must be between 60 and 3600");
+        }
+        if !(1..=20).contains(&self.signin.code_attempts) {
+            return invalid("signin.code_attempts", "must be between 1 and 20");
+        }
+        if let Some(color) = &self.branding.primary_color {
+            let hex = color.strip_prefix('#').unwrap_or_default();
+            if !(hex.len() == 6 || hex.len() == 3) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return invalid("branding.primary_color", "must be a hex colour such as #3557d6");
+            }
+        }
         if self.passwords.memory_kib < 8 * 1024 || self.passwords.iterations == 0 || self.passwords.parallelism == 0 {
             return invalid(
                 "passwords",
@@ -383,6 +440,14 @@ impl Config {
             session_absolute: secs(self.sessions.absolute_timeout_secs),
             refresh_grace: secs(self.sessions.refresh_reuse_grace_secs),
             require_pkce: self.oauth.require_pkce,
+        }
+    }
+
+    pub fn signin_policy(&self) -> hallpass_core::signin::SignInPolicy {
+        hallpass_core::signin::SignInPolicy {
+            code_ttl: Duration::from_secs(u64::from(self.signin.code_ttl_secs)),
+            code_attempts: self.signin.code_attempts,
+            passwords: self.passwords,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crate::http::{error, health, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
+use crate::pages::{self, account, login, outbox, signup};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -26,6 +27,14 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/introspect", post(introspect::introspect))
         .route("/oauth/revoke", post(introspect::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
+        .route("/login", get(login::page).post(login::submit))
+        .route("/signup", get(signup::page).post(signup::submit))
+        .route("/signup/verify", post(signup::verify))
+        .route("/account", get(account::page))
+        .route("/logout", post(account::sign_out))
+        .route("/dev/outbox", get(outbox::page))
+        .route("/static/hallpass.css", get(pages::stylesheet))
+        .route("/static/theme.css", get(pages::theme))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
     layers::apply(routes, state.mode()).with_state(state)

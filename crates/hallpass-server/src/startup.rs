@@ -155,22 +155,14 @@ pub async fn ready_keys(config: &Config, migrate: bool) -> anyhow::Result<(Conte
 }
 
 /// The state a server runs with: the store and keys ready, the configuration
-/// and the collaborators that tests may replace (clock, back-channel sender).
+/// and the collaborators that tests may replace (clock, back-channel sender, mailer).
 pub async fn app_state(
     config: crate::config::Config,
     clock: Arc<dyn hallpass_core::clock::Clock>,
-    backchannel: crate::oauth::backchannel::Backchannel,
+    services: crate::state::Services,
 ) -> anyhow::Result<crate::state::AppState> {
-    let mode = config.mode()?;
     let (ctx, master) = ready_keys(&config, config.migrate).await?;
     let ctx = Context { clock, ..ctx };
     let key_set = keys::load_key_set(&ctx, &master).await?;
-    Ok(crate::state::AppState::new(
-        ctx,
-        config,
-        mode,
-        master,
-        key_set,
-        backchannel,
-    ))
+    crate::state::AppState::new(ctx, config, master, key_set, services)
 }

@@ -3,17 +3,28 @@
 
 use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
+use crate::mail::Outbox;
 use crate::oauth::backchannel::Backchannel;
-use hallpass_core::crypto::MasterKey;
+use crate::pages::Pages;
+use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeySet};
+use hallpass_core::signin::mailer::Mailer;
+use hallpass_core::signin::SignInPolicy;
 use hallpass_core::Context;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
+
+/// The side-effecting collaborators, which tests replace.
+pub struct Services {
+    pub backchannel: Backchannel,
+    pub mailer: Arc<dyn Mailer>,
+    pub outbox: Option<Arc<Outbox>>,
+}
 
 struct Inner {
     ctx: Context,
@@ -22,6 +33,11 @@ struct Inner {
     policy: OAuthPolicy,
     backchannel: Backchannel,
     clients: ClientCache,
+    signin: SignInPolicy,
+    codes: CodeHasher,
+    pages: Pages,
+    mailer: Arc<dyn Mailer>,
+    outbox: Option<Arc<Outbox>>,
     master: Arc<MasterKey>,
     keys: RwLock<Arc<KeySet>>,
     metrics: Metrics,
@@ -31,22 +47,48 @@ impl AppState {
     pub fn new(
         ctx: Context,
         config: Config,
-        mode: Mode,
         master: Arc<MasterKey>,
         keys: KeySet,
-        backchannel: Backchannel,
-    ) -> AppState {
-        AppState(Arc::new(Inner {
+        services: Services,
+    ) -> anyhow::Result<AppState> {
+        let mode = config.mode()?;
+        Ok(AppState(Arc::new(Inner {
             ctx,
             policy: config.oauth_policy(),
             clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
+            signin: config.signin_policy(),
+            codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
+            pages: Pages::new(config.branding.clone())?,
+            mailer: services.mailer,
+            outbox: services.outbox,
             config,
             mode,
-            backchannel,
+            backchannel: services.backchannel,
             master,
             keys: RwLock::new(Arc::new(keys)),
             metrics: Metrics::new(),
-        }))
+        })))
+    }
+
+    pub fn signin_policy(&self) -> SignInPolicy {
+        self.0.signin.clone()
+    }
+
+    pub fn codes(&self) -> &CodeHasher {
+        &self.0.codes
+    }
+
+    pub fn pages(&self) -> &Pages {
+        &self.0.pages
+    }
+
+    pub fn mailer(&self) -> &dyn Mailer {
+        self.0.mailer.as_ref()
+    }
+
+    /// The development outbox, when mail goes there.
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.0.outbox.as_deref()
     }
 
     pub fn policy(&self) -> &OAuthPolicy {

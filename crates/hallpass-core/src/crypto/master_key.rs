@@ -6,7 +6,10 @@ use base64::Engine;
 /// The key that encrypts secrets at rest (signing keys). AES-256-GCM with a
 /// random 96-bit nonce per message; the caller's `context` is bound as
 /// associated data, so a ciphertext cannot be moved to another row.
-pub struct MasterKey(LessSafeKey);
+pub struct MasterKey {
+    aead: LessSafeKey,
+    bytes: [u8; 32],
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the master key must be 32 bytes, written as 64 hex digits or in base64 (got {0})")]
@@ -22,7 +25,10 @@ impl MasterKey {
     pub fn from_bytes(bytes: &[u8; 32]) -> MasterKey {
         // AES-256-GCM accepts any 32-byte key, so this cannot fail.
         match UnboundKey::new(&AES_256_GCM, bytes) {
-            Ok(key) => MasterKey(LessSafeKey::new(key)),
+            Ok(key) => MasterKey {
+                aead: LessSafeKey::new(key),
+                bytes: *bytes,
+            },
             Err(_) => unreachable_key(),
         }
     }
@@ -53,13 +59,23 @@ impl MasterKey {
         STANDARD.encode(bytes)
     }
 
+    /// A key for another purpose, derived so that it reveals nothing about
+    /// this one: HMAC-SHA256(master key, label).
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &self.bytes);
+        let tag = aws_lc_rs::hmac::sign(&key, label.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(tag.as_ref());
+        out
+    }
+
     /// Returns nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, rng: &dyn Rng, plaintext: &[u8], context: &str) -> Vec<u8> {
         let nonce_bytes = random_bytes::<NONCE_LEN>(rng);
         let mut in_out = plaintext.to_vec();
         let nonce = Nonce::assume_unique_for_key(nonce_bytes);
         if self
-            .0
+            .aead
             .seal_in_place_append_tag(nonce, Aad::from(context.as_bytes()), &mut in_out)
             .is_err()
         {
@@ -79,7 +95,7 @@ impl MasterKey {
         let nonce = Nonce::try_assume_unique_for_key(nonce_bytes).map_err(|_| DecryptError)?;
         let mut in_out = ciphertext.to_vec();
         let plaintext = self
-            .0
+            .aead
             .open_in_place(nonce, Aad::from(context.as_bytes()), &mut in_out)
             .map_err(|_| DecryptError)?;
         Ok(plaintext.to_vec())

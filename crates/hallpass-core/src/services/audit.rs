@@ -13,6 +13,8 @@ pub enum Actor {
     Client(String),
     /// A signed-in user.
     User(String),
+    /// Someone not (yet) signed in: a sign-in attempt, a sign-up.
+    Anonymous,
 }
 
 impl Actor {
@@ -20,6 +22,7 @@ impl Actor {
         match self {
             Actor::Cli => "cli".to_owned(),
             Actor::Client(id) | Actor::User(id) => id.clone(),
+            Actor::Anonymous => "anonymous".to_owned(),
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::config::{Config, DatabaseTarget};
 use crate::oauth::backchannel::{Backchannel, HttpSender};
 use crate::router::router;
 use crate::startup::app_state;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use anyhow::Context as _;
 use hallpass_core::clock::SystemClock;
 use serde_json::json;
@@ -24,8 +24,14 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
+    let mail = crate::mail::from_config(&config, mode)?;
     let backchannel = Backchannel::new(Arc::new(HttpSender::new()));
-    let state = app_state(config, Arc::new(SystemClock), backchannel).await?;
+    let services = Services {
+        backchannel,
+        mailer: mail.mailer,
+        outbox: mail.outbox,
+    };
+    let state = app_state(config, Arc::new(SystemClock), services).await?;
     let ctx = state.ctx();
     // Until the first application is registered, say how to register one.
     let getting_started = ctx.store.count_clients().await? == 0;
@@ -33,7 +39,8 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
     announce(state.config(), mode, local, &target, getting_started, json);
 
     let reloader = tokio::spawn(reload_keys(state.clone()));
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

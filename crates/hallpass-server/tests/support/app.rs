@@ -12,10 +12,11 @@ use hallpass_core::services::clients::{create_client, NewClient};
 use hallpass_core::services::users::{create_user, NewUser};
 use hallpass_core::store::{Session, User};
 use hallpass_server::config::Config;
+use hallpass_server::mail::Outbox;
 use hallpass_server::oauth::backchannel::Backchannel;
 use hallpass_server::router::router;
 use hallpass_server::startup::app_state;
-use hallpass_server::state::AppState;
+use hallpass_server::state::{AppState, Services};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,14 +63,16 @@ impl TestApp {
         adjust(&mut config);
         let clock = Arc::new(ManualClock::starting_now());
         let recorder = Arc::new(RecordingSender::default());
-        let state = app_state(
-            config,
-            clock.clone() as Arc<dyn Clock>,
-            Backchannel::new(recorder.clone()),
-        )
-        .await
-        .unwrap();
-        let app = router(state.clone());
+        let outbox = Arc::new(Outbox::new(config.branding.clone()));
+        let services = Services {
+            backchannel: Backchannel::new(recorder.clone()),
+            mailer: outbox.clone(),
+            outbox: Some(outbox),
+        };
+        let state = app_state(config, clock.clone() as Arc<dyn Clock>, services)
+            .await
+            .unwrap();
+        let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         TestApp {
             base,
@@ -133,6 +136,11 @@ impl TestApp {
 
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
+    }
+
+    /// The mail the server has sent, newest first.
+    pub fn mails(&self) -> Vec<hallpass_server::mail::Rendered> {
+        self.state.outbox().map(|o| o.mails()).unwrap_or_default()
     }
 
     pub fn sent_logout_tokens(&self) -> Vec<Notice> {

@@ -1,0 +1,26 @@
+//! What Hallpass sends by mail. The server decides how it looks (templates,
+//! branding) and how it travels (SMTP, or the development outbox).
+
+use async_trait::async_trait;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// The code that confirms a new account's address.
+    SignupCode { to: String, code: String, minutes: u64 },
+    /// Someone tried to sign up with an address that already has an account.
+    AccountExists { to: String },
+}
+
+impl Message {
+    pub fn to(&self) -> &str {
+        match self {
+            Message::SignupCode { to, .. } | Message::AccountExists { to } => to,
+        }
+    }
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync + std::fmt::Debug {
+    /// Delivers the message, or says why it could not.
+    async fn send(&self, message: &Message) -> Result<(), String>;
+}

@@ -1,0 +1,75 @@
+//! Signing in with email and password.
+
+use crate::context::Context;
+use crate::error::CoreError;
+use crate::oauth::sessions::{start_session, Device};
+use crate::oauth::OAuthPolicy;
+use crate::rng::random_bytes;
+use crate::services::audit::{self, Actor};
+use crate::services::passwords::PasswordPolicy;
+use crate::store::Session;
+use crate::values::Email;
+use serde_json::json;
+use std::sync::LazyLock;
+
+#[derive(Debug)]
+pub enum PasswordSignIn {
+    /// A new session; `token` goes in the cookie.
+    SignedIn { token: String, session: Box<Session> },
+    /// Wrong email or password; deliberately not saying which.
+    Rejected,
+}
+
+/// A hash to verify against when there is no user, so a missing account
+/// takes as long to refuse as a wrong password (no enumeration by timing).
+static DECOY: LazyLock<Option<String>> =
+    LazyLock::new(|| PasswordPolicy::default().hash("decoy password", &[0u8; 16]).ok());
+
+pub async fn sign_in(
+    ctx: &Context,
+    oauth: &OAuthPolicy,
+    passwords: &PasswordPolicy,
+    email: &str,
+    password: &str,
+    device: Device,
+) -> Result<PasswordSignIn, CoreError> {
+    let user = match Email::parse(email) {
+        Ok(email) => ctx.store.find_user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matched = match &stored {
+        Some(hash) => passwords.verify(password, hash),
+        None => {
+            if let Some(decoy) = DECOY.as_ref() {
+                passwords.verify(password, decoy);
+            }
+            false
+        }
+    };
+    let (Some(mut user), true) = (user, matched) else {
+        let details = json!({ "email": email.trim().to_lowercase(), "ip": device.ip });
+        audit::record(ctx, &Actor::Anonymous, "user.sign_in_failed", None, details).await;
+        return Ok(PasswordSignIn::Rejected);
+    };
+    if stored.as_deref().is_some_and(|h| passwords.needs_rehash(h)) {
+        user.password_hash = Some(passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?);
+        user.updated_at = ctx.clock.now();
+        ctx.store.update_user(&user).await?;
+    }
+    let (token, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device.clone()).await?;
+    let details =
+        json!({ "session_id": session.id, "method": "password", "ip": device.ip, "user_agent": device.user_agent });
+    audit::record(
+        ctx,
+        &Actor::User(user.id.to_string()),
+        "user.signed_in",
+        Some(user.id.as_str()),
+        details,
+    )
+    .await;
+    Ok(PasswordSignIn::SignedIn {
+        token,
+        session: Box::new(session),
+    })
+}

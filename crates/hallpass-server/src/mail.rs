@@ -1,0 +1,156 @@
+//! How mail looks (templates carrying the brand) and how it travels: SMTP
+//! when `smtp_url` is set, otherwise the development outbox (a page and the log).
+
+use crate::config::{Branding, Config, Mode};
+use anyhow::Context as _;
+use async_trait::async_trait;
+use hallpass_core::signin::mailer::{Mailer, Message};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use minijinja::{context, Environment};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+
+/// A message as it will be sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rendered {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.add_template("signup_code.txt", include_str!("../templates/mail/signup_code.txt"))
+        .ok();
+    env.add_template(
+        "account_exists.txt",
+        include_str!("../templates/mail/account_exists.txt"),
+    )
+    .ok();
+    env
+}
+
+pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
+    let env = environment();
+    let (template, subject, ctx) = match message {
+        Message::SignupCode { code, minutes, .. } => (
+            "signup_code.txt",
+            format!("{code} is your {} code", brand.product_name),
+            context! { brand, code, minutes },
+        ),
+        Message::AccountExists { .. } => (
+            "account_exists.txt",
+            format!("You already have a {} account", brand.product_name),
+            context! { brand },
+        ),
+    };
+    let text = env
+        .get_template(template)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| e.to_string())?;
+    Ok(Rendered {
+        to: message.to().to_owned(),
+        subject,
+        text,
+    })
+}
+
+/// Development: keeps the last hundred messages for `/dev/outbox` and logs each.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    brand: Branding,
+    mails: Mutex<Vec<Rendered>>,
+}
+
+impl Outbox {
+    pub fn new(brand: Branding) -> Outbox {
+        Outbox {
+            brand,
+            mails: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Newest first.
+    pub fn mails(&self) -> Vec<Rendered> {
+        self.mails
+            .lock()
+            .map(|m| m.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl Mailer for Outbox {
+    async fn send(&self, message: &Message) -> Result<(), String> {
+        let rendered = render(&self.brand, message)?;
+        tracing::info!(to = %rendered.to, subject = %rendered.subject, body = %rendered.text, "mail (development outbox)");
+        let mut mails = self.mails.lock().map_err(|_| "outbox unavailable".to_owned())?;
+        if mails.len() >= 100 {
+            mails.remove(0);
+        }
+        mails.push(rendered);
+        Ok(())
+    }
+}
+
+/// SMTP through lettre: `smtp://` (plain, or STARTTLS when offered with
+/// `?tls=required`), `smtps://` (TLS), with `user:password@` for auth.
+#[derive(Debug)]
+pub struct Smtp {
+    brand: Branding,
+    from: Mailbox,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl Smtp {
+    pub fn new(url: &str, from: &str, brand: Branding) -> anyhow::Result<Smtp> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .context("smtp_url")?
+            .build();
+        let from: Mailbox = from.parse().context("signin.mail_from")?;
+        Ok(Smtp { brand, from, transport })
+    }
+}
+
+#[async_trait]
+impl Mailer for Smtp {
+    async fn send(&self, message: &Message) -> Result<(), String> {
+        let rendered = render(&self.brand, message)?;
+        let to: Mailbox = rendered.to.parse().map_err(|e| format!("recipient: {e}"))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&rendered.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(rendered.text)
+            .map_err(|e| e.to_string())?;
+        self.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// The mailer the configuration asks for, and the outbox when that is it.
+pub struct MailSetup {
+    pub mailer: Arc<dyn Mailer>,
+    pub outbox: Option<Arc<Outbox>>,
+}
+
+pub fn from_config(config: &Config, mode: Mode) -> anyhow::Result<MailSetup> {
+    match &config.smtp_url {
+        Some(url) => {
+            let smtp = Smtp::new(url.expose(), &config.signin.mail_from, config.branding.clone())?;
+            Ok(MailSetup {
+                mailer: Arc::new(smtp),
+                outbox: None,
+            })
+        }
+        None if mode == Mode::Development => {
+            let outbox = Arc::new(Outbox::new(config.branding.clone()));
+            Ok(MailSetup {
+                mailer: outbox.clone(),
+                outbox: Some(outbox),
+            })
+        }
+        None => anyhow::bail!("smtp_url is required in production mode: sign-up and sign-in codes are sent by mail"),
+    }
+}

@@ -1,0 +1,104 @@
+//! `/login`: email and password.
+
+use super::device::ClientDevice;
+use super::{csrf, safe_return_to, signed_in};
+use crate::http::form::{self, single};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hallpass_core::signin::password::{sign_in, PasswordSignIn};
+use minijinja::context;
+use std::collections::HashMap;
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let return_to = safe_return_to(query.get("return_to").map(String::as_str));
+    let email = query.get("login_hint").cloned().unwrap_or_default();
+    render(&state, &headers, StatusCode::OK, &return_to, &email, None)
+}
+
+fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state.pages().render(
+        status,
+        "login.html",
+        context! { csrf => &token, return_to, email, error },
+    );
+    csrf::attach(page, state.mode(), &token)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let field = |name: &str| single(&pairs, name).ok().flatten().unwrap_or_default().to_owned();
+    let (email, return_to) = (field("email"), safe_return_to(Some(&field("return_to"))));
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field("csrf"))) {
+        let message = "This form has expired. Please try again.";
+        return render(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            &return_to,
+            &email,
+            Some(message),
+        );
+    }
+    if email.trim().is_empty() || field("password").is_empty() {
+        let message = "Enter your email and your password.";
+        return render(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &return_to,
+            &email,
+            Some(message),
+        );
+    }
+    let outcome = sign_in(
+        state.ctx(),
+        state.policy(),
+        &state.config().passwords,
+        &email,
+        &field("password"),
+        device,
+    )
+    .await;
+    match outcome {
+        Ok(PasswordSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
+        Ok(PasswordSignIn::Rejected) => {
+            let message = "That email and password do not match an account.";
+            render(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                &return_to,
+                &email,
+                Some(message),
+            )
+        }
+        Err(err) => {
+            tracing::error!(%err, "password sign-in failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The hosted pages: sign in, sign up, account, and (in development) the
+//! outbox. Server-rendered with minijinja; they work without JavaScript.
+//! Each handler reads the form, calls one `hallpass_core::signin` service and
+//! renders the result.
+
+pub mod account;
+mod csrf;
+mod device;
+pub mod login;
+pub mod outbox;
+pub mod signup;
+mod templates;
+
+pub use templates::Pages;
+
+use crate::http::cookies;
+use crate::state::AppState;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Where a finished sign-in may send the browser: back into an authorization
+/// request, or the account page. Anything else is an open redirect.
+pub fn safe_return_to(value: Option<&str>) -> String {
+    match value {
+        Some(v) if v.starts_with("/oauth/authorize?") && !v.contains(['\r', '\n', '\\']) => v.to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+/// A 303 after a successful form, with the new session cookie.
+pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
+    let max_age = state.policy().session_absolute.as_secs();
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [(LOCATION, return_to), (CACHE_CONTROL, "no-store")],
+    )
+        .into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&cookies::session_cookie(state.mode(), token, max_age)) {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/hallpass.css"),
+    )
+}
+
+/// The brand's colour, as a stylesheet (inline styles are not allowed by the pages' CSP).
+pub async fn theme(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    let color = state.config().branding.primary_color.clone().unwrap_or_default();
+    let body = if color.is_empty() {
+        String::new()
+    } else {
+        format!(":root {{ --primary: {color}; }}\n")
+    };
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+}
+
+pub fn is_form(headers: &HeaderMap) -> bool {
+    crate::http::form::is_form(headers)
+}

@@ -1,0 +1,195 @@
+//! `/signup`: the address is proved with a mailed code before the account exists.
+
+use super::device::ClientDevice;
+use super::{csrf, safe_return_to, signed_in};
+use crate::http::form::{self, single, Pairs};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hallpass_core::signin::signup::{self, Verification};
+use hallpass_core::CoreError;
+use minijinja::context;
+use std::collections::HashMap;
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let return_to = safe_return_to(query.get("return_to").map(String::as_str));
+    let email = query.get("login_hint").cloned().unwrap_or_default();
+    render_form(&state, &headers, StatusCode::OK, &return_to, &email, "", None)
+}
+
+fn render_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    name: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state.pages().render(
+        status,
+        "signup.html",
+        context! { csrf => &token, return_to, email, name, error },
+    );
+    csrf::attach(page, state.mode(), &token)
+}
+
+fn render_verify(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let minutes = state.signin_policy().code_ttl.as_secs().div_ceil(60);
+    let page = state.pages().render(
+        status,
+        "verify.html",
+        context! { csrf => &token, return_to, email, minutes, error },
+    );
+    csrf::attach(page, state.mode(), &token)
+}
+
+fn field(pairs: &Pairs, name: &str) -> String {
+    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
+}
+
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let pairs = form::parse(&body);
+    let (email, name, return_to) = (
+        field(&pairs, "email"),
+        field(&pairs, "name"),
+        safe_return_to(Some(&field(&pairs, "return_to"))),
+    );
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        let message = "This form has expired. Please try again.";
+        return render_form(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            &return_to,
+            &email,
+            &name,
+            Some(message),
+        );
+    }
+    let name_given = (!name.trim().is_empty()).then_some(name.as_str());
+    let started = signup::start(
+        state.ctx(),
+        &state.signin_policy(),
+        state.codes(),
+        state.mailer(),
+        &email,
+        name_given,
+        &field(&pairs, "password"),
+    )
+    .await;
+    match started {
+        Ok(email) => render_verify(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None),
+        Err(CoreError::Invalid { field, message }) => {
+            let text = match field {
+                "email" => "Enter a valid email address, like name@example.com.".to_owned(),
+                "password" => format!("Your password {message}."),
+                _ => message,
+            };
+            render_form(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &return_to,
+                &email,
+                &name,
+                Some(&text),
+            )
+        }
+        Err(err) => {
+            tracing::error!(%err, "sign-up failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let (email, return_to) = (
+        field(&pairs, "email"),
+        safe_return_to(Some(&field(&pairs, "return_to"))),
+    );
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        let message = "This form has expired. Please try again.";
+        return render_verify(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            &return_to,
+            &email,
+            Some(message),
+        );
+    }
+    match signup::verify(
+        state.ctx(),
+        state.policy(),
+        state.codes(),
+        &email,
+        &field(&pairs, "code"),
+        device,
+    )
+    .await
+    {
+        Ok(Verification::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
+        Ok(Verification::Wrong { attempts_left }) => {
+            let message = format!("That code is not right. {attempts_left} tries left.");
+            render_verify(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &return_to,
+                &email,
+                Some(&message),
+            )
+        }
+        Ok(Verification::NoLiveCode) => {
+            let message = "That code has expired or has been used up. Start again to get a new one.";
+            render_verify(&state, &headers, StatusCode::GONE, &return_to, &email, Some(message))
+        }
+        Err(CoreError::Conflict(_)) => state.pages().message(
+            StatusCode::CONFLICT,
+            "You already have an account",
+            "An account with this email was created meanwhile. Sign in instead.",
+        ),
+        Err(CoreError::Invalid { .. }) => render_verify(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &return_to,
+            &email,
+            Some("Enter the 6-digit code."),
+        ),
+        Err(err) => {
+            tracing::error!(%err, "sign-up verification failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}

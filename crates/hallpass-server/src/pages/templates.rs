@@ -1,0 +1,88 @@
+use crate::config::Branding;
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::Environment;
+use serde::Serialize;
+
+/// The pages' policy: their own stylesheets and images, nothing else, never framed.
+/// (No `form-action`: a sign-in form's redirect chain ends at the app's
+/// callback, which browsers would otherwise block.)
+const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'";
+
+#[derive(Debug)]
+pub struct Pages {
+    env: Environment<'static>,
+    brand: Branding,
+}
+
+impl Pages {
+    pub fn new(brand: Branding) -> anyhow::Result<Pages> {
+        let mut env = Environment::new();
+        for (name, source) in [
+            ("base.html", include_str!("../../templates/base.html")),
+            ("login.html", include_str!("../../templates/login.html")),
+            ("signup.html", include_str!("../../templates/signup.html")),
+            ("verify.html", include_str!("../../templates/verify.html")),
+            ("message.html", include_str!("../../templates/message.html")),
+            ("account.html", include_str!("../../templates/account.html")),
+            ("outbox.html", include_str!("../../templates/outbox.html")),
+        ] {
+            env.add_template(name, source)?;
+        }
+        Ok(Pages { env, brand })
+    }
+
+    /// Renders `template` with `context` plus the brand. A template error is
+    /// logged and answered with a plain page, never a panic.
+    pub fn render<C: Serialize>(&self, status: StatusCode, template: &str, context: C) -> Response {
+        let ctx = minijinja::context! { brand => &self.brand, ..minijinja::Value::from_serialize(&context) };
+        match self.env.get_template(template).and_then(|t| t.render(ctx)) {
+            Ok(html) => {
+                let mut response = (status, [(CACHE_CONTROL, "no-store")], Html(html)).into_response();
+                response
+                    .headers_mut()
+                    .insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+                response
+            }
+            Err(err) => {
+                tracing::error!(%err, template, "page failed to render");
+                crate::http::page::render(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "Please try again.",
+                )
+            }
+        }
+    }
+
+    pub fn message(&self, status: StatusCode, title: &str, message: &str) -> Response {
+        self.render(status, "message.html", minijinja::context! { title, message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_renders() {
+        let pages = Pages::new(Branding::default()).unwrap();
+        let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), user => minijinja::context!{ email => "a@example.com" } };
+        for template in [
+            "login.html",
+            "signup.html",
+            "verify.html",
+            "message.html",
+            "account.html",
+            "outbox.html",
+        ] {
+            let rendered = pages
+                .env
+                .get_template(template)
+                .and_then(|t| t.render(minijinja::context! { brand => &pages.brand, ..ctx.clone() }));
+            assert!(rendered.is_ok(), "{template}: {:?}", rendered.err());
+        }
+    }
+}

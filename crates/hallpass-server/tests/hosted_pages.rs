@@ -1,0 +1,401 @@
+//! The hosted pages as a browser without JavaScript uses them: cookies kept,
+//! forms posted, redirects followed by hand. (The headless-Chromium suite
+//! drives the same pages through a real browser.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::HashMap;
+use support::app::TestApp;
+use url::Url;
+
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+        .replace("&#x3d;", "=")
+        .replace("&#x3f;", "?")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn authorize_url(app: &TestApp, client_id: &str) -> String {
+    Url::parse_with_params(
+        &app.url("/oauth/authorize"),
+        &[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("scope", "openid email offline_access"),
+            ("state", "xyz"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .unwrap()
+    .to_string()
+}
+
+/// Follows redirects inside Hallpass; returns the first one that leaves it.
+async fn follow(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    mut response: reqwest::Response,
+) -> (reqwest::Response, String) {
+    loop {
+        if !response.status().is_redirection() {
+            return (response, String::new());
+        }
+        let to = location(&response);
+        if !to.starts_with('/') && !to.starts_with(&app.base) {
+            return (response, to);
+        }
+        let url = if to.starts_with('/') { app.url(&to) } else { to };
+        response = browser.get(url).send().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sign_up_verify_then_complete_the_authorization() {
+    let app = TestApp::start().await;
+    let client = app.client(|_| {}).await;
+    let browser = browser();
+    let start = browser.get(authorize_url(&app, &client.id).await).send().await.unwrap();
+    let to_login = location(&start);
+    assert!(to_login.starts_with("/login?return_to="), "{to_login}");
+    let signup_url = to_login.replacen("/login", "/signup", 1);
+    let page = browser.get(app.url(&signup_url)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let html = page.text().await.unwrap();
+    let (csrf, return_to) = (hidden(&html, "csrf"), hidden(&html, "return_to"));
+    assert!(return_to.starts_with("/oauth/authorize?"), "{return_to}");
+
+    // A weak password is refused with the email kept.
+    let weak = browser
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &return_to),
+            ("email", "new@example.com"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), 422);
+    let html = weak.text().await.unwrap();
+    assert!(html.contains("at least 8 characters"), "{html}");
+    assert!(html.contains("value=\"new@example.com\""));
+
+    let verify_page = browser
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &return_to),
+            ("email", "New@Example.com"),
+            ("name", "Nia"),
+            ("password", "a long pass phrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verify_page.status(), 200);
+    let html = verify_page.text().await.unwrap();
+    assert!(html.contains("Check your email"));
+    assert!(
+        app.state
+            .ctx()
+            .store
+            .find_user_by_email(&hallpass_core::values::Email::parse("new@example.com").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "no account before the address is proved"
+    );
+
+    let mail = app.mails().into_iter().next().expect("a code was mailed");
+    assert_eq!(mail.to, "New@Example.com");
+    let code: String = mail.subject.chars().take(6).collect();
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{}", mail.subject);
+
+    let wrong = browser
+        .post(app.url("/signup/verify"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &return_to),
+            ("email", "New@Example.com"),
+            ("code", "000000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = wrong.status().as_u16();
+    let body = wrong.text().await.unwrap();
+    if code != "000000" {
+        assert_eq!(status, 422);
+        assert!(body.contains("4 tries left"), "{body}");
+    }
+
+    let verified = browser
+        .post(app.url("/signup/verify"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &return_to),
+            ("email", "New@Example.com"),
+            ("code", &code),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), 303);
+    assert!(verified.headers()["set-cookie"].to_str().unwrap().contains("HttpOnly"));
+    let (_, callback) = follow(&app, &browser, verified).await;
+    assert!(
+        callback.starts_with("http://localhost:3000/callback?code="),
+        "{callback}"
+    );
+    let user = app
+        .state
+        .ctx()
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("new@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_verified);
+    assert_eq!(user.name.as_deref(), Some("Nia"));
+
+    let query: HashMap<String, String> = Url::parse(&callback).unwrap().query_pairs().into_owned().collect();
+    let tokens: serde_json::Value = browser
+        .post(app.url("/oauth/token"))
+        .basic_auth(&client.id, client.secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", query["code"].as_str()),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(tokens["id_token"].is_string(), "{tokens}");
+}
+
+#[tokio::test]
+async fn sign_in_with_a_password_and_refuse_wrong_ones_alike() {
+    let app = TestApp::start().await;
+    let client = app.client(|_| {}).await;
+    let new = hallpass_core::services::users::NewUser {
+        email: "pat@example.com".into(),
+        password: Some("correct horse battery".into()),
+        email_verified: true,
+        ..Default::default()
+    };
+    hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let browser = browser();
+    let to_login = location(&browser.get(authorize_url(&app, &client.id).await).send().await.unwrap());
+    let html = browser
+        .get(app.url(&to_login))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (csrf, return_to) = (hidden(&html, "csrf"), hidden(&html, "return_to"));
+
+    let mut bodies = Vec::new();
+    for (email, password) in [
+        ("pat@example.com", "wrong password!"),
+        ("nobody@example.com", "wrong password!"),
+    ] {
+        let response = browser
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("return_to", &return_to),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("value=\"{email}\"")), "the email is kept");
+        bodies.push(html.replace(email, "EMAIL"));
+    }
+    assert_eq!(
+        bodies[0], bodies[1],
+        "an unknown email and a wrong password look the same"
+    );
+
+    let forged = browser
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", "x".repeat(43).as_str()),
+            ("return_to", &return_to),
+            ("email", "pat@example.com"),
+            ("password", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "a wrong CSRF token is refused");
+
+    let ok = browser
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &return_to),
+            ("email", "PAT@example.com"),
+            ("password", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let (_, callback) = follow(&app, &browser, ok).await;
+    assert!(
+        callback.contains("code=") && callback.contains("state=xyz"),
+        "{callback}"
+    );
+
+    let account = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(account.contains("pat@example.com"));
+    let csrf = hidden(&account, "csrf");
+    let out = browser
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(out.text().await.unwrap().contains("signed out"));
+    let after = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(location(&after), "/login");
+}
+
+#[tokio::test]
+async fn return_to_cannot_leave_hallpass() {
+    let app = TestApp::start().await;
+    for evil in [
+        "https://evil.example.com/",
+        "//evil.example.com",
+        "/account\r\nSet-Cookie: x=y",
+    ] {
+        let url = Url::parse_with_params(&app.url("/login"), &[("return_to", evil)]).unwrap();
+        let html = browser().get(url).send().await.unwrap().text().await.unwrap();
+        assert_eq!(hidden(&html, "return_to"), "/account", "{evil}");
+    }
+}
+
+#[tokio::test]
+async fn an_abandoned_sign_up_can_start_again() {
+    let app = TestApp::start().await;
+    let browser = browser();
+    let html = browser
+        .get(app.url("/signup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    for _ in 0..2 {
+        let response = browser
+            .post(app.url("/signup"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "again@example.com"),
+                ("password", "long enough pass"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let mails = app.mails();
+    assert_eq!(mails.len(), 2);
+    let old_code: String = mails[1].subject.chars().take(6).collect();
+    let new_code: String = mails[0].subject.chars().take(6).collect();
+    if old_code != new_code {
+        let stale = browser
+            .post(app.url("/signup/verify"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "again@example.com"),
+                ("code", &old_code),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(stale.status(), 303, "sending again voids the old code");
+    }
+    let ok = browser
+        .post(app.url("/signup/verify"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "again@example.com"),
+            ("code", &new_code),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    assert_eq!(location(&ok), "/account");
+    // Signing up again with a taken address says the same, and mails the owner.
+    let response = browser
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "again@example.com"),
+            ("password", "another long pass"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.text().await.unwrap().contains("Check your email"));
+    assert!(app.mails()[0].subject.contains("already have"));
+}
