@@ -38,6 +38,7 @@ pub struct Config {
     pub oauth: OAuthConfig,
     pub passwords: PasswordPolicy,
     pub signin: SignInConfig,
+    pub limits: LimitsConfig,
     pub branding: Branding,
 }
 
@@ -49,6 +50,9 @@ pub struct SignInConfig {
     pub code_attempts: u32,
     /// Sender address of Hallpass's mail.
     pub mail_from: String,
+    /// A magic link works only in the browser that asked for it (stops a
+    /// forwarded or phished link; breaks "asked on the laptop, opened on the phone").
+    pub same_browser_links: bool,
 }
 
 impl Default for SignInConfig {
@@ -57,6 +61,25 @@ impl Default for SignInConfig {
             code_ttl_secs: 300,
             code_attempts: 5,
             mail_from: "Hallpass <no-reply@localhost>".into(),
+            same_browser_links: false,
+        }
+    }
+}
+
+/// Attempts allowed on the sign-in forms and code requests, per hour. The
+/// allowance may be used at once and refills evenly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub attempts_per_ip_per_hour: u32,
+    pub attempts_per_account_per_hour: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            attempts_per_ip_per_hour: 600,
+            attempts_per_account_per_hour: 30,
         }
     }
 }
@@ -169,6 +192,7 @@ impl Default for Config {
             sessions: SessionConfig::default(),
             oauth: OAuthConfig::default(),
             signin: SignInConfig::default(),
+            limits: LimitsConfig::default(),
             branding: Branding::default(),
             passwords: PasswordPolicy::default(),
         }

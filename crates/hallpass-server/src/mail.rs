@@ -21,27 +21,46 @@ pub struct Rendered {
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.add_template("signup_code.txt", include_str!("../templates/mail/signup_code.txt"))
-        .ok();
-    env.add_template(
-        "account_exists.txt",
-        include_str!("../templates/mail/account_exists.txt"),
-    )
-    .ok();
+    for (name, source) in [
+        ("signup_code.txt", include_str!("../templates/mail/signup_code.txt")),
+        (
+            "account_exists.txt",
+            include_str!("../templates/mail/account_exists.txt"),
+        ),
+        ("signin_code.txt", include_str!("../templates/mail/signin_code.txt")),
+        ("no_account.txt", include_str!("../templates/mail/no_account.txt")),
+    ] {
+        if let Err(err) = env.add_template(name, source) {
+            tracing::error!(%err, name, "mail template does not parse");
+        }
+    }
     env
 }
 
 pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
     let env = environment();
+    let product = &brand.product_name;
     let (template, subject, ctx) = match message {
         Message::SignupCode { code, minutes, .. } => (
             "signup_code.txt",
-            format!("{code} is your {} code", brand.product_name),
+            format!("{code} is your {product} code"),
             context! { brand, code, minutes },
         ),
         Message::AccountExists { .. } => (
             "account_exists.txt",
-            format!("You already have a {} account", brand.product_name),
+            format!("You already have a {product} account"),
+            context! { brand },
+        ),
+        Message::SignInCode {
+            code, link, minutes, ..
+        } => (
+            "signin_code.txt",
+            format!("{code} is your {product} sign-in code"),
+            context! { brand, code, link, minutes },
+        ),
+        Message::NoAccount { .. } => (
+            "no_account.txt",
+            format!("No {product} account for this address"),
             context! { brand },
         ),
     };

@@ -2,7 +2,7 @@
 
 use crate::http::{error, health, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
-use crate::pages::{self, account, login, outbox, signup};
+use crate::pages::{self, account, code, login, outbox, signup};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -28,6 +28,9 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/revoke", post(introspect::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
         .route("/login", get(login::page).post(login::submit))
+        .route("/login/code", post(code::request))
+        .route("/login/code/verify", post(code::verify))
+        .route("/login/link", get(code::link_page).post(code::redeem))
         .route("/signup", get(signup::page).post(signup::submit))
         .route("/signup/verify", post(signup::verify))
         .route("/account", get(account::page))

@@ -5,7 +5,7 @@ use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::oauth::backchannel::Backchannel;
-use crate::pages::Pages;
+use crate::pages::{Limits, Pages};
 use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
@@ -36,6 +36,7 @@ struct Inner {
     signin: SignInPolicy,
     codes: CodeHasher,
     pages: Pages,
+    limits: Limits,
     mailer: Arc<dyn Mailer>,
     outbox: Option<Arc<Outbox>>,
     master: Arc<MasterKey>,
@@ -59,6 +60,7 @@ impl AppState {
             signin: config.signin_policy(),
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
             pages: Pages::new(config.branding.clone())?,
+            limits: Limits::new(&config.limits),
             mailer: services.mailer,
             outbox: services.outbox,
             config,
@@ -80,6 +82,10 @@ impl AppState {
 
     pub fn pages(&self) -> &Pages {
         &self.0.pages
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.0.limits
     }
 
     pub fn mailer(&self) -> &dyn Mailer {

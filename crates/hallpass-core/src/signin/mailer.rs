@@ -9,12 +9,24 @@ pub enum Message {
     SignupCode { to: String, code: String, minutes: u64 },
     /// Someone tried to sign up with an address that already has an account.
     AccountExists { to: String },
+    /// A sign-in code and magic link.
+    SignInCode {
+        to: String,
+        code: String,
+        link: String,
+        minutes: u64,
+    },
+    /// Someone asked for a sign-in code for an address without an account.
+    NoAccount { to: String },
 }
 
 impl Message {
     pub fn to(&self) -> &str {
         match self {
-            Message::SignupCode { to, .. } | Message::AccountExists { to } => to,
+            Message::SignupCode { to, .. }
+            | Message::AccountExists { to }
+            | Message::SignInCode { to, .. }
+            | Message::NoAccount { to } => to,
         }
     }
 }

@@ -55,6 +55,7 @@ async fn reload_keys(state: AppState) {
     loop {
         interval.tick().await;
         state.reload_keys().await;
+        state.limits().forget_idle();
     }
 }
 

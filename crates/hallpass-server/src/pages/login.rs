@@ -22,7 +22,7 @@ pub async fn page(
     render(&state, &headers, StatusCode::OK, &return_to, &email, None)
 }
 
-fn render(
+pub(super) fn render(
     state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
@@ -58,6 +58,9 @@ pub async fn submit(
             &email,
             Some(message),
         );
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
     }
     if email.trim().is_empty() || field("password").is_empty() {
         let message = "Enter your email and your password.";

@@ -4,13 +4,16 @@
 //! renders the result.
 
 pub mod account;
+pub mod code;
 mod csrf;
 mod device;
+mod limits;
 pub mod login;
 pub mod outbox;
 pub mod signup;
 mod templates;
 
+pub use limits::{Limits, RetryAfter};
 pub use templates::Pages;
 
 use crate::http::cookies;
@@ -40,6 +43,26 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
         response.headers_mut().append(SET_COOKIE, cookie);
     }
     response
+}
+
+/// 429 with when to come back, when an attempt is over its allowance.
+pub fn limited(state: &AppState, device: &hallpass_core::oauth::sessions::Device, account: &str) -> Option<Response> {
+    let ip = device.ip.as_deref().and_then(|ip| ip.parse().ok());
+    let RetryAfter(wait) = state.limits().check(ip, Some(account)).err()?;
+    let seconds = wait.as_secs().max(1);
+    let minutes = seconds.div_ceil(60);
+    let message = format!(
+        "Too many attempts. Please wait {minutes} minute{} and try again.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    tracing::warn!(ip = ?device.ip, "sign-in rate limit reached");
+    let mut response = state
+        .pages()
+        .message(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", &message);
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+    }
+    Some(response)
 }
 
 pub async fn stylesheet() -> impl IntoResponse {

@@ -63,7 +63,12 @@ fn field(pairs: &Pairs, name: &str) -> String {
     single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
 }
 
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
     let pairs = form::parse(&body);
     let (email, name, return_to) = (
         field(&pairs, "email"),
@@ -81,6 +86,9 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
             &name,
             Some(message),
         );
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
     }
     let name_given = (!name.trim().is_empty()).then_some(name.as_str());
     let started = signup::start(
@@ -143,6 +151,9 @@ pub async fn verify(
             &email,
             Some(message),
         );
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
     }
     match signup::verify(
         state.ctx(),

@@ -28,6 +28,8 @@ impl Pages {
             ("message.html", include_str!("../../templates/message.html")),
             ("account.html", include_str!("../../templates/account.html")),
             ("outbox.html", include_str!("../../templates/outbox.html")),
+            ("code.html", include_str!("../../templates/code.html")),
+            ("link.html", include_str!("../../templates/link.html")),
         ] {
             env.add_template(name, source)?;
         }
@@ -69,7 +71,7 @@ mod tests {
     #[test]
     fn every_page_renders() {
         let pages = Pages::new(Branding::default()).unwrap();
-        let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), user => minijinja::context!{ email => "a@example.com" } };
+        let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com" } };
         for template in [
             "login.html",
             "signup.html",
@@ -77,6 +79,8 @@ mod tests {
             "message.html",
             "account.html",
             "outbox.html",
+            "code.html",
+            "link.html",
         ] {
             let rendered = pages
                 .env

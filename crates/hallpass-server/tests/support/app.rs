@@ -20,6 +20,8 @@ use hallpass_server::state::{AppState, Services};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use hallpass_server::mail::Rendered as Mail;
+
 #[derive(Debug, Default)]
 pub struct RecordingSender {
     pub sent: Mutex<Vec<Notice>>,
@@ -139,7 +141,7 @@ impl TestApp {
     }
 
     /// The mail the server has sent, newest first.
-    pub fn mails(&self) -> Vec<hallpass_server::mail::Rendered> {
+    pub fn mails(&self) -> Vec<Mail> {
         self.state.outbox().map(|o| o.mails()).unwrap_or_default()
     }
 

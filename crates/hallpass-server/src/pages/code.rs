@@ -1,0 +1,228 @@
+//! Passwordless sign-in: `/login/code` mails a code and a link; the code is
+//! typed at `/login/code/verify`, the link opens `/login/link`. The link's
+//! page asks for one click before it signs in, so mail scanners that fetch
+//! links do not use it up.
+
+use super::device::ClientDevice;
+use super::{csrf, safe_return_to, signed_in};
+use crate::http::cookies;
+use crate::http::form::{self, single, Pairs};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use hallpass_core::rng::random_token;
+use hallpass_core::signin::email_code::{self, CodeRequest, CodeSignIn};
+use hallpass_core::CoreError;
+use minijinja::context;
+use std::collections::HashMap;
+
+/// Holds the secret that ties a magic link to the browser that asked for it.
+const LINK_COOKIE: &str = "hallpass_link";
+
+fn field(pairs: &Pairs, name: &str) -> String {
+    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
+}
+
+fn render_code(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let minutes = state.signin_policy().code_ttl.as_secs().div_ceil(60);
+    let page = state.pages().render(
+        status,
+        "code.html",
+        context! { csrf => &token, return_to, email, minutes, error },
+    );
+    csrf::attach(page, state.mode(), &token)
+}
+
+fn expired(state: &AppState) -> Response {
+    state.pages().message(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "Go back, reload the page and try again.",
+    )
+}
+
+pub async fn request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let (email, return_to) = (
+        field(&pairs, "email"),
+        safe_return_to(Some(&field(&pairs, "return_to"))),
+    );
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return expired(&state);
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
+    }
+    let browser_secret = state
+        .config()
+        .signin
+        .same_browser_links
+        .then(|| random_token(state.ctx().rng.as_ref()));
+    let link_base = format!("{}/login/link?token=", state.policy().issuer);
+    let request = CodeRequest {
+        email: &email,
+        return_to: &return_to,
+        link_base: &link_base,
+        browser_secret: browser_secret.as_deref(),
+    };
+    match email_code::request(
+        state.ctx(),
+        &state.signin_policy(),
+        state.codes(),
+        state.mailer(),
+        request,
+    )
+    .await
+    {
+        Ok(email) => {
+            let mut page = render_code(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None);
+            if let Some(secret) = browser_secret {
+                let secure = if state.mode() == crate::config::Mode::Production {
+                    "; Secure"
+                } else {
+                    ""
+                };
+                let max_age = state.signin_policy().code_ttl.as_secs();
+                let cookie = format!(
+                    "{LINK_COOKIE}={secret}; Path=/login/link; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+                );
+                if let Ok(value) = HeaderValue::from_str(&cookie) {
+                    page.headers_mut().append(SET_COOKIE, value);
+                }
+            }
+            page
+        }
+        Err(CoreError::Invalid { .. }) => super::login::render(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &return_to,
+            &email,
+            Some("Enter a valid email address, like name@example.com."),
+        ),
+        Err(err) => {
+            tracing::error!(%err, "sign-in code request failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let (email, return_to) = (
+        field(&pairs, "email"),
+        safe_return_to(Some(&field(&pairs, "return_to"))),
+    );
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return expired(&state);
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
+    }
+    match email_code::verify_code(
+        state.ctx(),
+        state.policy(),
+        state.codes(),
+        &email,
+        &field(&pairs, "code"),
+        device,
+    )
+    .await
+    {
+        Ok(CodeSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
+        Ok(CodeSignIn::Wrong { attempts_left }) => {
+            let message = format!("That code is not right. {attempts_left} tries left.");
+            render_code(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &return_to,
+                &email,
+                Some(&message),
+            )
+        }
+        Ok(CodeSignIn::NoLiveCode) => {
+            let message = "That code has expired or has been used up. Send a new one.";
+            render_code(&state, &headers, StatusCode::GONE, &return_to, &email, Some(message))
+        }
+        Err(CoreError::Invalid { .. }) => render_code(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &return_to,
+            &email,
+            Some("Enter the 6-digit code."),
+        ),
+        Err(err) => {
+            tracing::error!(%err, "sign-in code check failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
+
+pub async fn link_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let token = query.get("token").cloned().unwrap_or_default();
+    let csrf_token = csrf::token(&headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state
+        .pages()
+        .render(StatusCode::OK, "link.html", context! { csrf => &csrf_token, token });
+    csrf::attach(page, state.mode(), &csrf_token)
+}
+
+pub async fn redeem(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return expired(&state);
+    }
+    let secret = cookies::read(&headers, LINK_COOKIE);
+    match email_code::redeem_link(state.ctx(), state.policy(), &field(&pairs, "token"), secret.as_deref(), device).await {
+        Ok(CodeSignIn::SignedIn { token, return_to, .. }) => signed_in(&state, &token, &safe_return_to(return_to.as_deref())),
+        Ok(_) => state.pages().message(
+            StatusCode::GONE,
+            "This link no longer works",
+            "Sign-in links work once, for a few minutes, in the browser that asked for them. Ask for a new one on the sign-in page.",
+        ),
+        Err(err) => {
+            tracing::error!(%err, "magic link failed");
+            state.pages().message(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
+        }
+    }
+}
