@@ -29,6 +29,10 @@ fn environment() -> Environment<'static> {
         ),
         ("signin_code.txt", include_str!("../templates/mail/signin_code.txt")),
         ("no_account.txt", include_str!("../templates/mail/no_account.txt")),
+        (
+            "password_reset.txt",
+            include_str!("../templates/mail/password_reset.txt"),
+        ),
     ] {
         if let Err(err) = env.add_template(name, source) {
             tracing::error!(%err, name, "mail template does not parse");
@@ -62,6 +66,11 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
             "no_account.txt",
             format!("No {product} account for this address"),
             context! { brand },
+        ),
+        Message::PasswordReset { link, minutes, .. } => (
+            "password_reset.txt",
+            format!("Reset your {product} password"),
+            context! { brand, link, minutes },
         ),
     };
     let text = env

@@ -668,3 +668,123 @@ async fn too_many_attempts_get_a_429_that_says_when_to_retry() {
         "other accounts are unaffected"
     );
 }
+
+#[tokio::test]
+async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
+    let app = TestApp::start().await;
+    let new = hallpass_core::services::users::NewUser {
+        email: "hal@example.com".into(),
+        password: Some("old password 1".into()),
+        email_verified: true,
+        ..Default::default()
+    };
+    let user = hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let (_, other_session) = app.sign_in(&user).await;
+    let browser = browser();
+    let html = browser
+        .get(app.url("/password/forgot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let asked = browser
+        .post(app.url("/password/forgot"))
+        .form(&[("csrf", csrf.as_str()), ("email", "hal@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert!(asked
+        .text()
+        .await
+        .unwrap()
+        .contains("If hal@example.com has an account"));
+    let unknown = browser
+        .post(app.url("/password/forgot"))
+        .form(&[("csrf", csrf.as_str()), ("email", "nobody@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("If nobody@example.com has an account"),
+        "the same answer"
+    );
+    assert_eq!(app.mails().len(), 1, "only the account's owner gets mail");
+    let mail = app.mails().remove(0);
+    let start = mail.text.find("/password/reset?token=").unwrap();
+    let path = mail.text[start..].split_whitespace().next().unwrap().to_owned();
+    let token = path.trim_start_matches("/password/reset?token=").to_owned();
+
+    let page = browser.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(hidden(&page, "token"), token);
+    let weak = browser
+        .post(app.url("/password/reset"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), 422);
+    let done = browser
+        .post(app.url("/password/reset"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("password", "brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303, "a refused password left the link working");
+    let ended = app
+        .state
+        .ctx()
+        .store
+        .get_session(&other_session.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ended.end_reason.as_deref(), Some("password_reset"));
+    let again = browser
+        .post(app.url("/password/reset"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("password", "another new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 410, "a reset link works once");
+
+    let outcome = hallpass_core::signin::password::sign_in(
+        app.state.ctx(),
+        app.state.policy(),
+        &app.state.config().passwords,
+        "hal@example.com",
+        "brand new password",
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        outcome,
+        hallpass_core::signin::password::PasswordSignIn::SignedIn { .. }
+    ));
+}

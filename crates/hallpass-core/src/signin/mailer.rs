@@ -18,6 +18,8 @@ pub enum Message {
     },
     /// Someone asked for a sign-in code for an address without an account.
     NoAccount { to: String },
+    /// A link to choose a new password.
+    PasswordReset { to: String, link: String, minutes: u64 },
 }
 
 impl Message {
@@ -26,7 +28,8 @@ impl Message {
             Message::SignupCode { to, .. }
             | Message::AccountExists { to }
             | Message::SignInCode { to, .. }
-            | Message::NoAccount { to } => to,
+            | Message::NoAccount { to }
+            | Message::PasswordReset { to, .. } => to,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod email_code;
 pub mod mailer;
 pub mod password;
+pub mod reset;
 pub mod signup;
 
 use crate::rng::{random_bytes, Rng};

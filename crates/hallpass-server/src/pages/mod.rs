@@ -10,6 +10,7 @@ mod device;
 mod limits;
 pub mod login;
 pub mod outbox;
+pub mod password;
 pub mod signup;
 mod templates;
 

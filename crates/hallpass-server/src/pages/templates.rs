@@ -30,6 +30,8 @@ impl Pages {
             ("outbox.html", include_str!("../../templates/outbox.html")),
             ("code.html", include_str!("../../templates/code.html")),
             ("link.html", include_str!("../../templates/link.html")),
+            ("forgot.html", include_str!("../../templates/forgot.html")),
+            ("reset.html", include_str!("../../templates/reset.html")),
         ] {
             env.add_template(name, source)?;
         }
@@ -81,6 +83,8 @@ mod tests {
             "outbox.html",
             "code.html",
             "link.html",
+            "forgot.html",
+            "reset.html",
         ] {
             let rendered = pages
                 .env

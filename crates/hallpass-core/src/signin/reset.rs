@@ -1,0 +1,130 @@
+//! Password reset by mail: a single-use link; setting the new password signs
+//! the user in and ends every other session (whoever knew the old password
+//! is out).
+
+use super::mailer::{Mailer, Message};
+use super::SignInPolicy;
+use crate::context::Context;
+use crate::crypto::SecretHash;
+use crate::error::CoreError;
+use crate::ids::{OneTimeTokenId, UserId};
+use crate::oauth::sessions::{start_session, Device};
+use crate::oauth::OAuthPolicy;
+use crate::rng::{random_bytes, random_token};
+use crate::services::audit::{self, Actor};
+use crate::services::passwords::check_length;
+use crate::store::{OneTimePurpose, OneTimeToken, Redemption, Session};
+use crate::values::Email;
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum Reset {
+    SignedIn {
+        token: String,
+        session: Box<Session>,
+    },
+    /// Expired, used, or unknown.
+    LinkInvalid,
+}
+
+/// Mails a reset link if the address has an account; answers the same either way.
+pub async fn request(
+    ctx: &Context,
+    policy: &SignInPolicy,
+    mailer: &dyn Mailer,
+    email: &str,
+    link_base: &str,
+) -> Result<Email, CoreError> {
+    let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
+    let Some(user) = ctx.store.find_user_by_email(&email).await? else {
+        return Ok(email);
+    };
+    let now = ctx.clock.now();
+    let secret = random_token(ctx.rng.as_ref());
+    let token = OneTimeToken {
+        id: OneTimeTokenId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),
+        purpose: OneTimePurpose::PasswordReset,
+        email: email.normalized().to_owned(),
+        hash: SecretHash::of(&secret),
+        payload: json!({ "user_id": user.id }),
+        attempts: 0,
+        max_attempts: 1,
+        created_at: now,
+        expires_at: now.plus(policy.code_ttl),
+        consumed_at: None,
+    };
+    ctx.store.issue_one_time_token(&token).await?;
+    let minutes = policy.code_ttl.as_secs().div_ceil(60);
+    let message = Message::PasswordReset {
+        to: email.to_string(),
+        link: format!("{link_base}{secret}"),
+        minutes,
+    };
+    if let Err(err) = mailer.send(&message).await {
+        tracing::error!(%err, "could not send the password reset mail");
+    }
+    audit::record(
+        ctx,
+        &Actor::Anonymous,
+        "user.password_reset_requested",
+        Some(user.id.as_str()),
+        json!({}),
+    )
+    .await;
+    Ok(email)
+}
+
+/// Sets the new password. The password is checked before the link is used,
+/// so a refused password leaves the link working.
+pub async fn complete(
+    ctx: &Context,
+    oauth: &OAuthPolicy,
+    policy: &SignInPolicy,
+    link_secret: &str,
+    new_password: &str,
+    device: Device,
+) -> Result<Reset, CoreError> {
+    check_length(new_password)?;
+    let password_hash = policy
+        .passwords
+        .hash(new_password, &random_bytes::<16>(ctx.rng.as_ref()))?;
+    let now = ctx.clock.now();
+    let redeemed = ctx
+        .store
+        .redeem_one_time_token(OneTimePurpose::PasswordReset, &SecretHash::of(link_secret), now)
+        .await?;
+    let Redemption::Redeemed(token) = redeemed else {
+        return Ok(Reset::LinkInvalid);
+    };
+    let user_id = token.payload["user_id"].as_str().and_then(|id| UserId::parse(id).ok());
+    let user = match user_id {
+        Some(id) => ctx.store.get_user(&id).await?,
+        None => None,
+    };
+    let Some(mut user) = user else {
+        return Ok(Reset::LinkInvalid);
+    };
+    user.password_hash = Some(password_hash);
+    user.email_verified = true;
+    user.updated_at = now;
+    ctx.store.update_user(&user).await?;
+    for session in ctx.store.list_user_sessions(&user.id).await? {
+        if session.is_live(now) {
+            ctx.store.end_session(&session.id, "password_reset", now).await?;
+        }
+    }
+    let actor = Actor::User(user.id.to_string());
+    audit::record(
+        ctx,
+        &actor,
+        "user.password_changed",
+        Some(user.id.as_str()),
+        json!({ "via": "reset", "ip": device.ip }),
+    )
+    .await;
+    let (cookie, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device).await?;
+    Ok(Reset::SignedIn {
+        token: cookie,
+        session: Box::new(session),
+    })
+}

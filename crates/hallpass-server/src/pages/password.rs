@@ -1,0 +1,148 @@
+//! `/password/forgot` and `/password/reset`.
+
+use super::device::ClientDevice;
+use super::{csrf, signed_in};
+use crate::http::form::{self, single, Pairs};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hallpass_core::signin::reset::{self, Reset};
+use hallpass_core::CoreError;
+use minijinja::context;
+use std::collections::HashMap;
+
+fn field(pairs: &Pairs, name: &str) -> String {
+    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
+}
+
+fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    template: &str,
+    values: minijinja::Value,
+) -> Response {
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state
+        .pages()
+        .render(status, template, context! { csrf => &token, ..values });
+    csrf::attach(page, state.mode(), &token)
+}
+
+pub async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    render(
+        &state,
+        &headers,
+        StatusCode::OK,
+        "forgot.html",
+        context! { email => "" },
+    )
+}
+
+pub async fn forgot(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let email = field(&pairs, "email");
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return render(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            "forgot.html",
+            context! { email, error => "This form has expired. Please try again." },
+        );
+    }
+    if let Some(refused) = super::limited(&state, &device, &email) {
+        return refused;
+    }
+    let link_base = format!("{}/password/reset?token=", state.policy().issuer);
+    match reset::request(state.ctx(), &state.signin_policy(), state.mailer(), &email, &link_base).await {
+        Ok(email) => state.pages().message(
+            StatusCode::OK,
+            "Check your email",
+            &format!("If {email} has an account, we sent it a link to choose a new password."),
+        ),
+        Err(CoreError::Invalid { .. }) => render(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "forgot.html",
+            context! { email, error => "Enter a valid email address, like name@example.com." },
+        ),
+        Err(err) => {
+            tracing::error!(%err, "password reset request failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
+
+pub async fn reset_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let token = query.get("token").cloned().unwrap_or_default();
+    render(&state, &headers, StatusCode::OK, "reset.html", context! { token })
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    let token = field(&pairs, "token");
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return render(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            "reset.html",
+            context! { token, error => "This form has expired. Please try again." },
+        );
+    }
+    let policy = state.signin_policy();
+    match reset::complete(
+        state.ctx(),
+        state.policy(),
+        &policy,
+        &token,
+        &field(&pairs, "password"),
+        device,
+    )
+    .await
+    {
+        Ok(Reset::SignedIn { token, .. }) => signed_in(&state, &token, "/account"),
+        Ok(Reset::LinkInvalid) => state.pages().message(
+            StatusCode::GONE,
+            "This link no longer works",
+            "Reset links work once, for a few minutes. Ask for a new one.",
+        ),
+        Err(CoreError::Invalid { message, .. }) => render(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reset.html",
+            context! { token, error => format!("Your password {message}.") },
+        ),
+        Err(err) => {
+            tracing::error!(%err, "password reset failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
