@@ -1,0 +1,230 @@
+//! The hosted pages in a real browser: headless Chromium driven over
+//! WebDriver (chromedriver). Screenshots of every page land in
+//! `target/screenshots/` for a reviewer to look at.
+//!
+//! Without Chromium and chromedriver these tests say so loudly and pass;
+//! with `CI=true` they fail instead (`.ci/run` installs both).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+use support::app::TestApp;
+use tokio::process::{Child, Command};
+
+struct Browser {
+    client: Client,
+    _driver: Child,
+}
+
+fn find_binary(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find(|name| std::path::Path::new(name).exists())
+        .map(|s| s.to_string())
+}
+
+async fn browser() -> Option<Browser> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let driver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+    let chrome = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+    let (Some(driver), Some(chrome)) = (driver, chrome) else {
+        let message = "Chromium and chromedriver are not installed; the browser tests did NOT run (apt-get install chromium chromium-driver)";
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("{message} (CI=true makes this a failure)");
+        }
+        let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap().keep();
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1024,900", format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let mut builder = ClientBuilder::rustls().unwrap();
+    builder.capabilities(capabilities.as_object().unwrap().clone());
+    let webdriver = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if let Ok(client) = builder.connect(&webdriver).await {
+            return Some(Browser { client, _driver: child });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer on {webdriver}");
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn source(client: &Client) -> String {
+    client.source().await.unwrap()
+}
+
+/// Waits until the browser has left Hallpass for the app's callback.
+async fn wait_for_callback(client: &Client) -> url::Url {
+    for _ in 0..100 {
+        let url = client.current_url().await.unwrap();
+        if url.as_str().starts_with("http://localhost:3000/callback") {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never reached the callback: {}", client.current_url().await.unwrap());
+}
+
+fn authorize_url(app: &TestApp, client_id: &str) -> String {
+    url::Url::parse_with_params(
+        &app.url("/oauth/authorize"),
+        &[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("scope", "openid email"),
+            ("state", "browser-state"),
+            ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .unwrap()
+    .to_string()
+}
+
+#[tokio::test]
+async fn sign_up_then_sign_in_through_the_authorization_flow() {
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start().await;
+    let client = app.client(|_| {}).await;
+
+    c.goto(&authorize_url(&app, &client.id)).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/login"));
+    screenshot(c, "01-login").await;
+    click(c, "a[href^='/signup']").await;
+    screenshot(c, "02-signup").await;
+    fill(c, "#email", "browser@example.com").await;
+    fill(c, "#name", "Bea Browser").await;
+    fill(c, "#password", "short").await;
+    click(c, "button[type=submit]").await;
+    assert!(source(c).await.contains("at least 8 characters"));
+    screenshot(c, "03-signup-error").await;
+    fill(c, "#password", "a browser pass phrase").await;
+    click(c, "button[type=submit]").await;
+    assert!(source(c).await.contains("Check your email"));
+    screenshot(c, "04-verify").await;
+    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    fill(c, "#code", &code).await;
+    click(c, "button[type=submit]").await;
+    let callback = wait_for_callback(c).await;
+    let query: std::collections::HashMap<String, String> = callback.query_pairs().into_owned().collect();
+    assert_eq!(query["state"], "browser-state");
+    assert!(query.contains_key("code"));
+
+    // Signed out, then back in with the password.
+    c.goto(&app.url("/account")).await.unwrap();
+    screenshot(c, "05-account").await;
+    click(c, "form[action='/logout'] button").await;
+    assert!(source(c).await.contains("signed out"));
+    c.goto(&authorize_url(&app, &client.id)).await.unwrap();
+    fill(c, "#email", "browser@example.com").await;
+    fill(c, "#password", "the wrong one!").await;
+    click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
+    let page = source(c).await;
+    assert!(page.contains("do not match"), "wrong password message");
+    assert!(page.contains("value=\"browser@example.com\""), "email kept");
+    screenshot(c, "06-login-error").await;
+    fill(c, "#password", "a browser pass phrase").await;
+    click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
+    wait_for_callback(c).await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_in_with_an_emailed_code_and_a_magic_link() {
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start().await;
+    let client = app.client(|_| {}).await;
+    let new = hallpass_core::services::users::NewUser {
+        email: "code@example.com".into(),
+        ..Default::default()
+    };
+    hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+
+    c.goto(&authorize_url(&app, &client.id)).await.unwrap();
+    fill(c, "#email", "code@example.com").await;
+    click(c, "button[formaction='/login/code']").await;
+    assert!(source(c).await.contains("6-digit code"));
+    screenshot(c, "07-code").await;
+    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    fill(c, "#code", &code).await;
+    click(c, "form[action='/login/code/verify'] button").await;
+    wait_for_callback(c).await;
+
+    // A fresh browser session follows the link from a second mail.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "#email", "code@example.com").await;
+    click(c, "button[formaction='/login/code']").await;
+    let mail = app.mails().remove(0);
+    let start = mail.text.find("http").unwrap();
+    let link = mail.text[start..]
+        .split_whitespace()
+        .find(|w| w.contains("/login/link"))
+        .unwrap_or_default()
+        .to_owned();
+    let link = if link.is_empty() {
+        mail.text[start..].split_whitespace().next().unwrap().to_owned()
+    } else {
+        link
+    };
+    c.goto(&link).await.unwrap();
+    screenshot(c, "08-magic-link").await;
+    click(c, "form[action='/login/link'] button").await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/account"));
+    assert!(source(c).await.contains("code@example.com"));
+    browser.client.close().await.unwrap();
+}
