@@ -788,3 +788,31 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
         hallpass_core::signin::password::PasswordSignIn::SignedIn { .. }
     ));
 }
+
+#[tokio::test]
+async fn a_common_password_is_refused_at_sign_up() {
+    let app = TestApp::start().await;
+    let browser = browser();
+    let html = browser
+        .get(app.url("/signup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let response = browser
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "common@example.com"),
+            ("password", "Password123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("most common passwords"));
+    assert!(app.mails().is_empty(), "nothing is sent for a refused sign-up");
+}

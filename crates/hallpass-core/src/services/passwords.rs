@@ -34,10 +34,9 @@ impl PasswordPolicy {
         Ok(Argon2::new(argon2::Algorithm::Argon2id, Version::V0x13, params))
     }
 
-    /// Checks the length rule (NIST SP 800-63B: 8 to 128 characters, no
-    /// composition rules) and hashes. Returns a PHC string.
+    /// Hashes; returns a PHC string. Choosing a password is checked by
+    /// [`check_new_password`] first; rehashing an existing one is not.
     pub fn hash(&self, password: &str, salt: &[u8; 16]) -> Result<String, CoreError> {
-        check_length(password)?;
         let salt = SaltString::encode_b64(salt).map_err(|e| CoreError::Key(e.to_string()))?;
         self.hasher()?
             .hash_password(password.as_bytes(), &salt)
@@ -66,6 +65,23 @@ impl PasswordPolicy {
             || params.t_cost() != self.iterations
             || params.p_cost() != self.parallelism
     }
+}
+
+/// The bundled list of the 10,000 most common passwords (see `data/README.md`).
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| include_str!("../../data/common-passwords.txt").lines().collect());
+
+/// A password someone may choose: 8 to 128 characters and not among the most
+/// common ones (NIST SP 800-63B). No composition rules.
+pub fn check_new_password(password: &str) -> Result<(), CoreError> {
+    check_length(password)?;
+    if COMMON.contains(password.to_lowercase().as_str()) {
+        return Err(CoreError::invalid(
+            "password",
+            "is one of the most common passwords; choose another",
+        ));
+    }
+    Ok(())
 }
 
 pub fn check_length(password: &str) -> Result<(), CoreError> {
@@ -108,9 +124,27 @@ mod tests {
     }
 
     #[test]
+    fn refuses_the_most_common_passwords_whatever_their_case() {
+        for common in ["password", "PassWord1", "iloveyou", "sunshine"] {
+            let err = check_new_password(common).unwrap_err();
+            assert!(err.to_string().contains("most common"), "{common}: {err}");
+        }
+        assert!(check_new_password("correct horse battery staple").is_ok());
+        assert!(check_new_password("short")
+            .unwrap_err()
+            .to_string()
+            .contains("at least 8"));
+        assert_eq!(COMMON.len(), 10_000);
+    }
+
+    #[test]
     fn enforces_length_only() {
-        assert!(CHEAP.hash("short", &[0; 16]).is_err());
-        assert!(CHEAP.hash(&"x".repeat(129), &[0; 16]).is_err());
+        assert!(check_length("short").is_err());
+        assert!(check_length(&"x".repeat(129)).is_err());
         assert!(check_length("aaaaaaaa").is_ok(), "no composition rules");
+        assert!(
+            CHEAP.hash("short", &[0; 16]).is_ok(),
+            "an existing short password can still be rehashed"
+        );
     }
 }

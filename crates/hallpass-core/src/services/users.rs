@@ -1,7 +1,7 @@
 //! Users: creation and listing, shared by the CLI, the API and sign-up.
 
 use super::audit::{self, Actor};
-use super::passwords::PasswordPolicy;
+use super::passwords::{check_new_password, PasswordPolicy};
 use crate::context::Context;
 use crate::error::CoreError;
 use crate::ids::UserId;
@@ -30,7 +30,10 @@ pub async fn create_user(
         return Err(CoreError::invalid("name", "must be at most 200 characters"));
     }
     let password_hash = match new.password {
-        Some(password) => Some(passwords.hash(&password, &random_bytes::<16>(ctx.rng.as_ref()))?),
+        Some(password) => {
+            check_new_password(&password)?;
+            Some(passwords.hash(&password, &random_bytes::<16>(ctx.rng.as_ref()))?)
+        }
         None => None,
     };
     let now = ctx.clock.now();

@@ -12,7 +12,7 @@ use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::{random_bytes, random_token};
 use crate::services::audit::{self, Actor};
-use crate::services::passwords::check_length;
+use crate::services::passwords::check_new_password;
 use crate::store::{OneTimePurpose, OneTimeToken, Redemption, Session};
 use crate::values::Email;
 use serde_json::json;
@@ -84,7 +84,7 @@ pub async fn complete(
     new_password: &str,
     device: Device,
 ) -> Result<Reset, CoreError> {
-    check_length(new_password)?;
+    check_new_password(new_password)?;
     let password_hash = policy
         .passwords
         .hash(new_password, &random_bytes::<16>(ctx.rng.as_ref()))?;

@@ -11,7 +11,7 @@ use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::random_bytes;
 use crate::services::audit::{self, Actor};
-use crate::services::passwords::check_length;
+use crate::services::passwords::check_new_password;
 use crate::store::{CodeAttempt, OneTimePurpose, OneTimeToken, Session, User};
 use crate::values::Email;
 use serde_json::json;
@@ -46,7 +46,7 @@ pub async fn start(
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
         return Err(CoreError::invalid("name", "must be at most 200 characters"));
     }
-    check_length(password)?;
+    check_new_password(password)?;
     if ctx.store.find_user_by_email(&email).await?.is_some() {
         send(mailer, &Message::AccountExists { to: email.to_string() }).await;
         return Ok(email);
