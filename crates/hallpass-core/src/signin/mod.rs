@@ -1,6 +1,7 @@
 //! Signing people in and up: passwords, email codes, and the mail they get.
 //! The hosted pages call these; nothing here knows HTTP or HTML.
 
+pub mod account;
 pub mod email_code;
 pub mod mailer;
 pub mod password;

@@ -1,29 +1,84 @@
-//! `/account`: who is signed in, and signing out.
+//! `/account`: who is signed in; changing name and password; seeing and
+//! ending sessions; signing out.
 
 use super::csrf;
 use crate::http::cookies;
-use crate::http::form::{self, single};
+use crate::http::form::{self, single, Pairs};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hallpass_core::ids::SessionId;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest};
 use hallpass_core::oauth::sessions::live_session;
+use hallpass_core::signin::account;
+use hallpass_core::store::Session;
+use hallpass_core::CoreError;
 use minijinja::context;
+use serde::Serialize;
 
-async fn session(state: &AppState, headers: &HeaderMap) -> Option<hallpass_core::store::Session> {
+async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let token = cookies::read(headers, cookies::session_cookie_name(state.mode()))?;
     live_session(state.ctx(), &token).await.ok().flatten()
 }
 
-pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(session) = session(&state, &headers).await else {
-        return (StatusCode::SEE_OTHER, [(LOCATION, "/login")]).into_response();
-    };
-    let user = match state.ctx().store.get_user(&session.user_id).await {
-        Ok(Some(user)) => crate::views::user(&user),
+fn to_login() -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, "/login")]).into_response()
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    id: String,
+    device: String,
+    ip: Option<String>,
+    created_at: String,
+    last_active_at: String,
+    current: bool,
+}
+
+/// "Firefox on Windows", from a user agent; good enough to recognise a device.
+fn describe_device(user_agent: Option<&str>) -> String {
+    let ua = user_agent.unwrap_or_default();
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map_or("A browser", |(_, name)| name);
+    let os = [
+        ("Windows", "Windows"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Mac OS X", "macOS"),
+        ("Android", "Android"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| format!(" on {name}"))
+    .unwrap_or_default();
+    format!("{browser}{os}")
+}
+
+async fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    current: &Session,
+    notice: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let ctx = state.ctx();
+    let (user, sessions) = match (
+        ctx.store.get_user(&current.user_id).await,
+        account::live_sessions(ctx, &current.user_id).await,
+    ) {
+        (Ok(Some(user)), Ok(sessions)) => (crate::views::user(&user), sessions),
         _ => {
             return state.pages().message(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -32,11 +87,198 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response
             )
         }
     };
-    let token = csrf::token(&headers, state.mode(), state.ctx().rng.as_ref());
-    let page = state
-        .pages()
-        .render(StatusCode::OK, "account.html", context! { user, csrf => &token });
+    let sessions: Vec<SessionView> = sessions
+        .iter()
+        .map(|s| SessionView {
+            id: s.id.to_string(),
+            device: describe_device(s.user_agent.as_deref()),
+            ip: s.ip.clone(),
+            created_at: s.created_at.to_rfc3339(),
+            last_active_at: s.last_active_at.to_rfc3339(),
+            current: s.id == current.id,
+        })
+        .collect();
+    let token = csrf::token(headers, state.mode(), ctx.rng.as_ref());
+    let page = state.pages().render(
+        status,
+        "account.html",
+        context! { user, sessions, notice, error, csrf => &token },
+    );
     csrf::attach(page, state.mode(), &token)
+}
+
+pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match session(&state, &headers).await {
+        Some(current) => render(&state, &headers, &current, None, None, StatusCode::OK).await,
+        None => to_login(),
+    }
+}
+
+/// The signed-in session and the form, if the form's CSRF token is right.
+async fn authorized_form(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(Session, Pairs), Response> {
+    let pairs = form::parse(body);
+    let Some(current) = session(state, headers).await else {
+        return Err(to_login());
+    };
+    if !csrf::verify(headers, state.mode(), single(&pairs, "csrf").ok().flatten()) {
+        return Err(state.pages().message(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Go back, reload the page and try again.",
+        ));
+    }
+    Ok((current, pairs))
+}
+
+fn field(pairs: &Pairs, name: &str) -> String {
+    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
+}
+
+pub async fn change_name(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (current, pairs) = match authorized_form(&state, &headers, &body).await {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    match account::change_name(state.ctx(), &current.user_id, &field(&pairs, "name")).await {
+        Ok(_) => {
+            render(
+                &state,
+                &headers,
+                &current,
+                Some("Your name is saved."),
+                None,
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(CoreError::Invalid { message, .. }) => {
+            render(
+                &state,
+                &headers,
+                &current,
+                None,
+                Some(&format!("Your name {message}.")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(%err, "changing a name failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again.",
+            )
+        }
+    }
+}
+
+pub async fn change_password(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (current, pairs) = match authorized_form(&state, &headers, &body).await {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    let passwords = state.config().passwords;
+    match account::change_password(
+        state.ctx(),
+        &passwords,
+        &current,
+        &field(&pairs, "current_password"),
+        &field(&pairs, "new_password"),
+    )
+    .await
+    {
+        Ok(()) => {
+            let notice = "Your password is changed. You are signed out on your other devices.";
+            render(&state, &headers, &current, Some(notice), None, StatusCode::OK).await
+        }
+        Err(CoreError::Invalid { field, message }) => {
+            let text = if field == "current_password" {
+                "Your current password is not right.".to_owned()
+            } else {
+                format!("Your new password {message}.")
+            };
+            render(
+                &state,
+                &headers,
+                &current,
+                None,
+                Some(&text),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(%err, "changing a password failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again.",
+            )
+        }
+    }
+}
+
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (current, _) = match authorized_form(&state, &headers, &body).await {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    let Ok(id) = SessionId::parse(&id) else {
+        return render(
+            &state,
+            &headers,
+            &current,
+            None,
+            Some("That session does not exist."),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    };
+    match account::revoke_session(state.ctx(), &current.user_id, &id).await {
+        Ok(ended) => {
+            if let Some(ended) = ended {
+                let keys = state.keys();
+                state
+                    .backchannel()
+                    .notify(state.ctx(), &keys, state.policy(), &ended)
+                    .await;
+            }
+            render(
+                &state,
+                &headers,
+                &current,
+                Some("That device is signed out."),
+                None,
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(CoreError::NotFound(_)) => {
+            render(
+                &state,
+                &headers,
+                &current,
+                None,
+                Some("That session does not exist."),
+                StatusCode::NOT_FOUND,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(%err, "revoking a session failed");
+            state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again.",
+            )
+        }
+    }
 }
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.
@@ -68,4 +310,23 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
         response.headers_mut().append(SET_COOKIE, clear);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_device;
+
+    #[test]
+    fn names_common_devices() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(describe_device(Some(chrome)), "Chrome on Linux");
+        assert_eq!(
+            describe_device(Some(
+                "Mozilla/5.0 (Windows NT 10.0; rv:130.0) Gecko/20100101 Firefox/130.0"
+            )),
+            "Firefox on Windows"
+        );
+        assert_eq!(describe_device(None), "A browser");
+    }
 }

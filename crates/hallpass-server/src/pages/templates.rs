@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn every_page_renders() {
         let pages = Pages::new(Branding::default()).unwrap();
-        let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com" } };
+        let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com", has_password => true }, sessions => vec![minijinja::context!{ id => "ses_x", device => "Chrome", current => false }] };
         for template in [
             "login.html",
             "signup.html",
