@@ -54,6 +54,14 @@ impl TestApp {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start_mailing(adjust, None).await
+    }
+
+    /// With `mailer` (e.g. real SMTP) instead of the development outbox.
+    pub async fn start_mailing(
+        adjust: impl FnOnce(&mut Config),
+        mailer: Option<Arc<dyn hallpass_core::signin::mailer::Mailer>>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
@@ -66,10 +74,18 @@ impl TestApp {
         let clock = Arc::new(ManualClock::starting_now());
         let recorder = Arc::new(RecordingSender::default());
         let outbox = Arc::new(Outbox::new(config.branding.clone()));
-        let services = Services {
-            backchannel: Backchannel::new(recorder.clone()),
-            mailer: outbox.clone(),
-            outbox: Some(outbox),
+        let backchannel = Backchannel::new(recorder.clone());
+        let services = match mailer {
+            Some(mailer) => Services {
+                backchannel,
+                mailer,
+                outbox: None,
+            },
+            None => Services {
+                backchannel,
+                mailer: outbox.clone(),
+                outbox: Some(outbox),
+            },
         };
         let state = app_state(config, clock.clone() as Arc<dyn Clock>, services)
             .await
