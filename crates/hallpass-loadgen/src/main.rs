@@ -10,10 +10,13 @@
 //!   refresh tokens through the real authorize and token endpoints.
 //! * `jwks`, `discovery`: the public documents.
 //! * `introspect`: a client introspecting one of its access tokens.
+//! * `password-signin`: the whole sign-in a browser makes, per worker user
+//!   (the server's sign-in rate limits must be raised for it).
 
 mod report;
 mod scenarios;
 mod seed;
+mod signin;
 
 use clap::{Parser, ValueEnum};
 use std::time::Duration;
@@ -25,6 +28,9 @@ pub enum Scenario {
     Jwks,
     Discovery,
     Introspect,
+    /// The whole browser sign-in: authorize, the sign-in page, the password
+    /// form, back to authorize, then the code exchange.
+    PasswordSignin,
 }
 
 #[derive(Debug, Parser)]

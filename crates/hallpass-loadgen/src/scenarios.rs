@@ -13,6 +13,8 @@ pub enum Workload {
     Refresh(Vec<String>),
     Get(&'static str),
     Introspect(String),
+    /// One (email, password) per worker, and the client's redirect URI.
+    PasswordSignin(Vec<(String, String)>, String),
 }
 
 pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Workload> {
@@ -21,6 +23,10 @@ pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Work
         Scenario::Jwks => Workload::Get("/.well-known/jwks.json"),
         Scenario::Discovery => Workload::Get("/.well-known/openid-configuration"),
         Scenario::Refresh => Workload::Refresh(seed::refresh_tokens(args, http, args.concurrency).await?),
+        Scenario::PasswordSignin => {
+            let (users, redirect) = seed::password_users(args, args.concurrency).await?;
+            Workload::PasswordSignin(users, redirect)
+        }
         Scenario::Introspect => {
             let token = seed::refresh_tokens(args, http, 1).await?;
             let access = seed::access_token_from_refresh(args, http, &token[0]).await?;
@@ -39,6 +45,10 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
         Workload::Refresh(tokens) => tokens.clone(),
         _ => Vec::new(),
     };
+    let mut users = match &workload {
+        Workload::PasswordSignin(users, _) => users.clone(),
+        _ => Vec::new(),
+    };
     let mut tasks = Vec::new();
     for worker in 0..args.concurrency {
         let http = http.clone();
@@ -51,6 +61,14 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
                 Workload::Refresh(_) => Kind::Refresh(refresh_tokens.pop().unwrap_or_default()),
                 Workload::Get(path) => Kind::Get(path),
                 Workload::Introspect(token) => Kind::Introspect(token.clone()),
+                Workload::PasswordSignin(_, redirect) => {
+                    let (email, password) = users.pop().unwrap_or_default();
+                    Kind::PasswordSignin {
+                        email,
+                        password,
+                        redirect: redirect.clone(),
+                    }
+                }
             },
         };
         // Stagger paced workers so their requests spread over the interval.
@@ -84,6 +102,11 @@ enum Kind {
     Refresh(String),
     Get(&'static str),
     Introspect(String),
+    PasswordSignin {
+        email: String,
+        password: String,
+        redirect: String,
+    },
 }
 
 async fn worker_loop(
@@ -125,6 +148,23 @@ async fn worker_loop(
 }
 
 async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<()> {
+    if let Kind::PasswordSignin {
+        email,
+        password,
+        redirect,
+    } = &request.kind
+    {
+        return crate::signin::password_signin(
+            http,
+            &request.target,
+            &request.client_id,
+            &request.client_secret,
+            email,
+            password,
+            redirect,
+        )
+        .await;
+    }
     let token_url = format!("{}/oauth/token", request.target);
     let auth = (&request.client_id, Some(&request.client_secret));
     let response = match &request.kind {
@@ -150,6 +190,7 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
                 .send()
                 .await?
         }
+        Kind::PasswordSignin { .. } => return Ok(()),
     };
     let status = response.status();
     let body = response.bytes().await?;

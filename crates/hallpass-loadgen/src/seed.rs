@@ -114,3 +114,41 @@ pub async fn access_token_from_refresh(args: &Args, http: &reqwest::Client, refr
         .map(str::to_owned)
         .with_context(|| format!("no access token: {tokens}"))
 }
+
+/// Users with passwords, one per worker, and the client's first redirect URI.
+pub async fn password_users(args: &Args, count: usize) -> anyhow::Result<(Vec<(String, String)>, String)> {
+    let mut values = vec![("issuer", serde_json::json!(args.target))];
+    if let Some(dir) = &args.data_dir {
+        values.push(("data_dir", serde_json::json!(dir)));
+    }
+    if let Some(url) = &args.database_url {
+        values.push(("database_url", serde_json::json!(url)));
+    }
+    let config = Config::load(&Overrides {
+        config_file: None,
+        values,
+    })?
+    .config;
+    let ctx = hallpass_server::startup::ready_store(&config, false).await?;
+    let client = get_client(&ctx, &ClientId::parse(&args.client_id)?).await?;
+    let redirect = client
+        .redirect_uris
+        .first()
+        .map(|u| u.to_string())
+        .context("the client has no redirect URI")?;
+    let run = std::process::id();
+    let mut users = Vec::with_capacity(count);
+    for i in 0..count {
+        let email = format!("signin-{run}-{i}@example.com");
+        let password = format!("load test pass phrase {i}");
+        let new = NewUser {
+            email: email.clone(),
+            password: Some(password.clone()),
+            email_verified: true,
+            ..NewUser::default()
+        };
+        create_user(&ctx, new, &config.passwords, &Actor::Cli).await?;
+        users.push((email, password));
+    }
+    Ok((users, redirect))
+}
