@@ -15,7 +15,9 @@ use std::collections::HashMap;
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-pub async fn refresh_tokens(args: &Args, http: &reqwest::Client, count: usize) -> anyhow::Result<Vec<String>> {
+/// The server's configuration and store (opened beside the running server),
+/// and the load client's first redirect URI.
+async fn server_side(args: &Args) -> anyhow::Result<(Config, hallpass_core::Context, String)> {
     let mut values = vec![("issuer", serde_json::json!(args.target))];
     if let Some(dir) = &args.data_dir {
         values.push(("data_dir", serde_json::json!(dir)));
@@ -35,6 +37,11 @@ pub async fn refresh_tokens(args: &Args, http: &reqwest::Client, count: usize) -
         .first()
         .map(|u| u.to_string())
         .context("the client has no redirect URI")?;
+    Ok((config, ctx, redirect))
+}
+
+pub async fn refresh_tokens(args: &Args, http: &reqwest::Client, count: usize) -> anyhow::Result<Vec<String>> {
+    let (config, ctx, redirect) = server_side(args).await?;
     let policy = config.oauth_policy();
     let run = std::process::id();
     let mut tokens = Vec::with_capacity(count);
@@ -117,25 +124,7 @@ pub async fn access_token_from_refresh(args: &Args, http: &reqwest::Client, refr
 
 /// Users with passwords, one per worker, and the client's first redirect URI.
 pub async fn password_users(args: &Args, count: usize) -> anyhow::Result<(Vec<(String, String)>, String)> {
-    let mut values = vec![("issuer", serde_json::json!(args.target))];
-    if let Some(dir) = &args.data_dir {
-        values.push(("data_dir", serde_json::json!(dir)));
-    }
-    if let Some(url) = &args.database_url {
-        values.push(("database_url", serde_json::json!(url)));
-    }
-    let config = Config::load(&Overrides {
-        config_file: None,
-        values,
-    })?
-    .config;
-    let ctx = hallpass_server::startup::ready_store(&config, false).await?;
-    let client = get_client(&ctx, &ClientId::parse(&args.client_id)?).await?;
-    let redirect = client
-        .redirect_uris
-        .first()
-        .map(|u| u.to_string())
-        .context("the client has no redirect URI")?;
+    let (config, ctx, redirect) = server_side(args).await?;
     let run = std::process::id();
     let mut users = Vec::with_capacity(count);
     for i in 0..count {

@@ -2,6 +2,7 @@
 //! ending sessions; signing out.
 
 use super::csrf;
+use super::field;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
 use crate::state::AppState;
@@ -128,10 +129,6 @@ async fn authorized_form(state: &AppState, headers: &HeaderMap, body: &[u8]) -> 
         ));
     }
     Ok((current, pairs))
-}
-
-fn field(pairs: &Pairs, name: &str) -> String {
-    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
 }
 
 pub async fn change_name(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

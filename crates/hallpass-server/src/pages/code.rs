@@ -4,9 +4,10 @@
 //! links do not use it up.
 
 use super::device::ClientDevice;
+use super::field;
 use super::{csrf, safe_return_to, signed_in};
 use crate::http::cookies;
-use crate::http::form::{self, single, Pairs};
+use crate::http::form;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -21,10 +22,6 @@ use std::collections::HashMap;
 
 /// Holds the secret that ties a magic link to the browser that asked for it.
 const LINK_COOKIE: &str = "hallpass_link";
-
-fn field(pairs: &Pairs, name: &str) -> String {
-    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
-}
 
 fn render_code(
     state: &AppState,
@@ -116,14 +113,7 @@ pub async fn request(
             &email,
             Some("Enter a valid email address, like name@example.com."),
         ),
-        Err(err) => {
-            tracing::error!(%err, "sign-in code request failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "sign-in code request failed", &err),
     }
 }
 
@@ -178,14 +168,7 @@ pub async fn verify(
             &email,
             Some("Enter the 6-digit code."),
         ),
-        Err(err) => {
-            tracing::error!(%err, "sign-in code check failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "sign-in code check failed", &err),
     }
 }
 
@@ -220,9 +203,6 @@ pub async fn redeem(
             "This link no longer works",
             "Sign-in links work once, for a few minutes, in the browser that asked for them. Ask for a new one on the sign-in page.",
         ),
-        Err(err) => {
-            tracing::error!(%err, "magic link failed");
-            state.pages().message(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try again in a moment.")
-        }
+        Err(err) => super::server_error(&state, "magic link failed", &err),
     }
 }

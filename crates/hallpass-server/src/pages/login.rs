@@ -95,13 +95,6 @@ pub async fn submit(
                 Some(message),
             )
         }
-        Err(err) => {
-            tracing::error!(%err, "password sign-in failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "password sign-in failed", &err),
     }
 }

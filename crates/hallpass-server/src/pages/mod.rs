@@ -96,3 +96,22 @@ pub async fn theme(axum::extract::State(state): axum::extract::State<AppState>) 
 pub fn is_form(headers: &HeaderMap) -> bool {
     crate::http::form::is_form(headers)
 }
+
+/// One form field, empty when missing or repeated.
+pub fn field(pairs: &crate::http::form::Pairs, name: &str) -> String {
+    crate::http::form::single(pairs, name)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An unexpected failure: logged in full, shown as a short apology.
+pub fn server_error(state: &AppState, what: &str, err: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%err, "{what}");
+    state.pages().message(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "Please try again in a moment.",
+    )
+}

@@ -1,8 +1,9 @@
 //! `/password/forgot` and `/password/reset`.
 
 use super::device::ClientDevice;
+use super::field;
 use super::{csrf, signed_in};
-use crate::http::form::{self, single, Pairs};
+use crate::http::form;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -12,10 +13,6 @@ use hallpass_core::signin::reset::{self, Reset};
 use hallpass_core::CoreError;
 use minijinja::context;
 use std::collections::HashMap;
-
-fn field(pairs: &Pairs, name: &str) -> String {
-    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
-}
 
 fn render(
     state: &AppState,
@@ -75,14 +72,7 @@ pub async fn forgot(
             "forgot.html",
             context! { email, error => "Enter a valid email address, like name@example.com." },
         ),
-        Err(err) => {
-            tracing::error!(%err, "password reset request failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "password reset request failed", &err),
     }
 }
 
@@ -136,13 +126,6 @@ pub async fn reset(
             "reset.html",
             context! { token, error => format!("Your password {message}.") },
         ),
-        Err(err) => {
-            tracing::error!(%err, "password reset failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "password reset failed", &err),
     }
 }

@@ -1,8 +1,9 @@
 //! `/signup`: the address is proved with a mailed code before the account exists.
 
 use super::device::ClientDevice;
+use super::field;
 use super::{csrf, safe_return_to, signed_in};
-use crate::http::form::{self, single, Pairs};
+use crate::http::form;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -57,10 +58,6 @@ fn render_verify(
         context! { csrf => &token, return_to, email, minutes, error },
     );
     csrf::attach(page, state.mode(), &token)
-}
-
-fn field(pairs: &Pairs, name: &str) -> String {
-    single(pairs, name).ok().flatten().unwrap_or_default().to_owned()
 }
 
 pub async fn submit(
@@ -119,14 +116,7 @@ pub async fn submit(
                 Some(&text),
             )
         }
-        Err(err) => {
-            tracing::error!(%err, "sign-up failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "sign-up failed", &err),
     }
 }
 
@@ -194,13 +184,6 @@ pub async fn verify(
             &email,
             Some("Enter the 6-digit code."),
         ),
-        Err(err) => {
-            tracing::error!(%err, "sign-up verification failed");
-            state.pages().message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try again in a moment.",
-            )
-        }
+        Err(err) => super::server_error(&state, "sign-up verification failed", &err),
     }
 }
