@@ -67,7 +67,7 @@ async fn a_hundred_exchanges_of_one_code_give_exactly_one_success() {
         ("code_verifier", VERIFIER.to_owned()),
     ];
     let calls = (0..100).map(|_| token(&app, &client, form.clone()));
-    let results = futures_join_all(calls).await;
+    let results = run_all(calls).await;
     let ok = results.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(ok, 1, "exactly one exchange wins");
     for (status, body) in results.iter().filter(|(s, _)| *s != 200) {
@@ -102,7 +102,7 @@ async fn a_hundred_refreshes_of_one_token_keep_one_family_and_no_500() {
         .into_iter()
         .map(|(k, v)| (k, v.to_owned()))
         .collect::<Vec<_>>();
-    let results = futures_join_all((0..100).map(|_| token(&app, &client, form.clone()))).await;
+    let results = run_all((0..100).map(|_| token(&app, &client, form.clone()))).await;
     assert!(
         results.iter().all(|(s, _)| *s == 200 || *s == 400),
         "no 500: {:?}",
@@ -136,15 +136,15 @@ async fn a_hundred_refreshes_of_one_token_keep_one_family_and_no_500() {
 
     // Outside the grace window, a replayed token ends the session instead.
     app.advance(std::time::Duration::from_secs(30));
-    let results = futures_join_all((0..100).map(|_| token(&app, &client, form.clone()))).await;
+    let results = run_all((0..100).map(|_| token(&app, &client, form.clone()))).await;
     assert!(results.iter().all(|(s, b)| *s == 400 && b["error"] == "invalid_grant"));
     let ended = app.state.ctx().store.get_session(&session.id).await.unwrap().unwrap();
     assert_eq!(ended.end_reason.as_deref(), Some("refresh_reuse"));
 }
 
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn run_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let mut set = Vec::new();
