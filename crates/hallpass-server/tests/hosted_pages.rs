@@ -16,6 +16,7 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .user_agent("hallpass-test-browser")
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -263,6 +264,15 @@ async fn sign_in_with_a_password_and_refuse_wrong_ones_alike() {
         bodies[0], bodies[1],
         "an unknown email and a wrong password look the same"
     );
+    let filter = hallpass_core::store::AuditFilter {
+        kind: Some("user.sign_in_failed".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let failures = app.state.ctx().store.list_audit_events(&filter).await.unwrap();
+    assert_eq!(failures.len(), 2, "each failure is audited");
+    assert_eq!(failures[0].event.ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(failures[0].event.user_agent.as_deref(), Some("hallpass-test-browser"));
 
     let forged = browser
         .post(app.url("/login"))

@@ -2,6 +2,7 @@
 //! undo the change it describes: the change is already committed.
 
 use crate::context::Context;
+use crate::oauth::sessions::Device;
 use crate::store::NewAuditEvent;
 
 /// Who asked for a change.
@@ -28,13 +29,25 @@ impl Actor {
 }
 
 pub async fn record(ctx: &Context, actor: &Actor, kind: &str, user_id: Option<&str>, details: serde_json::Value) {
+    record_from(ctx, actor, kind, user_id, details, None).await;
+}
+
+/// Records an event with the address and user agent it came from.
+pub async fn record_from(
+    ctx: &Context,
+    actor: &Actor,
+    kind: &str,
+    user_id: Option<&str>,
+    details: serde_json::Value,
+    device: Option<&Device>,
+) {
     let event = NewAuditEvent {
         at: ctx.clock.now(),
         kind: kind.to_owned(),
         actor: Some(actor.label()),
         user_id: user_id.map(str::to_owned),
-        ip: None,
-        user_agent: None,
+        ip: device.and_then(|d| d.ip.clone()),
+        user_agent: device.and_then(|d| d.user_agent.clone()),
         details,
     };
     if let Err(err) = ctx.store.append_audit_event(&event).await {

@@ -178,13 +178,14 @@ async fn finish(
         ctx.store.update_user(&user).await?;
     }
     let (cookie, session) = start_session(ctx, oauth, &user, vec!["otp".into()], None, device.clone()).await?;
-    let details = json!({ "session_id": session.id, "method": how, "ip": device.ip, "user_agent": device.user_agent });
-    audit::record(
+    let details = json!({ "session_id": session.id, "method": how });
+    audit::record_from(
         ctx,
         &Actor::User(user.id.to_string()),
         "user.signed_in",
         Some(user.id.as_str()),
         details,
+        Some(&device),
     )
     .await;
     let return_to = token.payload["return_to"].as_str().map(str::to_owned);

@@ -48,8 +48,16 @@ pub async fn sign_in(
         }
     };
     let (Some(mut user), true) = (user, matched) else {
-        let details = json!({ "email": email.trim().to_lowercase(), "ip": device.ip });
-        audit::record(ctx, &Actor::Anonymous, "user.sign_in_failed", None, details).await;
+        let details = json!({ "email": email.trim().to_lowercase() });
+        audit::record_from(
+            ctx,
+            &Actor::Anonymous,
+            "user.sign_in_failed",
+            None,
+            details,
+            Some(&device),
+        )
+        .await;
         return Ok(PasswordSignIn::Rejected);
     };
     if stored.as_deref().is_some_and(|h| passwords.needs_rehash(h)) {
@@ -58,14 +66,14 @@ pub async fn sign_in(
         ctx.store.update_user(&user).await?;
     }
     let (token, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device.clone()).await?;
-    let details =
-        json!({ "session_id": session.id, "method": "password", "ip": device.ip, "user_agent": device.user_agent });
-    audit::record(
+    let details = json!({ "session_id": session.id, "method": "password" });
+    audit::record_from(
         ctx,
         &Actor::User(user.id.to_string()),
         "user.signed_in",
         Some(user.id.as_str()),
         details,
+        Some(&device),
     )
     .await;
     Ok(PasswordSignIn::SignedIn {

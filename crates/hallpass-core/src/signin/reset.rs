@@ -114,12 +114,14 @@ pub async fn complete(
         }
     }
     let actor = Actor::User(user.id.to_string());
-    audit::record(
+    let details = json!({ "via": "reset" });
+    audit::record_from(
         ctx,
         &actor,
         "user.password_changed",
         Some(user.id.as_str()),
-        json!({ "via": "reset", "ip": device.ip }),
+        details,
+        Some(&device),
     )
     .await;
     let (cookie, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device).await?;

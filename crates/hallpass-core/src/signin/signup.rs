@@ -131,12 +131,14 @@ pub async fn verify(
     };
     ctx.store.insert_user(&user).await?;
     let actor = Actor::User(user.id.to_string());
-    audit::record(
+    let details = json!({ "email": user.email.as_str() });
+    audit::record_from(
         ctx,
         &actor,
         "user.signed_up",
         Some(user.id.as_str()),
-        json!({ "email": user.email.as_str() }),
+        details,
+        Some(&device),
     )
     .await;
     let (token, session) = start_session(ctx, oauth, &user, vec!["pwd".into(), "otp".into()], None, device).await?;
