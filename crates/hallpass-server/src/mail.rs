@@ -5,18 +5,42 @@ use crate::config::{Branding, Config, Mode};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use hallpass_core::signin::mailer::{Mailer, Message};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use minijinja::{context, Environment};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
-/// A message as it will be sent.
+/// A message as it will be sent: plain text, and the same in branded HTML.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rendered {
     pub to: String,
     pub subject: String,
     pub text: String,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+struct Paragraph<'a> {
+    text: &'a str,
+    link: bool,
+}
+
+/// The HTML part: the text's paragraphs in the branded layout, links made clickable.
+fn html(env: &Environment<'_>, brand: &Branding, text: &str, code: Option<&str>) -> Result<String, String> {
+    let paragraphs: Vec<Paragraph<'_>> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .filter(|p| code.is_none_or(|c| !p.ends_with(c)))
+        .map(|p| Paragraph {
+            text: p,
+            link: p.starts_with("http://") || p.starts_with("https://"),
+        })
+        .collect();
+    env.get_template("layout.html")
+        .and_then(|t| t.render(context! { brand, paragraphs, code }))
+        .map_err(|e| e.to_string())
 }
 
 fn environment() -> Environment<'static> {
@@ -33,6 +57,7 @@ fn environment() -> Environment<'static> {
             "password_reset.txt",
             include_str!("../templates/mail/password_reset.txt"),
         ),
+        ("layout.html", include_str!("../templates/mail/layout.html")),
     ] {
         if let Err(err) = env.add_template(name, source) {
             tracing::error!(%err, name, "mail template does not parse");
@@ -77,10 +102,16 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
         .get_template(template)
         .and_then(|t| t.render(ctx))
         .map_err(|e| e.to_string())?;
+    let code = match message {
+        Message::SignupCode { code, .. } | Message::SignInCode { code, .. } => Some(code.as_str()),
+        _ => None,
+    };
+    let html = html(&env, brand, &text, code)?;
     Ok(Rendered {
         to: message.to().to_owned(),
         subject,
         text,
+        html,
     })
 }
 
@@ -150,8 +181,7 @@ impl Mailer for Smtp {
             .from(self.from.clone())
             .to(to)
             .subject(&rendered.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(rendered.text)
+            .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
             .map_err(|e| e.to_string())?;
         self.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
     }
@@ -180,5 +210,65 @@ pub fn from_config(config: &Config, mode: Mode) -> anyhow::Result<MailSetup> {
             })
         }
         None => anyhow::bail!("smtp_url is required in production mode: sign-up and sign-in codes are sent by mail"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_renders_as_text_and_branded_html() {
+        let brand = Branding {
+            product_name: "Acme".into(),
+            primary_color: Some("#ff0000".into()),
+            ..Branding::default()
+        };
+        let messages = [
+            Message::SignupCode {
+                to: "a@example.com".into(),
+                code: "123456".into(),
+                minutes: 5,
+            },
+            Message::AccountExists {
+                to: "a@example.com".into(),
+            },
+            Message::SignInCode {
+                to: "a@example.com".into(),
+                code: "654321".into(),
+                link: "http://localhost:8080/login/link?token=t".into(),
+                minutes: 5,
+            },
+            Message::NoAccount {
+                to: "a@example.com".into(),
+            },
+            Message::PasswordReset {
+                to: "a@example.com".into(),
+                link: "http://localhost:8080/password/reset?token=t".into(),
+                minutes: 5,
+            },
+        ];
+        for message in &messages {
+            let rendered = render(&brand, message).unwrap_or_else(|e| panic!("{message:?}: {e}"));
+            assert!(rendered.text.contains("Acme"), "{}", rendered.text);
+            assert!(
+                rendered.html.contains("Acme") && rendered.html.contains("<html"),
+                "{}",
+                rendered.html
+            );
+        }
+        let link = render(&brand, &messages[2]).unwrap();
+        // Attribute values are entity-escaped; a browser reads them back as written.
+        let decoded = link
+            .html
+            .replace("&#x2f;", "/")
+            .replace("&#x3d;", "=")
+            .replace("&#x3f;", "?");
+        assert!(
+            decoded.contains("href=\"http://localhost:8080/login/link?token=t\""),
+            "{}",
+            link.html
+        );
+        assert!(link.html.contains("#ff0000"));
     }
 }

@@ -110,6 +110,10 @@ async fn smtp_delivers_branded_plain_text_mail() {
     assert!(mail.contains("To: dana@example.com"));
     assert!(mail.contains("Subject: 424242 is your Acme Login code"));
     assert!(mail.contains("Your Acme Login code is 424242"));
+    assert!(
+        mail.contains("multipart/alternative") && mail.contains("text/html"),
+        "a branded HTML part too: {mail}"
+    );
 }
 
 #[tokio::test]
