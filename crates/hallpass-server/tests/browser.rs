@@ -84,17 +84,52 @@ async fn screenshot(client: &Client, name: &str) {
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap();
+    let field = client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
 async fn click(client: &Client, css: &str) {
-    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    let element = client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    element.click().await.unwrap();
 }
 
 async fn source(client: &Client) -> String {
     client.source().await.unwrap()
+}
+
+/// Waits for the page to show `needle` (a click starts a navigation; it does
+/// not wait for it), and returns the page.
+async fn wait_text(client: &Client, needle: &str) -> String {
+    for _ in 0..100 {
+        let page = source(client).await;
+        if page.contains(needle) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page never showed {needle:?}: {}", source(client).await);
+}
+
+/// Waits until the browser is at a path ending with `suffix`.
+async fn wait_path(client: &Client, suffix: &str) {
+    for _ in 0..100 {
+        if client.current_url().await.unwrap().path().ends_with(suffix) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never reached {suffix}: {}", client.current_url().await.unwrap());
 }
 
 /// Waits until the browser has left Hallpass for the app's callback.
@@ -134,19 +169,20 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     let client = app.client(|_| {}).await;
 
     c.goto(&authorize_url(&app, &client.id)).await.unwrap();
-    assert!(c.current_url().await.unwrap().path().ends_with("/login"));
+    wait_path(c, "/login").await;
     screenshot(c, "01-login").await;
     click(c, "a[href^='/signup']").await;
+    wait_text(c, "Create your account").await;
     screenshot(c, "02-signup").await;
     fill(c, "#email", "browser@example.com").await;
     fill(c, "#name", "Bea Browser").await;
     fill(c, "#password", "short").await;
     click(c, "button[type=submit]").await;
-    assert!(source(c).await.contains("at least 8 characters"));
+    wait_text(c, "at least 8 characters").await;
     screenshot(c, "03-signup-error").await;
     fill(c, "#password", "a browser pass phrase").await;
     click(c, "button[type=submit]").await;
-    assert!(source(c).await.contains("Check your email"));
+    wait_text(c, "Check your email").await;
     screenshot(c, "04-verify").await;
     let code: String = app.mails()[0].subject.chars().take(6).collect();
     fill(c, "#code", &code).await;
@@ -160,13 +196,12 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     c.goto(&app.url("/account")).await.unwrap();
     screenshot(c, "05-account").await;
     click(c, "form[action='/logout'] button").await;
-    assert!(source(c).await.contains("signed out"));
+    wait_text(c, "signed out").await;
     c.goto(&authorize_url(&app, &client.id)).await.unwrap();
     fill(c, "#email", "browser@example.com").await;
     fill(c, "#password", "the wrong one!").await;
     click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
-    let page = source(c).await;
-    assert!(page.contains("do not match"), "wrong password message");
+    let page = wait_text(c, "do not match").await;
     assert!(page.contains("value=\"browser@example.com\""), "email kept");
     screenshot(c, "06-login-error").await;
     fill(c, "#password", "a browser pass phrase").await;
@@ -197,7 +232,7 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     c.goto(&authorize_url(&app, &client.id)).await.unwrap();
     fill(c, "#email", "code@example.com").await;
     click(c, "button[formaction='/login/code']").await;
-    assert!(source(c).await.contains("6-digit code"));
+    wait_text(c, "6-digit code").await;
     screenshot(c, "07-code").await;
     let code: String = app.mails()[0].subject.chars().take(6).collect();
     fill(c, "#code", &code).await;
@@ -225,6 +260,74 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     screenshot(c, "08-magic-link").await;
     click(c, "form[action='/login/link'] button").await;
     assert!(c.current_url().await.unwrap().path().ends_with("/account"));
-    assert!(source(c).await.contains("code@example.com"));
+    wait_text(c, "code@example.com").await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start_with(|config| config.limits.attempts_per_account_per_hour = 4).await;
+    let new = hallpass_core::services::users::NewUser {
+        email: "reset@example.com".into(),
+        password: Some("old pass phrase".into()),
+        email_verified: true,
+        ..Default::default()
+    };
+    hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+
+    // Reset the password from the link in the mail.
+    c.goto(&app.url("/login")).await.unwrap();
+    click(c, "a[href='/password/forgot']").await;
+    wait_text(c, "Reset your password").await;
+    fill(c, "#email", "reset@example.com").await;
+    click(c, "button[type=submit]").await;
+    wait_text(c, "we sent it a link").await;
+    let mail = app.mails().remove(0);
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/password/reset?token="))
+        .unwrap()
+        .to_owned();
+    c.goto(&link).await.unwrap();
+    wait_text(c, "Choose a new password").await;
+    screenshot(c, "09-reset").await;
+    fill(c, "#password", "new pass phrase").await;
+    click(c, "button[type=submit]").await;
+    wait_path(c, "/account").await;
+
+    // An expired code says so.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "#email", "reset@example.com").await;
+    click(c, "button[formaction='/login/code']").await;
+    wait_text(c, "6-digit code").await;
+    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    app.advance(Duration::from_secs(301));
+    fill(c, "#code", &code).await;
+    click(c, "form[action='/login/code/verify'] button").await;
+    wait_text(c, "expired").await;
+    screenshot(c, "10-code-expired").await;
+
+    // Past the allowance, the page says when to come back.
+    for _ in 0..4 {
+        c.goto(&app.url("/login")).await.unwrap();
+        wait_text(c, "Forgot your password").await;
+        fill(c, "#email", "reset@example.com").await;
+        fill(c, "#password", "wrong pass phrase").await;
+        click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
+        wait_text(c, "<h1>").await;
+    }
+    wait_text(c, "Too many attempts").await;
+    screenshot(c, "11-rate-limited").await;
     browser.client.close().await.unwrap();
 }
