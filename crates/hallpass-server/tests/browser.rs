@@ -17,6 +17,9 @@ use std::time::Duration;
 use support::app::TestApp;
 use tokio::process::{Child, Command};
 
+/// How long to wait for a page: generous, since CI runs several browsers on two cores.
+const PATIENCE: Duration = Duration::from_secs(15);
+
 struct Browser {
     client: Client,
     _driver: Child,
@@ -86,7 +89,7 @@ async fn screenshot(client: &Client, name: &str) {
 async fn fill(client: &Client, css: &str, text: &str) {
     let field = client
         .wait()
-        .at_most(Duration::from_secs(5))
+        .at_most(PATIENCE)
         .for_element(Locator::Css(css))
         .await
         .unwrap();
@@ -97,7 +100,7 @@ async fn fill(client: &Client, css: &str, text: &str) {
 async fn click(client: &Client, css: &str) {
     let element = client
         .wait()
-        .at_most(Duration::from_secs(5))
+        .at_most(PATIENCE)
         .for_element(Locator::Css(css))
         .await
         .unwrap();
@@ -111,7 +114,7 @@ async fn source(client: &Client) -> String {
 /// Waits for the page to show `needle` (a click starts a navigation; it does
 /// not wait for it), and returns the page.
 async fn wait_text(client: &Client, needle: &str) -> String {
-    for _ in 0..100 {
+    for _ in 0..300 {
         let page = source(client).await;
         if page.contains(needle) {
             return page;
@@ -123,7 +126,7 @@ async fn wait_text(client: &Client, needle: &str) -> String {
 
 /// Waits until the browser is at a path ending with `suffix`.
 async fn wait_path(client: &Client, suffix: &str) {
-    for _ in 0..100 {
+    for _ in 0..300 {
         if client.current_url().await.unwrap().path().ends_with(suffix) {
             return;
         }
@@ -134,7 +137,7 @@ async fn wait_path(client: &Client, suffix: &str) {
 
 /// Waits until the browser has left Hallpass for the app's callback.
 async fn wait_for_callback(client: &Client) -> url::Url {
-    for _ in 0..100 {
+    for _ in 0..300 {
         let url = client.current_url().await.unwrap();
         if url.as_str().starts_with("http://localhost:3000/callback") {
             return url;
@@ -244,6 +247,8 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     c.goto(&app.url("/login")).await.unwrap();
     fill(c, "#email", "code@example.com").await;
     click(c, "button[formaction='/login/code']").await;
+    wait_text(c, "6-digit code").await;
+    assert_eq!(app.mails().len(), 2, "a second mail was sent");
     let mail = app.mails().remove(0);
     let start = mail.text.find("http").unwrap();
     let link = mail.text[start..]
