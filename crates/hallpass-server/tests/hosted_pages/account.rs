@@ -1,0 +1,113 @@
+//! The account page.
+
+use super::*;
+
+#[tokio::test]
+async fn the_account_page_changes_name_and_password_and_ends_other_sessions() {
+    let app = TestApp::start().await;
+    let new = hallpass_core::services::users::NewUser {
+        email: "ida@example.com".into(),
+        password: Some("first pass phrase".into()),
+        email_verified: true,
+        ..Default::default()
+    };
+    hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let (laptop, phone, tablet) = (browser(), browser(), browser());
+    for device in [&laptop, &phone, &tablet] {
+        password_sign_in(&app, device, "ida@example.com", "first pass phrase").await;
+    }
+    let html = laptop
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        html.matches("Sign out there").count(),
+        2,
+        "the two other sessions can be ended"
+    );
+    assert_eq!(html.matches("this browser").count(), 1);
+    let csrf = hidden(&html, "csrf");
+
+    let renamed = laptop
+        .post(app.url("/account/name"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Ida B.")])
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.text().await.unwrap().contains("value=\"Ida B.\""));
+
+    let start = html.find("/account/sessions/").unwrap();
+    let revoke_path = html[start..].split('"').next().unwrap().to_owned();
+    let revoked = laptop
+        .post(app.url(&revoke_path))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.text().await.unwrap().contains("That device is signed out"));
+    let still_in = [
+        phone.get(app.url("/account")).send().await.unwrap(),
+        tablet.get(app.url("/account")).send().await.unwrap(),
+    ];
+    assert_eq!(
+        still_in.iter().filter(|r| r.status() == 200).count(),
+        1,
+        "exactly one of the other devices was signed out"
+    );
+
+    let wrong = laptop
+        .post(app.url("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current_password", "not it"),
+            ("new_password", "second pass phrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("current password is not right"));
+    let changed = laptop
+        .post(app.url("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current_password", "first pass phrase"),
+            ("new_password", "second pass phrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    for device in [&phone, &tablet] {
+        assert_eq!(
+            device.get(app.url("/account")).send().await.unwrap().status(),
+            303,
+            "other devices are signed out"
+        );
+    }
+    assert_eq!(
+        laptop.get(app.url("/account")).send().await.unwrap().status(),
+        200,
+        "this one stays"
+    );
+    let stranger = browser();
+    password_sign_in(&app, &stranger, "ida@example.com", "second pass phrase").await;
+    let forged = laptop
+        .post(app.url("/account/name"))
+        .form(&[("csrf", "wrong"), ("name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+}

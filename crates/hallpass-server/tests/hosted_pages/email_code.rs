@@ -1,0 +1,190 @@
+//! Emailed codes and magic links.
+
+use super::*;
+
+#[tokio::test]
+async fn sign_in_with_an_emailed_code() {
+    let app = TestApp::start().await;
+    let client = app.client(|_| {}).await;
+    existing_user(&app, "cora@example.com").await;
+    let browser = browser();
+    let to_login = location(&browser.get(authorize_url(&app, &client.id).await).send().await.unwrap());
+    let return_to: HashMap<String, String> = Url::parse(&app.url(&to_login))
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let (csrf, page) = ask_for_code(&app, &browser, "cora@example.com", &return_to["return_to"]).await;
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("If <strong>cora@example.com</strong> has an account"));
+    let mail = app.mails().remove(0);
+    assert!(
+        mail.text.contains("/login/link?token="),
+        "the mail carries a magic link too"
+    );
+    let code: String = mail.subject.chars().take(6).collect();
+
+    let verified = browser
+        .post(app.url("/login/code/verify"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", return_to["return_to"].as_str()),
+            ("email", "cora@example.com"),
+            ("code", &code),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), 303);
+    let (_, callback) = follow(&app, &browser, verified).await;
+    assert!(callback.contains("code="), "{callback}");
+    let again = browser
+        .post(app.url("/login/code/verify"))
+        .form(&[("csrf", csrf.as_str()), ("email", "cora@example.com"), ("code", &code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 410, "a code works once");
+    let user = app
+        .state
+        .ctx()
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("cora@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_verified, "a code from the mailbox proves the address");
+}
+
+#[tokio::test]
+async fn codes_expire_run_out_of_tries_and_resending_voids_the_old() {
+    let app = TestApp::start().await;
+    existing_user(&app, "dev@example.com").await;
+    let browser = browser();
+    let (csrf, _) = ask_for_code(&app, &browser, "dev@example.com", "/account").await;
+    let first: String = app.mails()[0].subject.chars().take(6).collect();
+    ask_for_code(&app, &browser, "dev@example.com", "/account").await;
+    let second: String = app.mails()[0].subject.chars().take(6).collect();
+    let try_code = |code: String| {
+        let browser = browser.clone();
+        let (url, csrf) = (app.url("/login/code/verify"), csrf.clone());
+        async move {
+            browser
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", "dev@example.com"),
+                    ("code", code.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    if first != second {
+        assert_ne!(try_code(first).await, 303, "a resent code voids the old one");
+    }
+    let wrong = if second == "999999" { "000000" } else { "999999" };
+    for _ in 0..5 {
+        try_code(wrong.to_owned()).await;
+    }
+    assert_eq!(try_code(second).await, 410, "five wrong tries use the code up");
+
+    ask_for_code(&app, &browser, "dev@example.com", "/account").await;
+    let third: String = app.mails()[0].subject.chars().take(6).collect();
+    app.advance(std::time::Duration::from_secs(301));
+    assert_eq!(try_code(third).await, 410, "codes live five minutes");
+}
+
+#[tokio::test]
+async fn magic_links_ask_for_a_click_and_work_once() {
+    let app = TestApp::start().await;
+    existing_user(&app, "eli@example.com").await;
+    let browser = browser();
+    ask_for_code(&app, &browser, "eli@example.com", "/account").await;
+    let token = link_token(&app.mails()[0]);
+    let page = browser
+        .get(app.url(&format!("/login/link?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "a GET (a mail scanner) does not sign in");
+    let html = page.text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    let redeem = || {
+        browser
+            .post(app.url("/login/link"))
+            .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
+            .send()
+    };
+    let ok = redeem().await.unwrap();
+    assert_eq!(ok.status(), 303);
+    assert_eq!(location(&ok), "/account");
+    assert_eq!(redeem().await.unwrap().status(), 410, "a link works once");
+}
+
+#[tokio::test]
+async fn same_browser_links_refuse_another_browser() {
+    let app = TestApp::start_with(|c| c.signin.same_browser_links = true).await;
+    existing_user(&app, "fay@example.com").await;
+    let asking = browser();
+    ask_for_code(&app, &asking, "fay@example.com", "/account").await;
+    let token = link_token(&app.mails()[0]);
+    let other = browser();
+    let html = other
+        .get(app.url(&format!("/login/link?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let refused = other
+        .post(app.url("/login/link"))
+        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 410);
+    let html = asking
+        .get(app.url(&format!("/login/link?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let ok = asking
+        .post(app.url("/login/link"))
+        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.status(),
+        303,
+        "the asking browser can still use it: the other one did not use it up"
+    );
+}
+
+#[tokio::test]
+async fn a_code_for_an_unknown_address_looks_the_same() {
+    let app = TestApp::start().await;
+    let browser = browser();
+    let (_, page) = ask_for_code(&app, &browser, "ghost@example.com", "/account").await;
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("If <strong>ghost@example.com</strong> has an account"));
+    assert!(app.mails()[0].subject.contains("No Hallpass account"));
+}

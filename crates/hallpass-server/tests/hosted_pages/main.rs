@@ -1,0 +1,145 @@
+//! The hosted pages as a browser without JavaScript uses them: cookies kept,
+//! forms posted, redirects followed by hand. (The headless-Chromium suite,
+//! tests/browser.rs, drives the same pages through a real browser.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod account;
+mod email_code;
+mod password;
+mod signup;
+
+use std::collections::HashMap;
+use support::app::TestApp;
+use url::Url;
+
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent("hallpass-test-browser")
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+        .replace("&#x3d;", "=")
+        .replace("&#x3f;", "?")
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+pub async fn authorize_url(app: &TestApp, client_id: &str) -> String {
+    Url::parse_with_params(
+        &app.url("/oauth/authorize"),
+        &[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("scope", "openid email offline_access"),
+            ("state", "xyz"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .unwrap()
+    .to_string()
+}
+
+/// Follows redirects inside Hallpass; returns the first one that leaves it.
+pub async fn follow(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    mut response: reqwest::Response,
+) -> (reqwest::Response, String) {
+    loop {
+        if !response.status().is_redirection() {
+            return (response, String::new());
+        }
+        let to = location(&response);
+        if !to.starts_with('/') && !to.starts_with(&app.base) {
+            return (response, to);
+        }
+        let url = if to.starts_with('/') { app.url(&to) } else { to };
+        response = browser.get(url).send().await.unwrap();
+    }
+}
+
+pub async fn existing_user(app: &TestApp, email: &str) {
+    let new = hallpass_core::services::users::NewUser {
+        email: email.into(),
+        ..Default::default()
+    };
+    hallpass_core::services::users::create_user(
+        app.state.ctx(),
+        new,
+        &app.state.config().passwords,
+        &hallpass_core::services::audit::Actor::Cli,
+    )
+    .await
+    .unwrap();
+}
+
+pub async fn ask_for_code(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    email: &str,
+    return_to: &str,
+) -> (String, reqwest::Response) {
+    let url = Url::parse_with_params(&app.url("/login"), &[("return_to", return_to)]).unwrap();
+    let html = browser.get(url).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    let response = browser
+        .post(app.url("/login/code"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("return_to", &hidden(&html, "return_to")),
+            ("email", email),
+            ("password", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (csrf, response)
+}
+
+pub fn link_token(mail: &support::app::Mail) -> String {
+    let start = mail.text.find("token=").unwrap() + "token=".len();
+    mail.text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &str, password: &str) {
+    let html = browser
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let response = browser
+        .post(app.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
