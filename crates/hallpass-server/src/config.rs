@@ -53,6 +53,10 @@ pub struct SignInConfig {
     /// A magic link works only in the browser that asked for it (stops a
     /// forwarded or phished link; breaks "asked on the laptop, opened on the phone").
     pub same_browser_links: bool,
+    /// The ways the pages offer: `password`, `email_code`, `magic_link`.
+    pub methods: Vec<String>,
+    /// Whether sign-up asks for a name.
+    pub ask_name: bool,
 }
 
 impl Default for SignInConfig {
@@ -62,6 +66,8 @@ impl Default for SignInConfig {
             code_attempts: 5,
             mail_from: "Hallpass <no-reply@localhost>".into(),
             same_browser_links: false,
+            methods: vec!["password".into(), "email_code".into(), "magic_link".into()],
+            ask_name: true,
         }
     }
 }
@@ -380,6 +386,16 @@ impl Config {
         if !(60..=3600).contains(&self.signin.code_ttl_secs) {
             return invalid("signin.code_ttl_secs", "must be between 60 and 3600");
         }
+        const METHODS: [&str; 3] = ["password", "email_code", "magic_link"];
+        if let Some(unknown) = self.signin.methods.iter().find(|m| !METHODS.contains(&m.as_str())) {
+            return Err(ConfigError::Invalid {
+                key: "signin.methods",
+                message: format!("`{unknown}` is not a sign-in method (password, email_code, magic_link)"),
+            });
+        }
+        if self.signin.methods.is_empty() {
+            return invalid("signin.methods", "must name at least one way to sign in");
+        }
         if !(1..=20).contains(&self.signin.code_attempts) {
             return invalid("signin.code_attempts", "must be between 1 and 20");
         }
@@ -468,7 +484,13 @@ impl Config {
     }
 
     pub fn signin_policy(&self) -> hallpass_core::signin::SignInPolicy {
+        let has = |m: &str| self.signin.methods.iter().any(|x| x == m);
         hallpass_core::signin::SignInPolicy {
+            methods: hallpass_core::signin::Methods {
+                password: has("password"),
+                email_code: has("email_code"),
+                magic_link: has("magic_link"),
+            },
             code_ttl: Duration::from_secs(u64::from(self.signin.code_ttl_secs)),
             code_attempts: self.signin.code_attempts,
             passwords: self.passwords,
@@ -696,6 +718,14 @@ mod tests {
         assert!(Config::load_from(&overrides, env(&[])).is_err());
         let err = Config::load_from(&Overrides::default(), env(&[("HALLPASS_MIGRATE", "maybe")])).unwrap_err();
         assert!(err.to_string().contains("HALLPASS_MIGRATE"), "{err}");
+        let mut methods = tempfile::NamedTempFile::new().unwrap();
+        writeln!(methods, "[signin]\nmethods = [\"password\", \"sms\"]").unwrap();
+        let overrides = Overrides {
+            config_file: Some(methods.path().to_owned()),
+            values: vec![],
+        };
+        let err = Config::load_from(&overrides, env(&[])).unwrap_err().to_string();
+        assert!(err.contains("`sms` is not a sign-in method"), "{err}");
         let err = Config::load_from(
             &Overrides::default(),
             env(&[("HALLPASS_ISSUER", "http://auth.example.com")]),

@@ -82,11 +82,13 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
         ),
         Message::SignInCode {
             code, link, minutes, ..
-        } => (
-            "signin_code.txt",
-            format!("{code} is your {product} sign-in code"),
-            context! { brand, code, link, minutes },
-        ),
+        } => {
+            let subject = match code {
+                Some(code) => format!("{code} is your {product} sign-in code"),
+                None => format!("Your {product} sign-in link"),
+            };
+            ("signin_code.txt", subject, context! { brand, code, link, minutes })
+        }
         Message::NoAccount { .. } => (
             "no_account.txt",
             format!("No {product} account for this address"),
@@ -103,7 +105,8 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
         .and_then(|t| t.render(ctx))
         .map_err(|e| e.to_string())?;
     let code = match message {
-        Message::SignupCode { code, .. } | Message::SignInCode { code, .. } => Some(code.as_str()),
+        Message::SignupCode { code, .. } => Some(code.as_str()),
+        Message::SignInCode { code, .. } => code.as_deref(),
         _ => None,
     };
     let html = html(&env, brand, &text, code)?;
@@ -235,8 +238,8 @@ mod tests {
             },
             Message::SignInCode {
                 to: "a@example.com".into(),
-                code: "654321".into(),
-                link: "http://localhost:8080/login/link?token=t".into(),
+                code: Some("654321".into()),
+                link: Some("http://localhost:8080/login/link?token=t".into()),
                 minutes: 5,
             },
             Message::NoAccount {

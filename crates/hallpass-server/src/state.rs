@@ -59,7 +59,11 @@ impl AppState {
             clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
             signin: config.signin_policy(),
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
-            pages: Pages::new(config.branding.clone())?,
+            pages: Pages::new(
+                config.branding.clone(),
+                config.signin_policy().methods,
+                config.signin.ask_name,
+            )?,
             limits: Limits::new(&config.limits),
             mailer: services.mailer,
             outbox: services.outbox,

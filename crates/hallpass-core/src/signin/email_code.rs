@@ -59,6 +59,9 @@ pub async fn request(
     mailer: &dyn Mailer,
     request: CodeRequest<'_>,
 ) -> Result<Email, CoreError> {
+    if !policy.methods.mail() {
+        return Err(CoreError::invalid("method", "signing in by mail is turned off"));
+    }
     let email = Email::parse(request.email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
     let Some(user) = ctx.store.find_user_by_email(&email).await? else {
         deliver(mailer, &Message::NoAccount { to: email.to_string() }).await;
@@ -79,22 +82,25 @@ pub async fn request(
         expires_at: now.plus(policy.code_ttl),
         consumed_at: None,
     };
-    let code_token = token(
-        OneTimePurpose::SignInCode,
-        codes.hash(email.normalized(), &code),
-        policy.code_attempts,
-    );
-    let link = token(
-        OneTimePurpose::MagicLink,
-        link_hash(&link_token, request.browser_secret),
-        1,
-    );
-    ctx.store.issue_one_time_token(&code_token).await?;
-    ctx.store.issue_one_time_token(&link).await?;
+    if policy.methods.email_code {
+        let hash = codes.hash(email.normalized(), &code);
+        ctx.store
+            .issue_one_time_token(&token(OneTimePurpose::SignInCode, hash, policy.code_attempts))
+            .await?;
+    }
+    if policy.methods.magic_link {
+        let hash = link_hash(&link_token, request.browser_secret);
+        ctx.store
+            .issue_one_time_token(&token(OneTimePurpose::MagicLink, hash, 1))
+            .await?;
+    }
     let message = Message::SignInCode {
         to: email.to_string(),
-        code,
-        link: format!("{}{link_token}", request.link_base),
+        code: policy.methods.email_code.then_some(code),
+        link: policy
+            .methods
+            .magic_link
+            .then(|| format!("{}{link_token}", request.link_base)),
         minutes: policy.code_ttl.as_secs().div_ceil(60),
     };
     deliver(mailer, &message).await;

@@ -9,11 +9,11 @@ pub enum Message {
     SignupCode { to: String, code: String, minutes: u64 },
     /// Someone tried to sign up with an address that already has an account.
     AccountExists { to: String },
-    /// A sign-in code and magic link.
+    /// A sign-in code, a magic link, or both (as the enabled methods say).
     SignInCode {
         to: String,
-        code: String,
-        link: String,
+        code: Option<String>,
+        link: Option<String>,
         minutes: u64,
     },
     /// Someone asked for a sign-in code for an address without an account.

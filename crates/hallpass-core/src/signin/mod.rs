@@ -11,9 +11,25 @@ pub mod signup;
 use crate::rng::{random_bytes, Rng};
 use std::time::Duration;
 
+/// Which ways of signing in the hosted pages offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Methods {
+    pub password: bool,
+    pub email_code: bool,
+    pub magic_link: bool,
+}
+
+impl Methods {
+    /// Whether a sign-in mail (code, link or both) can be asked for.
+    pub fn mail(&self) -> bool {
+        self.email_code || self.magic_link
+    }
+}
+
 /// How sign-in behaves; every value configurable.
 #[derive(Debug, Clone)]
 pub struct SignInPolicy {
+    pub methods: Methods,
     /// Email codes: lifetime and allowed wrong tries.
     pub code_ttl: Duration,
     pub code_attempts: u32,
@@ -23,6 +39,11 @@ pub struct SignInPolicy {
 impl Default for SignInPolicy {
     fn default() -> Self {
         SignInPolicy {
+            methods: Methods {
+                password: true,
+                email_code: true,
+                magic_link: true,
+            },
             code_ttl: Duration::from_secs(300),
             code_attempts: 5,
             passwords: crate::services::passwords::PasswordPolicy::default(),

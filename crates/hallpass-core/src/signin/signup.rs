@@ -46,12 +46,19 @@ pub async fn start(
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
         return Err(CoreError::invalid("name", "must be at most 200 characters"));
     }
-    check_new_password(password)?;
+    // Without passwords, an account is one proved address; sign-in is by mail.
+    let password = policy.methods.password.then_some(password);
+    if let Some(password) = password {
+        check_new_password(password)?;
+    }
     if ctx.store.find_user_by_email(&email).await?.is_some() {
         send(mailer, &Message::AccountExists { to: email.to_string() }).await;
         return Ok(email);
     }
-    let password_hash = policy.passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?;
+    let password_hash = match password {
+        Some(password) => Some(policy.passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?),
+        None => None,
+    };
     let code = six_digit_code(ctx.rng.as_ref());
     let now = ctx.clock.now();
     let token = OneTimeToken {

@@ -63,6 +63,9 @@ pub async fn request(
     if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
         return expired(&state);
     }
+    if !state.signin_policy().methods.mail() {
+        return super::method_off(&state);
+    }
     if let Some(refused) = super::limited(&state, &device, &email) {
         return refused;
     }
@@ -130,6 +133,9 @@ pub async fn verify(
     );
     if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
         return expired(&state);
+    }
+    if !state.signin_policy().methods.email_code {
+        return super::method_off(&state);
     }
     if let Some(refused) = super::limited(&state, &device, &email) {
         return refused;

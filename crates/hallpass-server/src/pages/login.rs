@@ -59,6 +59,9 @@ pub async fn submit(
             Some(message),
         );
     }
+    if !state.signin_policy().methods.password {
+        return super::method_off(&state);
+    }
     if let Some(refused) = super::limited(&state, &device, &email) {
         return refused;
     }

@@ -106,6 +106,15 @@ pub fn field(pairs: &crate::http::form::Pairs, name: &str) -> String {
         .to_owned()
 }
 
+/// The answer to a form of a sign-in method the configuration turned off.
+pub fn method_off(state: &AppState) -> Response {
+    state.pages().message(
+        StatusCode::NOT_FOUND,
+        "Not available",
+        "This way of signing in is turned off here.",
+    )
+}
+
 /// An unexpected failure: logged in full, shown as a short apology.
 pub fn server_error(state: &AppState, what: &str, err: &dyn std::fmt::Display) -> Response {
     tracing::error!(%err, "{what}");

@@ -55,6 +55,9 @@ pub async fn forgot(
             context! { email, error => "This form has expired. Please try again." },
         );
     }
+    if !state.signin_policy().methods.password {
+        return super::method_off(&state);
+    }
     if let Some(refused) = super::limited(&state, &device, &email) {
         return refused;
     }
@@ -103,6 +106,9 @@ pub async fn reset(
         );
     }
     let policy = state.signin_policy();
+    if !policy.methods.password {
+        return super::method_off(&state);
+    }
     match reset::complete(
         state.ctx(),
         state.policy(),

@@ -15,10 +15,13 @@ const PAGE_CSP: &str =
 pub struct Pages {
     env: Environment<'static>,
     brand: Branding,
+    /// Which ways of signing in to show, and whether sign-up asks for a name.
+    methods: hallpass_core::signin::Methods,
+    ask_name: bool,
 }
 
 impl Pages {
-    pub fn new(brand: Branding) -> anyhow::Result<Pages> {
+    pub fn new(brand: Branding, methods: hallpass_core::signin::Methods, ask_name: bool) -> anyhow::Result<Pages> {
         let mut env = Environment::new();
         for (name, source) in [
             ("base.html", include_str!("../../templates/base.html")),
@@ -35,13 +38,23 @@ impl Pages {
         ] {
             env.add_template(name, source)?;
         }
-        Ok(Pages { env, brand })
+        Ok(Pages {
+            env,
+            brand,
+            methods,
+            ask_name,
+        })
     }
 
     /// Renders `template` with `context` plus the brand. A template error is
     /// logged and answered with a plain page, never a panic.
     pub fn render<C: Serialize>(&self, status: StatusCode, template: &str, context: C) -> Response {
-        let ctx = minijinja::context! { brand => &self.brand, ..minijinja::Value::from_serialize(&context) };
+        let ctx = minijinja::context! {
+            brand => &self.brand,
+            methods => self.methods,
+            ask_name => self.ask_name,
+            ..minijinja::Value::from_serialize(&context)
+        };
         match self.env.get_template(template).and_then(|t| t.render(ctx)) {
             Ok(html) => {
                 let mut response = (status, [(CACHE_CONTROL, "no-store")], Html(html)).into_response();
@@ -72,7 +85,12 @@ mod tests {
 
     #[test]
     fn every_page_renders() {
-        let pages = Pages::new(Branding::default()).unwrap();
+        let all = hallpass_core::signin::Methods {
+            password: true,
+            email_code: true,
+            magic_link: true,
+        };
+        let pages = Pages::new(Branding::default(), all, true).unwrap();
         let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com", has_password => true }, sessions => vec![minijinja::context!{ id => "ses_x", device => "Chrome", current => false }] };
         for template in [
             "login.html",
@@ -89,7 +107,7 @@ mod tests {
             let rendered = pages
                 .env
                 .get_template(template)
-                .and_then(|t| t.render(minijinja::context! { brand => &pages.brand, ..ctx.clone() }));
+                .and_then(|t| t.render(minijinja::context! { brand => &pages.brand, methods => pages.methods, ask_name => true, ..ctx.clone() }));
             assert!(rendered.is_ok(), "{template}: {:?}", rendered.err());
         }
     }
