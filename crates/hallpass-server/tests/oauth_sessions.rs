@@ -337,7 +337,12 @@ async fn logout_tells_every_client_of_the_session_on_the_back_channel() {
     for notice in &sent {
         let parsed = hallpass_core::crypto::jws::parse(&notice.logout_token).unwrap();
         assert_eq!(parsed.header.typ.as_deref(), Some("logout+jwt"));
-        let claims: Value = parsed.verify(&jwks.keys, Some("logout+jwt")).unwrap();
+        let claims: Value = parsed
+            .verify(
+                &hallpass_core::crypto::jws::VerifyingKeys::new(&jwks.keys),
+                Some("logout+jwt"),
+            )
+            .unwrap();
         assert_eq!(claims["sid"], s.session_id);
         assert_eq!(claims["aud"], notice.client_id);
         assert!(claims["events"][BACKCHANNEL_LOGOUT_EVENT].is_object());

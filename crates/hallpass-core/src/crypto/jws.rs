@@ -8,7 +8,7 @@
 
 use super::{Algorithm, KeyError, SigningKey};
 use aws_lc_rs::signature::{
-    RsaPublicKeyComponents, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ED25519, RSA_PKCS1_2048_8192_SHA256,
+    ParsedPublicKey, RsaPublicKeyComponents, ECDSA_P256_SHA256_FIXED, ED25519, RSA_PKCS1_2048_8192_SHA256,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -85,12 +85,68 @@ pub fn parse(token: &str) -> Result<Parsed<'_>, JwsError> {
     })
 }
 
+/// The published keys, parsed once into ready verifiers: a verification then
+/// costs the signature check alone, not a base64 decode and a key parse.
+#[derive(Default)]
+pub struct VerifyingKeys(Vec<(String, Algorithm, ParsedPublicKey)>);
+
+impl VerifyingKeys {
+    /// Keys that cannot be parsed are left out (and logged): nothing verifies against them.
+    pub fn new(jwks: &[Jwk]) -> VerifyingKeys {
+        let parsed = jwks
+            .iter()
+            .filter_map(|jwk| match parse_jwk(jwk) {
+                Ok((algorithm, key)) => Some((jwk.kid.clone(), algorithm, key)),
+                Err(err) => {
+                    tracing::error!(kid = %jwk.kid, %err, "a published key cannot be parsed");
+                    None
+                }
+            })
+            .collect();
+        VerifyingKeys(parsed)
+    }
+}
+
+impl std::fmt::Debug for VerifyingKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(kid, alg, _)| (kid, alg)))
+            .finish()
+    }
+}
+
+fn parse_jwk(jwk: &Jwk) -> Result<(Algorithm, ParsedPublicKey), JwsError> {
+    let algorithm: Algorithm = jwk.alg.parse().map_err(|_| JwsError::UnknownKey)?;
+    let b64 = |field: &Option<String>| {
+        field
+            .as_deref()
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .ok_or(JwsError::UnknownKey)
+    };
+    let parsed = match algorithm {
+        Algorithm::Es256 => {
+            let mut point = Vec::with_capacity(65);
+            point.push(4u8);
+            point.extend(b64(&jwk.x)?);
+            point.extend(b64(&jwk.y)?);
+            ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
+        }
+        Algorithm::Rs256 => RsaPublicKeyComponents {
+            n: b64(&jwk.n)?,
+            e: b64(&jwk.e)?,
+        }
+        .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256),
+        Algorithm::EdDsa => ParsedPublicKey::new(&ED25519, b64(&jwk.x)?),
+    };
+    Ok((algorithm, parsed.map_err(|_| JwsError::UnknownKey)?))
+}
+
 impl Parsed<'_> {
-    /// Verifies against the published key named by `kid`, then decodes the claims.
-    pub fn verify<T: DeserializeOwned>(&self, keys: &[Jwk], expected_typ: Option<&str>) -> Result<T, JwsError> {
+    /// Verifies against the published key named by `kid`, with the algorithm
+    /// the key says, then decodes the claims.
+    pub fn verify<T: DeserializeOwned>(&self, keys: &VerifyingKeys, expected_typ: Option<&str>) -> Result<T, JwsError> {
         let kid = self.header.kid.as_deref().ok_or(JwsError::UnknownKey)?;
-        let jwk = keys.iter().find(|k| k.kid == kid).ok_or(JwsError::UnknownKey)?;
-        let algorithm: Algorithm = jwk.alg.parse().map_err(|_| JwsError::UnknownKey)?;
+        let (_, algorithm, key) = keys.0.iter().find(|(k, _, _)| k == kid).ok_or(JwsError::UnknownKey)?;
         if self.header.alg != algorithm.as_str() {
             return Err(JwsError::AlgorithmMismatch);
         }
@@ -100,34 +156,10 @@ impl Parsed<'_> {
                 return Err(JwsError::WrongType);
             }
         }
-        verify_signature(algorithm, jwk, self.signing_input.as_bytes(), &self.signature)?;
+        key.verify_sig(self.signing_input.as_bytes(), &self.signature)
+            .map_err(|_| JwsError::BadSignature)?;
         serde_json::from_slice(&self.payload).map_err(|_| JwsError::Claims)
     }
-}
-
-fn verify_signature(algorithm: Algorithm, jwk: &Jwk, message: &[u8], signature: &[u8]) -> Result<(), JwsError> {
-    let b64 = |field: &Option<String>| {
-        field
-            .as_deref()
-            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
-            .ok_or(JwsError::UnknownKey)
-    };
-    let verified = match algorithm {
-        Algorithm::Es256 => {
-            let mut point = Vec::with_capacity(65);
-            point.push(4u8);
-            point.extend(b64(&jwk.x)?);
-            point.extend(b64(&jwk.y)?);
-            UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(message, signature)
-        }
-        Algorithm::Rs256 => RsaPublicKeyComponents {
-            n: b64(&jwk.n)?,
-            e: b64(&jwk.e)?,
-        }
-        .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature),
-        Algorithm::EdDsa => UnparsedPublicKey::new(&ED25519, b64(&jwk.x)?).verify(message, signature),
-    };
-    verified.map_err(|_| JwsError::BadSignature)
 }
 
 /// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the access
@@ -157,7 +189,10 @@ mod tests {
             let parsed = parse(&token).unwrap();
             assert_eq!(parsed.header.typ.as_deref(), Some("at+jwt"));
             let claims: Value = parsed
-                .verify(std::slice::from_ref(&generated.public_jwk), Some("at+jwt"))
+                .verify(
+                    &VerifyingKeys::new(std::slice::from_ref(&generated.public_jwk)),
+                    Some("at+jwt"),
+                )
                 .unwrap();
             assert_eq!(claims["sub"], "usr_1");
         }
@@ -174,31 +209,37 @@ mod tests {
         let forged_payload = URL_SAFE_NO_PAD.encode(br#"{"sub":"usr_2"}"#);
         let forged = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
         assert_eq!(
-            parse(&forged).unwrap().verify::<Value>(&keys, None),
+            parse(&forged)
+                .unwrap()
+                .verify::<Value>(&VerifyingKeys::new(&keys), None),
             Err(JwsError::BadSignature)
         );
 
         let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","kid":"key_a"}"#);
         let none = format!("{}.{}.", none_header, parts[1]);
         assert_eq!(
-            parse(&none).unwrap().verify::<Value>(&keys, None),
+            parse(&none).unwrap().verify::<Value>(&VerifyingKeys::new(&keys), None),
             Err(JwsError::AlgorithmMismatch)
         );
 
         let hs_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","kid":"key_a"}"#);
         let hs = format!("{}.{}.{}", hs_header, parts[1], parts[2]);
         assert_eq!(
-            parse(&hs).unwrap().verify::<Value>(&keys, None),
+            parse(&hs).unwrap().verify::<Value>(&VerifyingKeys::new(&keys), None),
             Err(JwsError::AlgorithmMismatch)
         );
 
         let other = SigningKey::generate(Algorithm::Es256, "key_b").unwrap();
         assert_eq!(
-            parse(&token).unwrap().verify::<Value>(&[other.public_jwk], None),
+            parse(&token)
+                .unwrap()
+                .verify::<Value>(&VerifyingKeys::new(&[other.public_jwk]), None),
             Err(JwsError::UnknownKey)
         );
         assert_eq!(
-            parse(&token).unwrap().verify::<Value>(&keys, Some("at+jwt")),
+            parse(&token)
+                .unwrap()
+                .verify::<Value>(&VerifyingKeys::new(&keys), Some("at+jwt")),
             Err(JwsError::WrongType)
         );
         assert!(parse("a.b").is_err());

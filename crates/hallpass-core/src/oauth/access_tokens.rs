@@ -21,7 +21,7 @@ pub async fn verify(
     token: &str,
 ) -> Result<Option<AccessTokenClaims>, CoreError> {
     let Ok(parsed) = jws::parse(token) else { return Ok(None) };
-    let Ok(claims) = parsed.verify::<AccessTokenClaims>(&keys.jwks().keys, Some("at+jwt")) else {
+    let Ok(claims) = parsed.verify::<AccessTokenClaims>(keys.verifiers(), Some("at+jwt")) else {
         return Ok(None);
     };
     let now = ctx.clock.now().0;

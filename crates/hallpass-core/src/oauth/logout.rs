@@ -55,7 +55,7 @@ pub async fn logout(
     // An expired hint is fine (the user may come back long after): only the
     // signature and the issuer are checked.
     let hint = match &request.id_token_hint {
-        Some(token) => match jws::parse(token).and_then(|p| p.verify::<IdTokenClaims>(&keys.jwks().keys, None)) {
+        Some(token) => match jws::parse(token).and_then(|p| p.verify::<IdTokenClaims>(keys.verifiers(), None)) {
             Ok(claims) if claims.iss == policy.issuer => Some(claims),
             _ => return refuse("id_token_hint is not an ID token issued by this server".into()),
         },

@@ -3,6 +3,7 @@
 //! signed has expired.
 
 use crate::context::Context;
+use crate::crypto::jws::VerifyingKeys;
 use crate::crypto::{Algorithm, MasterKey, SigningKey};
 use crate::error::CoreError;
 use crate::ids::KeyId;
@@ -24,6 +25,7 @@ pub struct KeyPolicy {
 pub struct KeySet {
     active: BTreeMap<Algorithm, Arc<SigningKey>>,
     jwks: JwkSet,
+    verifiers: VerifyingKeys,
 }
 
 impl KeySet {
@@ -33,6 +35,11 @@ impl KeySet {
 
     pub fn jwks(&self) -> &JwkSet {
         &self.jwks
+    }
+
+    /// The published keys, parsed once, for checking our own tokens.
+    pub fn verifiers(&self) -> &VerifyingKeys {
+        &self.verifiers
     }
 }
 
@@ -119,6 +126,7 @@ pub async fn load_key_set(ctx: &Context, master: &MasterKey) -> Result<KeySet, C
         }
         set.jwks.keys.push(record.public_jwk.clone());
     }
+    set.verifiers = VerifyingKeys::new(&set.jwks.keys);
     if set.active.is_empty() {
         return Err(CoreError::Store(StoreError::NotFound));
     }
