@@ -66,8 +66,27 @@ fn environment() -> Environment<'static> {
     env
 }
 
-pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
-    let env = environment();
+/// The mail templates, parsed once, with the brand they carry.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+    brand: Branding,
+}
+
+impl Templates {
+    pub fn new(brand: Branding) -> Templates {
+        Templates {
+            env: environment(),
+            brand,
+        }
+    }
+
+    pub fn render(&self, message: &Message) -> Result<Rendered, String> {
+        render(&self.env, &self.brand, message)
+    }
+}
+
+fn render(env: &Environment<'_>, brand: &Branding, message: &Message) -> Result<Rendered, String> {
     let product = &brand.product_name;
     let (template, subject, ctx) = match message {
         Message::SignupCode { code, minutes, .. } => (
@@ -109,7 +128,7 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
         Message::SignInCode { code, .. } => code.as_deref(),
         _ => None,
     };
-    let html = html(&env, brand, &text, code)?;
+    let html = html(env, brand, &text, code)?;
     Ok(Rendered {
         to: message.to().to_owned(),
         subject,
@@ -119,16 +138,16 @@ pub fn render(brand: &Branding, message: &Message) -> Result<Rendered, String> {
 }
 
 /// Development: keeps the last hundred messages for `/dev/outbox` and logs each.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Outbox {
-    brand: Branding,
+    templates: Templates,
     mails: Mutex<Vec<Rendered>>,
 }
 
 impl Outbox {
     pub fn new(brand: Branding) -> Outbox {
         Outbox {
-            brand,
+            templates: Templates::new(brand),
             mails: Mutex::new(Vec::new()),
         }
     }
@@ -145,7 +164,7 @@ impl Outbox {
 #[async_trait]
 impl Mailer for Outbox {
     async fn send(&self, message: &Message) -> Result<(), String> {
-        let rendered = render(&self.brand, message)?;
+        let rendered = self.templates.render(message)?;
         tracing::info!(to = %rendered.to, subject = %rendered.subject, body = %rendered.text, "mail (development outbox)");
         let mut mails = self.mails.lock().map_err(|_| "outbox unavailable".to_owned())?;
         if mails.len() >= 100 {
@@ -160,7 +179,7 @@ impl Mailer for Outbox {
 /// `?tls=required`), `smtps://` (TLS), with `user:password@` for auth.
 #[derive(Debug)]
 pub struct Smtp {
-    brand: Branding,
+    templates: Templates,
     from: Mailbox,
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
@@ -171,14 +190,18 @@ impl Smtp {
             .context("smtp_url")?
             .build();
         let from: Mailbox = from.parse().context("signin.mail_from")?;
-        Ok(Smtp { brand, from, transport })
+        Ok(Smtp {
+            templates: Templates::new(brand),
+            from,
+            transport,
+        })
     }
 }
 
 #[async_trait]
 impl Mailer for Smtp {
     async fn send(&self, message: &Message) -> Result<(), String> {
-        let rendered = render(&self.brand, message)?;
+        let rendered = self.templates.render(message)?;
         let to: Mailbox = rendered.to.parse().map_err(|e| format!("recipient: {e}"))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
@@ -251,8 +274,9 @@ mod tests {
                 minutes: 5,
             },
         ];
+        let templates = Templates::new(brand);
         for message in &messages {
-            let rendered = render(&brand, message).unwrap_or_else(|e| panic!("{message:?}: {e}"));
+            let rendered = templates.render(message).unwrap_or_else(|e| panic!("{message:?}: {e}"));
             assert!(rendered.text.contains("Acme"), "{}", rendered.text);
             assert!(
                 rendered.html.contains("Acme") && rendered.html.contains("<html"),
@@ -260,7 +284,7 @@ mod tests {
                 rendered.html
             );
         }
-        let link = render(&brand, &messages[2]).unwrap();
+        let link = templates.render(&messages[2]).unwrap();
         // Attribute values are entity-escaped; a browser reads them back as written.
         let decoded = link
             .html
