@@ -231,18 +231,7 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     let c = &browser.client;
     let app = TestApp::start().await;
     let client = app.client(|_| {}).await;
-    let new = hallpass_core::services::users::NewUser {
-        email: "code@example.com".into(),
-        ..Default::default()
-    };
-    hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    app.user_without_password("code@example.com").await;
 
     c.goto(&authorize_url(&app, &client.id)).await.unwrap();
     fill(c, "#email", "code@example.com").await;
@@ -286,20 +275,7 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
     let app = TestApp::start_with(|config| config.limits.attempts_per_account_per_hour = 4).await;
-    let new = hallpass_core::services::users::NewUser {
-        email: "reset@example.com".into(),
-        password: Some("old pass phrase".into()),
-        email_verified: true,
-        ..Default::default()
-    };
-    hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    app.user_with_password("reset@example.com", "old pass phrase").await;
 
     // Reset the password from the link in the mail.
     c.goto(&app.url("/login")).await.unwrap();

@@ -5,20 +5,7 @@ use super::*;
 #[tokio::test]
 async fn the_account_page_changes_name_and_password_and_ends_other_sessions() {
     let app = TestApp::start().await;
-    let new = hallpass_core::services::users::NewUser {
-        email: "ida@example.com".into(),
-        password: Some("first pass phrase".into()),
-        email_verified: true,
-        ..Default::default()
-    };
-    hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    app.user_with_password("ida@example.com", "first pass phrase").await;
     let (laptop, phone, tablet) = (browser(), browser(), browser());
     for device in [&laptop, &phone, &tablet] {
         password_sign_in(&app, device, "ida@example.com", "first pass phrase").await;

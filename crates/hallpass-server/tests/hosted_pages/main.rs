@@ -84,18 +84,7 @@ pub async fn follow(
 }
 
 pub async fn existing_user(app: &TestApp, email: &str) {
-    let new = hallpass_core::services::users::NewUser {
-        email: email.into(),
-        ..Default::default()
-    };
-    hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    app.user_without_password(email).await;
 }
 
 pub async fn ask_for_code(

@@ -6,20 +6,7 @@ use super::*;
 async fn sign_in_with_a_password_and_refuse_wrong_ones_alike() {
     let app = TestApp::start().await;
     let client = app.client(|_| {}).await;
-    let new = hallpass_core::services::users::NewUser {
-        email: "pat@example.com".into(),
-        password: Some("correct horse battery".into()),
-        email_verified: true,
-        ..Default::default()
-    };
-    hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    app.user_with_password("pat@example.com", "correct horse battery").await;
     let browser = browser();
     let to_login = location(&browser.get(authorize_url(&app, &client.id).await).send().await.unwrap());
     let html = browser
@@ -136,20 +123,7 @@ async fn return_to_cannot_leave_hallpass() {
 #[tokio::test]
 async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
     let app = TestApp::start().await;
-    let new = hallpass_core::services::users::NewUser {
-        email: "hal@example.com".into(),
-        password: Some("old password 1".into()),
-        email_verified: true,
-        ..Default::default()
-    };
-    let user = hallpass_core::services::users::create_user(
-        app.state.ctx(),
-        new,
-        &app.state.config().passwords,
-        &hallpass_core::services::audit::Actor::Cli,
-    )
-    .await
-    .unwrap();
+    let user = app.user_with_password("hal@example.com", "old password 1").await;
     let (_, other_session) = app.sign_in(&user).await;
     let browser = browser();
     let html = browser

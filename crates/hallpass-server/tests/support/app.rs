@@ -130,6 +130,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A verified user with a password, as `hallpass users create --password-stdin` makes one.
+    pub async fn user_with_password(&self, email: &str, password: &str) -> User {
+        let new = NewUser {
+            email: email.into(),
+            password: Some(password.into()),
+            email_verified: true,
+            name: None,
+        };
+        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+            .await
+            .unwrap()
+    }
+
+    /// An unverified user without a password (signs in by mail).
+    pub async fn user_without_password(&self, email: &str) -> User {
+        let new = NewUser {
+            email: email.into(),
+            ..NewUser::default()
+        };
+        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+            .await
+            .unwrap()
+    }
+
     /// Signs `user` in the way the hosted pages will: a session and its cookie.
     pub async fn sign_in(&self, user: &User) -> (String, Session) {
         let device = Device {
