@@ -718,6 +718,15 @@ mod tests {
         assert!(Config::load_from(&overrides, env(&[])).is_err());
         let err = Config::load_from(&Overrides::default(), env(&[("HALLPASS_MIGRATE", "maybe")])).unwrap_err();
         assert!(err.to_string().contains("HALLPASS_MIGRATE"), "{err}");
+        let err = Config::load_from(
+            &Overrides::default(),
+            env(&[("HALLPASS_BRANDING__PRIMARY_COLOR", "blue")]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("branding.primary_color"), "{err}");
+        let err =
+            Config::load_from(&Overrides::default(), env(&[("HALLPASS_SIGNIN__CODE_TTL_SECS", "5")])).unwrap_err();
+        assert!(err.to_string().contains("signin.code_ttl_secs"), "{err}");
         let mut methods = tempfile::NamedTempFile::new().unwrap();
         writeln!(methods, "[signin]\nmethods = [\"password\", \"sms\"]").unwrap();
         let overrides = Overrides {

@@ -133,3 +133,40 @@ pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &
         .unwrap();
     assert_eq!(response.status(), 303);
 }
+
+#[tokio::test]
+async fn the_outbox_exists_only_when_mail_goes_there_and_the_theme_carries_the_brand() {
+    let smtp = hallpass_server::mail::Smtp::new("smtp://127.0.0.1:1", "a@b.test", Default::default()).unwrap();
+    let app = TestApp::start_mailing(
+        |c| c.branding.primary_color = Some("#123abc".into()),
+        Some(std::sync::Arc::new(smtp)),
+    )
+    .await;
+    let outbox = browser().get(app.url("/dev/outbox")).send().await.unwrap();
+    assert_eq!(outbox.status(), 404, "no outbox when mail goes over SMTP");
+    let theme = browser()
+        .get(app.url("/static/theme.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(theme, ":root { --primary: #123abc; }\n");
+    let dev = TestApp::start().await;
+    assert_eq!(
+        browser().get(dev.url("/dev/outbox")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        browser()
+            .get(dev.url("/static/theme.css"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        ""
+    );
+}
