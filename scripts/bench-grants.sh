@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
-scenarios=${*:-client-credentials refresh introspect jwks discovery password-signin}
+scenarios=${*:-client-credentials refresh introspect jwks discovery password-signin email-code-signin}
 
 cargo build --release -q -p hallpass-server -p hallpass-loadgen
 bin=target/release

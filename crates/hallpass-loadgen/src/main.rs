@@ -12,6 +12,8 @@
 //! * `introspect`: a client introspecting one of its access tokens.
 //! * `password-signin`: the whole sign-in a browser makes, per worker user
 //!   (the server's sign-in rate limits must be raised for it).
+//! * `email-code-signin`: the same with an emailed code, read from the
+//!   server's development outbox (`/dev/outbox.json`), so delivery is excluded.
 
 mod report;
 mod scenarios;
@@ -31,6 +33,8 @@ pub enum Scenario {
     /// The whole browser sign-in: authorize, the sign-in page, the password
     /// form, back to authorize, then the code exchange.
     PasswordSignin,
+    /// The same with an emailed code instead of a password.
+    EmailCodeSignin,
 }
 
 #[derive(Debug, Parser)]

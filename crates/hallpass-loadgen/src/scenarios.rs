@@ -15,6 +15,8 @@ pub enum Workload {
     Introspect(String),
     /// One (email, password) per worker, and the client's redirect URI.
     PasswordSignin(Vec<(String, String)>, String),
+    /// One email per worker, and the client's redirect URI.
+    EmailCodeSignin(Vec<String>, String),
 }
 
 pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Workload> {
@@ -24,8 +26,12 @@ pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Work
         Scenario::Discovery => Workload::Get("/.well-known/openid-configuration"),
         Scenario::Refresh => Workload::Refresh(seed::refresh_tokens(args, http, args.concurrency).await?),
         Scenario::PasswordSignin => {
-            let (users, redirect) = seed::password_users(args, args.concurrency).await?;
+            let (users, redirect) = seed::signin_users(args, args.concurrency, true).await?;
             Workload::PasswordSignin(users, redirect)
+        }
+        Scenario::EmailCodeSignin => {
+            let (users, redirect) = seed::signin_users(args, args.concurrency, false).await?;
+            Workload::EmailCodeSignin(users.into_iter().map(|(email, _)| email).collect(), redirect)
         }
         Scenario::Introspect => {
             let token = seed::refresh_tokens(args, http, 1).await?;
@@ -47,6 +53,7 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
     };
     let mut users = match &workload {
         Workload::PasswordSignin(users, _) => users.clone(),
+        Workload::EmailCodeSignin(emails, _) => emails.iter().map(|e| (e.clone(), String::new())).collect(),
         _ => Vec::new(),
     };
     let mut tasks = Vec::new();
@@ -61,11 +68,11 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
                 Workload::Refresh(_) => Kind::Refresh(refresh_tokens.pop().unwrap_or_default()),
                 Workload::Get(path) => Kind::Get(path),
                 Workload::Introspect(token) => Kind::Introspect(token.clone()),
-                Workload::PasswordSignin(_, redirect) => {
+                Workload::PasswordSignin(_, redirect) | Workload::EmailCodeSignin(_, redirect) => {
                     let (email, password) = users.pop().unwrap_or_default();
-                    Kind::PasswordSignin {
+                    Kind::SignIn {
                         email,
-                        password,
+                        password: (!password.is_empty()).then_some(password),
                         redirect: redirect.clone(),
                     }
                 }
@@ -102,9 +109,10 @@ enum Kind {
     Refresh(String),
     Get(&'static str),
     Introspect(String),
-    PasswordSignin {
+    /// A browser sign-in: by password when there is one, else by emailed code.
+    SignIn {
         email: String,
-        password: String,
+        password: Option<String>,
         redirect: String,
     },
 }
@@ -148,22 +156,23 @@ async fn worker_loop(
 }
 
 async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<()> {
-    if let Kind::PasswordSignin {
+    if let Kind::SignIn {
         email,
         password,
         redirect,
     } = &request.kind
     {
-        return crate::signin::password_signin(
+        let signin = crate::signin::SignIn {
             http,
-            &request.target,
-            &request.client_id,
-            &request.client_secret,
-            email,
-            password,
+            target: &request.target,
+            client_id: &request.client_id,
+            client_secret: &request.client_secret,
             redirect,
-        )
-        .await;
+        };
+        return match password {
+            Some(password) => signin.with_password(email, password).await,
+            None => signin.with_email_code(email).await,
+        };
     }
     let token_url = format!("{}/oauth/token", request.target);
     let auth = (&request.client_id, Some(&request.client_secret));
@@ -190,7 +199,7 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
                 .send()
                 .await?
         }
-        Kind::PasswordSignin { .. } => return Ok(()),
+        Kind::SignIn { .. } => return Ok(()),
     };
     let status = response.status();
     let body = response.bytes().await?;

@@ -122,17 +122,26 @@ pub async fn access_token_from_refresh(args: &Args, http: &reqwest::Client, refr
         .with_context(|| format!("no access token: {tokens}"))
 }
 
-/// Users with passwords, one per worker, and the client's first redirect URI.
-pub async fn password_users(args: &Args, count: usize) -> anyhow::Result<(Vec<(String, String)>, String)> {
+/// Users, one per worker, with passwords or without (then the password is
+/// empty), and the client's first redirect URI.
+pub async fn signin_users(
+    args: &Args,
+    count: usize,
+    with_password: bool,
+) -> anyhow::Result<(Vec<(String, String)>, String)> {
     let (config, ctx, redirect) = server_side(args).await?;
     let run = std::process::id();
     let mut users = Vec::with_capacity(count);
     for i in 0..count {
         let email = format!("signin-{run}-{i}@example.com");
-        let password = format!("load test pass phrase {i}");
+        let password = if with_password {
+            format!("load test pass phrase {i}")
+        } else {
+            String::new()
+        };
         let new = NewUser {
             email: email.clone(),
-            password: Some(password.clone()),
+            password: with_password.then(|| password.clone()),
             email_verified: true,
             ..NewUser::default()
         };

@@ -154,9 +154,15 @@ impl Outbox {
 
     /// Newest first.
     pub fn mails(&self) -> Vec<Rendered> {
+        self.mails_to(None)
+    }
+
+    /// Newest first, only those to `to` when given (compared without regard to case).
+    pub fn mails_to(&self, to: Option<&str>) -> Vec<Rendered> {
+        let wanted = |mail: &&Rendered| to.is_none_or(|to| mail.to.eq_ignore_ascii_case(to));
         self.mails
             .lock()
-            .map(|m| m.iter().rev().cloned().collect())
+            .map(|m| m.iter().rev().filter(wanted).cloned().collect())
             .unwrap_or_default()
     }
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/logout", post(account::sign_out))
         .route("/dev/outbox", get(outbox::page))
+        .route("/dev/outbox.json", get(outbox::json))
         .route("/static/hallpass.css", get(pages::stylesheet))
         .route("/static/theme.css", get(pages::theme))
         .fallback(error::not_found)

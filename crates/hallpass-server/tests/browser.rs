@@ -179,8 +179,13 @@ fn authorize_url(app: &TestApp, client_id: &str) -> String {
 #[tokio::test]
 async fn sign_up_then_sign_in_through_the_authorization_flow() {
     let Some(browser) = browser().await else { return };
+    // The sign-up code travels through a real SMTP server, as in production.
+    let Some(mail_server) = support::smtp::smtp_server().await else {
+        return;
+    };
+    let smtp = hallpass_server::mail::Smtp::new(&mail_server.url, "auth@hallpass.test", Default::default()).unwrap();
     let c = &browser.client;
-    let app = TestApp::start().await;
+    let app = TestApp::start_mailing(|_| {}, Some(std::sync::Arc::new(smtp))).await;
     let client = app.client(|_| {}).await;
 
     c.goto(&authorize_url(&app, &client.id)).await.unwrap();
@@ -199,7 +204,8 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     click(c, "button[type=submit]").await;
     wait_text(c, "Check your email").await;
     screenshot(c, "04-verify").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let mail = support::smtp::received(&mail_server.maildir, 1).await.remove(0);
+    let code = support::smtp::code_in(&mail);
     fill(c, "#code", &code).await;
     click(c, "button[type=submit]").await;
     let callback = wait_for_callback(c).await;

@@ -12,84 +12,9 @@ mod support;
 use hallpass_core::signin::mailer::{Mailer, Message};
 use hallpass_server::config::Branding;
 use hallpass_server::mail::Smtp;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use support::app::TestApp;
-use tokio::process::{Child, Command};
-
-struct SmtpServer {
-    url: String,
-    maildir: PathBuf,
-    _process: Child,
-    _dir: tempfile::TempDir,
-}
-
-async fn smtp_server() -> Option<SmtpServer> {
-    let available = std::process::Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        let message = "python3 with aiosmtpd is not installed; the SMTP tests did NOT run (pip install aiosmtpd)";
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("{message} (CI=true makes this a failure)");
-        }
-        let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("Maildir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let process = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(&maildir)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Some(SmtpServer {
-                url: format!("smtp://127.0.0.1:{port}"),
-                maildir,
-                _process: process,
-                _dir: dir,
-            });
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("aiosmtpd did not start");
-}
-
-/// The messages that arrived, as raw text.
-async fn received(maildir: &Path, at_least: usize) -> Vec<String> {
-    for _ in 0..100 {
-        let mut mails = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(maildir.join("new")) {
-            for entry in entries.flatten() {
-                mails.push(std::fs::read_to_string(entry.path()).unwrap());
-            }
-        }
-        if mails.len() >= at_least {
-            return mails;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no mail arrived in {}", maildir.display());
-}
+use support::smtp::{received, smtp_server};
 
 #[tokio::test]
 async fn smtp_delivers_branded_plain_text_mail() {
@@ -167,9 +92,7 @@ async fn sign_up_with_the_code_from_the_received_mail() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let mail = received(&server.maildir, 1).await.remove(0);
-    let subject = mail.lines().find(|l| l.starts_with("Subject: ")).unwrap();
-    let code: String = subject["Subject: ".len()..].chars().take(6).collect();
-    assert!(code.chars().all(|c| c.is_ascii_digit()), "{subject}");
+    let code = support::smtp::code_in(&mail);
     let verified = browser
         .post(app.url("/signup/verify"))
         .form(&[

@@ -188,3 +188,36 @@ async fn a_code_for_an_unknown_address_looks_the_same() {
         .contains("If <strong>ghost@example.com</strong> has an account"));
     assert!(app.mails()[0].subject.contains("No Hallpass account"));
 }
+
+#[tokio::test]
+async fn the_json_outbox_gives_one_address_mail_newest_first() {
+    let app = TestApp::start().await;
+    let browser = browser();
+    existing_user(&app, "dora@example.com").await;
+    existing_user(&app, "eli@example.com").await;
+    for email in ["dora@example.com", "eli@example.com", "dora@example.com"] {
+        ask_for_code(&app, &browser, email, "/account").await;
+    }
+    let outbox = |query: &'static str| {
+        let request = browser.get(app.url(&format!("/dev/outbox.json{query}")));
+        async move {
+            request
+                .send()
+                .await
+                .unwrap()
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+        }
+    };
+    let mails = outbox("?to=DORA@example.com").await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails.iter().all(|m| m["to"] == "dora@example.com"));
+    assert_eq!(
+        mails[0]["subject"].as_str().unwrap(),
+        app.mails()[0].subject,
+        "the newest comes first"
+    );
+    let all = outbox("").await;
+    assert_eq!(all.len(), 3);
+}

@@ -144,6 +144,8 @@ async fn the_outbox_exists_only_when_mail_goes_there_and_the_theme_carries_the_b
     .await;
     let outbox = browser().get(app.url("/dev/outbox")).send().await.unwrap();
     assert_eq!(outbox.status(), 404, "no outbox when mail goes over SMTP");
+    let json = browser().get(app.url("/dev/outbox.json")).send().await.unwrap();
+    assert_eq!(json.status(), 404, "nor its JSON form");
     let theme = browser()
         .get(app.url("/static/theme.css"))
         .send()

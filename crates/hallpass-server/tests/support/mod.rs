@@ -139,3 +139,4 @@ pub fn http() -> reqwest::Client {
 }
 
 pub mod app;
+pub mod smtp;
