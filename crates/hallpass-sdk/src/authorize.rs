@@ -27,9 +27,7 @@ impl Prompt {
 
 /// What to ask for. `redirect_uri` must be registered exactly.
 #[derive(Debug, Clone)]
-pub struct AuthorizationRequest {
-    pub issuer: String,
-    pub client_id: String,
+pub struct AuthorizationOptions {
     pub redirect_uri: String,
     pub scopes: Vec<String>,
     pub organization_id: Option<String>,
@@ -37,11 +35,10 @@ pub struct AuthorizationRequest {
     pub prompt: Option<Prompt>,
 }
 
-impl AuthorizationRequest {
-    pub fn new(issuer: &str, client_id: &str, redirect_uri: &str) -> Self {
-        AuthorizationRequest {
-            issuer: issuer.trim_end_matches('/').to_owned(),
-            client_id: client_id.to_owned(),
+impl AuthorizationOptions {
+    /// `openid profile email offline_access`: the user's identity and a refresh token.
+    pub fn new(redirect_uri: &str) -> Self {
+        AuthorizationOptions {
             redirect_uri: redirect_uri.to_owned(),
             scopes: ["openid", "profile", "email", "offline_access"]
                 .map(String::from)
@@ -51,50 +48,56 @@ impl AuthorizationRequest {
             prompt: None,
         }
     }
-
-    /// Builds the URL with a fresh `state`, `nonce` and PKCE pair. Keep all
-    /// three (e.g. in an encrypted cookie) to check the callback.
-    pub fn build(&self) -> Result<AuthorizationUrl, Error> {
-        let state = random_value()?;
-        let nonce = random_value()?;
-        let pkce = Pkce::generate()?;
-        let mut url = Url::parse(&format!("{}/oauth/authorize", self.issuer))?;
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("response_type", "code")
-                .append_pair("client_id", &self.client_id)
-                .append_pair("redirect_uri", &self.redirect_uri)
-                .append_pair("scope", &self.scopes.join(" "))
-                .append_pair("state", &state)
-                .append_pair("nonce", &nonce)
-                .append_pair("code_challenge", &pkce.challenge)
-                .append_pair("code_challenge_method", "S256");
-            if let Some(org) = &self.organization_id {
-                query.append_pair("organization_id", org);
-            }
-            if let Some(hint) = &self.login_hint {
-                query.append_pair("login_hint", hint);
-            }
-            if let Some(prompt) = self.prompt {
-                query.append_pair("prompt", prompt.as_str());
-            }
-        }
-        Ok(AuthorizationUrl {
-            url: url.into(),
-            state,
-            nonce,
-            pkce,
-        })
-    }
 }
 
+/// The URL to send the browser to, and the secrets to keep until the
+/// callback (e.g. in a sealed cookie): `state` to match, the PKCE verifier
+/// for the exchange, `nonce` to find in the ID token.
 #[derive(Debug, Clone)]
 pub struct AuthorizationUrl {
     pub url: String,
     pub state: String,
     pub nonce: String,
     pub pkce: Pkce,
+}
+
+/// Builds the URL with a fresh `state`, `nonce` and PKCE pair.
+pub(crate) fn build(
+    endpoint: &str,
+    client_id: &str,
+    options: &AuthorizationOptions,
+) -> Result<AuthorizationUrl, Error> {
+    let state = random_value()?;
+    let nonce = random_value()?;
+    let pkce = Pkce::generate()?;
+    let mut url = Url::parse(endpoint)?;
+    {
+        let mut query = url.query_pairs_mut();
+        query
+            .append_pair("response_type", "code")
+            .append_pair("client_id", client_id)
+            .append_pair("redirect_uri", &options.redirect_uri)
+            .append_pair("scope", &options.scopes.join(" "))
+            .append_pair("state", &state)
+            .append_pair("nonce", &nonce)
+            .append_pair("code_challenge", &pkce.challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(org) = &options.organization_id {
+            query.append_pair("organization_id", org);
+        }
+        if let Some(hint) = &options.login_hint {
+            query.append_pair("login_hint", hint);
+        }
+        if let Some(prompt) = options.prompt {
+            query.append_pair("prompt", prompt.as_str());
+        }
+    }
+    Ok(AuthorizationUrl {
+        url: url.into(),
+        state,
+        nonce,
+        pkce,
+    })
 }
 
 #[cfg(test)]
@@ -104,15 +107,16 @@ mod tests {
 
     #[test]
     fn carries_every_parameter_and_fresh_secrets() {
-        let mut request =
-            AuthorizationRequest::new("http://localhost:8080/", "cli_x", "http://localhost:3000/callback");
-        request.organization_id = Some("org_1".into());
-        request.prompt = Some(Prompt::SelectAccount);
-        let built = request.build().unwrap();
+        let mut options = AuthorizationOptions::new("http://localhost:3000/callback");
+        options.organization_id = Some("org_1".into());
+        options.login_hint = Some("ada@example.com".into());
+        options.prompt = Some(Prompt::SelectAccount);
+        let built = build("http://localhost:8080/oauth/authorize", "cli_x", &options).unwrap();
         let url = Url::parse(&built.url).unwrap();
         assert_eq!(url.path(), "/oauth/authorize");
         let q: HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "cli_x");
         assert_eq!(q["redirect_uri"], "http://localhost:3000/callback");
         assert_eq!(q["scope"], "openid profile email offline_access");
         assert_eq!(q["state"], built.state);
@@ -120,7 +124,11 @@ mod tests {
         assert_eq!(q["code_challenge"], built.pkce.challenge);
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["organization_id"], "org_1");
+        assert_eq!(q["login_hint"], "ada@example.com");
         assert_eq!(q["prompt"], "select_account");
-        assert_ne!(request.build().unwrap().state, built.state);
+        let again = build("http://localhost:8080/oauth/authorize", "cli_x", &options).unwrap();
+        assert_ne!(again.state, built.state);
+        assert_ne!(again.nonce, built.nonce);
+        assert_ne!(again.pkce, built.pkce);
     }
 }

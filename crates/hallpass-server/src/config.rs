@@ -468,6 +468,23 @@ impl Config {
     }
 
     /// The provider's settings, for `hallpass_core::oauth`.
+    /// A retired key stays published as long as the longest-lived token it may
+    /// have signed, plus five minutes of clock skew.
+    pub fn key_policy(&self) -> hallpass_core::services::keys::KeyPolicy {
+        use hallpass_core::services::clients::MAX_ACCESS_TOKEN_TTL_SECS;
+        let longest = [
+            MAX_ACCESS_TOKEN_TTL_SECS,
+            self.tokens.access_token_ttl_secs,
+            self.tokens.id_token_ttl_secs,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(MAX_ACCESS_TOKEN_TTL_SECS);
+        hallpass_core::services::keys::KeyPolicy {
+            retired_publication: Duration::from_secs(u64::from(longest) + 300),
+        }
+    }
+
     pub fn oauth_policy(&self) -> OAuthPolicy {
         let secs = |s: u32| Duration::from_secs(u64::from(s));
         OAuthPolicy {

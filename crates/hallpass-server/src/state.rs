@@ -138,6 +138,18 @@ impl AppState {
         }
     }
 
+    /// Retires the algorithm's active key, activates a new one and starts
+    /// signing with it here (other nodes pick it up at their next reload).
+    pub async fn rotate_signing_key(
+        &self,
+        algorithm: hallpass_core::crypto::Algorithm,
+    ) -> Result<hallpass_core::ids::KeyId, hallpass_core::CoreError> {
+        let policy = self.0.config.key_policy();
+        let kid = keys::rotate_signing_key(&self.0.ctx, &self.0.master, algorithm, policy).await?;
+        self.reload_keys().await;
+        Ok(kid)
+    }
+
     /// Re-reads the keys from the database, so a rotation made by another node
     /// (or the CLI) reaches this one. On failure the old set stays in use.
     pub async fn reload_keys(&self) {

@@ -4,27 +4,9 @@ use crate::output::{emit, table};
 use crate::startup::{ready_keys, ready_store};
 use crate::views;
 use hallpass_core::crypto::Algorithm;
-use hallpass_core::services::clients::MAX_ACCESS_TOKEN_TTL_SECS;
-use hallpass_core::services::keys::{self, KeyPolicy};
+use hallpass_core::services::keys;
 use hallpass_proto::management::SigningKey;
 use serde_json::json;
-use std::time::Duration;
-
-/// A retired key stays published as long as the longest-lived token it may
-/// have signed, plus five minutes of clock skew.
-pub fn key_policy(config: &Config) -> KeyPolicy {
-    let longest = [
-        MAX_ACCESS_TOKEN_TTL_SECS,
-        config.tokens.access_token_ttl_secs,
-        config.tokens.id_token_ttl_secs,
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(MAX_ACCESS_TOKEN_TTL_SECS);
-    KeyPolicy {
-        retired_publication: Duration::from_secs(u64::from(longest) + 300),
-    }
-}
 
 pub async fn run(config: &Config, command: KeysCommand, json: bool) -> anyhow::Result<()> {
     match command {
@@ -57,7 +39,7 @@ pub async fn run(config: &Config, command: KeysCommand, json: bool) -> anyhow::R
             let (ctx, master) = ready_keys(config, config.migrate).await?;
             let mut rotated = Vec::new();
             for algorithm in algorithms {
-                let kid = keys::rotate_signing_key(&ctx, &master, algorithm, key_policy(config)).await?;
+                let kid = keys::rotate_signing_key(&ctx, &master, algorithm, config.key_policy()).await?;
                 rotated.push(json!({ "kid": kid, "alg": algorithm.as_str() }));
             }
             emit(json, &json!({ "rotated": rotated }), |_| {

@@ -1,0 +1,413 @@
+//! The Rust SDK against a real Hallpass on port 0: sign-in, ID and access
+//! token validation, refresh, expiry, key rotation, revocation and
+//! back-channel logout. The SDK reads the same test clock as the server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hallpass_core::clock::Clock;
+use hallpass_core::crypto::{jws, Algorithm};
+use hallpass_proto::claims::AccessTokenClaims;
+use hallpass_sdk::{AuthorizationOptions, Client, ClientBuilder, Error, Pkce, TokenError};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use support::app::{RegisteredClient, TestApp};
+
+const REDIRECT: &str = "http://localhost:3000/callback";
+
+struct Signed {
+    app: TestApp,
+    registered: RegisteredClient,
+    sdk: Client,
+    cookie: String,
+}
+
+fn builder(app: &TestApp, registered: &RegisteredClient) -> ClientBuilder {
+    let clock = app.clock.clone();
+    Client::builder(&app.base, &registered.id)
+        .client_secret(registered.secret.as_deref().unwrap())
+        .clock(Arc::new(move || clock.now().0))
+}
+
+async fn signed_in() -> Signed {
+    let app = TestApp::start().await;
+    let registered = app.client(|_| {}).await;
+    let sdk = builder(&app, &registered).discover().await.unwrap();
+    let user = app.user("ada@example.com").await;
+    let (token, _) = app.sign_in(&user).await;
+    let cookie = app.cookie(&token);
+    Signed {
+        app,
+        registered,
+        sdk,
+        cookie,
+    }
+}
+
+/// Runs authorize with the browser's session cookie; gives the callback's query and the request's secrets.
+async fn authorize(s: &Signed) -> (HashMap<String, String>, hallpass_sdk::AuthorizationUrl) {
+    let started = s.sdk.authorization_url(&AuthorizationOptions::new(REDIRECT)).unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = http.get(&started.url).header("cookie", &s.cookie).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    let query = url::Url::parse(location).unwrap().query_pairs().into_owned().collect();
+    (query, started)
+}
+
+async fn authenticated(s: &Signed) -> hallpass_sdk::Authenticated {
+    let (query, started) = authorize(s).await;
+    assert_eq!(query["state"], started.state);
+    s.sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, &started.nonce)
+        .await
+        .unwrap()
+}
+
+/// An access token signed with the server's own key, with claims of our choosing.
+fn forged_with_our_key(s: &Signed, adjust: impl FnOnce(&mut AccessTokenClaims)) -> String {
+    let now = s.app.clock.now().0;
+    let mut claims = AccessTokenClaims {
+        iss: s.app.base.clone(),
+        sub: "usr_x".into(),
+        aud: s.registered.id.clone(),
+        client_id: s.registered.id.clone(),
+        exp: now + 300,
+        iat: now,
+        nbf: now,
+        jti: "jti".into(),
+        scope: "openid".into(),
+        sid: None,
+        auth_time: None,
+        oid: None,
+        roles: vec![],
+        permissions: vec![],
+    };
+    adjust(&mut claims);
+    let key = s.app.state.keys().signer(Algorithm::Es256).unwrap();
+    jws::sign(&key, "at+jwt", &claims).unwrap()
+}
+
+#[tokio::test]
+async fn discovery_refuses_a_document_for_another_issuer() {
+    let app = TestApp::start().await;
+    let registered = app.client(|_| {}).await;
+    let err = Client::discover(&format!("{}/tenant", app.base), &registered.id, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Discovery(_)), "{err}");
+    let unreachable = Client::discover("http://127.0.0.1:1", "cli_x", None).await.unwrap_err();
+    assert!(matches!(unreachable, Error::Http(_)), "{unreachable}");
+}
+
+#[tokio::test]
+async fn a_sign_in_gives_the_user_and_validated_tokens() {
+    let s = signed_in().await;
+    let done = authenticated(&s).await;
+    assert_eq!(done.user.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(done.user.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(done.access_token.sub, done.user.id);
+    assert!(
+        done.tokens.refresh_token.is_some(),
+        "offline_access gives a refresh token"
+    );
+    assert_eq!(done.tokens.expires_at, s.app.clock.now().0 + 300);
+    let claims = s.sdk.validate_access_token(&done.tokens.access_token).await.unwrap();
+    assert_eq!(claims.sid.as_deref(), Some(done.id_token.sid.as_str()));
+    assert_eq!(claims.scope, "openid profile email offline_access");
+}
+
+#[tokio::test]
+async fn an_id_token_for_another_nonce_is_refused() {
+    let s = signed_in().await;
+    let (query, started) = authorize(&s).await;
+    let err = s
+        .sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, "another nonce")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Token(TokenError::WrongNonce)), "{err}");
+}
+
+#[tokio::test]
+async fn a_wrong_verifier_or_a_spent_code_is_an_oauth_error() {
+    let s = signed_in().await;
+    let (query, started) = authorize(&s).await;
+    let wrong = Pkce::generate().unwrap().verifier;
+    let err = s
+        .sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &wrong, &started.nonce)
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_grant(), "{err}");
+    let spent = s
+        .sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, &started.nonce)
+        .await
+        .unwrap_err();
+    assert!(
+        spent.is_invalid_grant(),
+        "a code is spent by its first exchange: {spent}"
+    );
+}
+
+#[tokio::test]
+async fn access_tokens_are_checked_for_time_issuer_audience_type_and_signature() {
+    let s = signed_in().await;
+    let done = authenticated(&s).await;
+    let token = &done.tokens.access_token;
+
+    let cases = [
+        (
+            forged_with_our_key(&s, |c| c.iss = "http://evil.example".into()),
+            TokenError::WrongIssuer,
+        ),
+        (
+            forged_with_our_key(&s, |c| c.aud = "cli_other".into()),
+            TokenError::WrongAudience,
+        ),
+        (forged_with_our_key(&s, |c| c.nbf += 3600), TokenError::NotYetValid),
+        (forged_with_our_key(&s, |c| c.exp -= 3600), TokenError::Expired),
+    ];
+    for (forged, expected) in cases {
+        assert_eq!(s.sdk.validate_access_token(&forged).await.unwrap_err(), expected);
+    }
+
+    // The ID token is signed by the same key but is not an access token.
+    let id_token = done.tokens.id_token.clone().unwrap();
+    assert_eq!(
+        s.sdk.validate_access_token(&id_token).await.unwrap_err(),
+        TokenError::WrongType
+    );
+
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    payload["roles"] = serde_json::json!(["admin"]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(payload.to_string()),
+        parts[2]
+    );
+    assert_eq!(
+        s.sdk.validate_access_token(&tampered).await.unwrap_err(),
+        TokenError::BadSignature
+    );
+
+    // Algorithm confusion: the header cannot choose `none` or an HMAC.
+    let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+    for alg in ["none", "HS256", "RS256"] {
+        let mut swapped = header.clone();
+        swapped["alg"] = alg.into();
+        let forged = format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(swapped.to_string()),
+            parts[1],
+            parts[2]
+        );
+        assert_eq!(
+            s.sdk.validate_access_token(&forged).await.unwrap_err(),
+            TokenError::AlgorithmMismatch,
+            "{alg}"
+        );
+    }
+    for malformed in ["", "a.b", "x.y.z", "a.b.c.d"] {
+        assert_eq!(
+            s.sdk.validate_access_token(malformed).await.unwrap_err(),
+            TokenError::Malformed
+        );
+    }
+    assert!(
+        s.sdk.validate_access_token(token).await.is_ok(),
+        "the real one still passes"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused_and_a_refresh_rotates_the_tokens() {
+    let s = signed_in().await;
+    let done = authenticated(&s).await;
+    s.app.advance(Duration::from_secs(300 + 31)); // the lifetime and the SDK's 30 s leeway
+    assert_eq!(
+        s.sdk
+            .validate_access_token(&done.tokens.access_token)
+            .await
+            .unwrap_err(),
+        TokenError::Expired
+    );
+    let old_refresh = done.tokens.refresh_token.unwrap();
+    let refreshed = s.sdk.refresh(&old_refresh).await.unwrap();
+    let new_refresh = refreshed.tokens.refresh_token.clone().unwrap();
+    assert_ne!(new_refresh, old_refresh, "the refresh token rotates");
+    assert_eq!(refreshed.access_token.sub, done.user.id);
+    assert_eq!(refreshed.id_token.unwrap().sub, done.user.id);
+    assert!(s
+        .sdk
+        .validate_access_token(&refreshed.tokens.access_token)
+        .await
+        .is_ok());
+
+    s.app.advance(Duration::from_secs(10)); // past the reuse grace window
+    let reuse = s.sdk.refresh(&old_refresh).await.unwrap_err();
+    assert!(reuse.is_invalid_grant(), "{reuse}");
+    let family_gone = s.sdk.refresh(&new_refresh).await.unwrap_err();
+    assert!(
+        family_gone.is_invalid_grant(),
+        "reusing a rotated token ends the session: {family_gone}"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_session_cannot_refresh() {
+    let s = signed_in().await;
+    let done = authenticated(&s).await;
+    let refresh = done.tokens.refresh_token.unwrap();
+    s.sdk.revoke(&refresh).await.unwrap();
+    assert!(s.sdk.refresh(&refresh).await.unwrap_err().is_invalid_grant());
+    s.sdk.revoke("not a token we issued").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_once_and_made_up_kids_do_not_hammer_the_issuer() {
+    let s = signed_in().await;
+    let interval = Duration::from_millis(300);
+    let sdk = builder(&s.app, &s.registered)
+        .min_jwks_refresh(interval)
+        .discover()
+        .await
+        .unwrap();
+    let s = Signed { sdk, ..s };
+    let before = authenticated(&s).await;
+    assert_eq!(s.sdk.jwks_fetches(), 1, "discovery fetched the keys");
+
+    tokio::time::sleep(interval).await;
+    s.app.state.rotate_signing_key(Algorithm::Es256).await.unwrap();
+    let after = authenticated(&s).await; // the ID token already verified with the new key
+    assert_eq!(s.sdk.jwks_fetches(), 2, "the unknown kid fetched the JWKS once");
+    assert!(s.sdk.validate_access_token(&after.tokens.access_token).await.is_ok());
+    assert!(
+        s.sdk.validate_access_token(&before.tokens.access_token).await.is_ok(),
+        "tokens of the retired key stay valid"
+    );
+
+    let token = &after.tokens.access_token;
+    let parts: Vec<&str> = token.split('.').collect();
+    let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+    let flood = std::time::Instant::now();
+    for i in 0..200 {
+        let mut made_up = header.clone();
+        made_up["kid"] = format!("key_made_up_{i}").into();
+        let forged = format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(made_up.to_string()),
+            parts[1],
+            parts[2]
+        );
+        assert_eq!(
+            s.sdk.validate_access_token(&forged).await.unwrap_err(),
+            TokenError::UnknownKey
+        );
+    }
+    // At most one fetch per interval, however many made-up kids arrive.
+    let allowed = 2 + 1 + (flood.elapsed().as_millis() / interval.as_millis()) as u64;
+    assert!(
+        s.sdk.jwks_fetches() <= allowed,
+        "200 made-up kids in {:?} cost {} fetches",
+        flood.elapsed(),
+        s.sdk.jwks_fetches() - 2
+    );
+}
+
+#[tokio::test]
+async fn the_verified_token_cache_answers_until_the_token_expires() {
+    let s = signed_in().await;
+    let cached = builder(&s.app, &s.registered)
+        .verified_token_cache(1000)
+        .leeway(Duration::ZERO)
+        .discover()
+        .await
+        .unwrap();
+    let done = authenticated(&s).await;
+    let token = &done.tokens.access_token;
+    assert!(cached.validate_access_token(token).await.is_ok());
+    assert!(cached.validate_access_token(token).await.is_ok(), "from the cache");
+    s.app.advance(Duration::from_secs(300));
+    assert_eq!(
+        cached.validate_access_token(token).await.unwrap_err(),
+        TokenError::Expired,
+        "a cached token still expires"
+    );
+}
+
+#[tokio::test]
+async fn logout_urls_name_the_session_and_where_to_return() {
+    let s = signed_in().await;
+    let done = authenticated(&s).await;
+    let id_token = done.tokens.id_token.unwrap();
+    let url = s
+        .sdk
+        .logout_url(Some(&id_token), Some("http://localhost:3000/"), Some("bye"))
+        .unwrap();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(&url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "http://localhost:3000/?state=bye");
+    assert!(
+        s.sdk
+            .refresh(&done.tokens.refresh_token.unwrap())
+            .await
+            .unwrap_err()
+            .is_invalid_grant(),
+        "the session is over"
+    );
+}
+
+#[tokio::test]
+async fn logout_tokens_are_verified_before_they_end_anything() {
+    let app = TestApp::start().await;
+    let registered = app
+        .client(|c| c.backchannel_logout_uri = Some("http://localhost:3000/backchannel-logout".into()))
+        .await;
+    let sdk = builder(&app, &registered).discover().await.unwrap();
+    let user = app.user("ada@example.com").await;
+    let (token, _) = app.sign_in(&user).await;
+    let cookie = app.cookie(&token);
+    let s = Signed {
+        app,
+        registered,
+        sdk,
+        cookie,
+    };
+    let done = authenticated(&s).await;
+    let logout = s.sdk.logout_url(done.tokens.id_token.as_deref(), None, None).unwrap();
+    reqwest::get(&logout).await.unwrap();
+    let mut sent = Vec::new();
+    for _ in 0..50 {
+        sent = s.app.sent_logout_tokens();
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let claims = s.sdk.verify_logout_token(&sent[0].logout_token).await.unwrap();
+    assert_eq!(claims.sid, done.id_token.sid);
+    assert_eq!(claims.sub, done.user.id);
+    assert_eq!(
+        s.sdk.verify_logout_token(&done.tokens.access_token).await.unwrap_err(),
+        TokenError::WrongType,
+        "an access token is not a logout token"
+    );
+}
