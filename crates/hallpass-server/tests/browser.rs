@@ -147,16 +147,21 @@ async fn wait_path(client: &Client, suffix: &str) {
     panic!("never reached {suffix}: {}", client.current_url().await.unwrap());
 }
 
-/// Waits until the browser has left Hallpass for the app's callback.
-async fn wait_for_callback(client: &Client) -> url::Url {
+/// Waits until the browser's URL starts with `prefix`.
+async fn wait_url(client: &Client, prefix: &str) -> url::Url {
     for _ in 0..300 {
         let url = client.current_url().await.unwrap();
-        if url.as_str().starts_with("http://localhost:3000/callback") {
+        if url.as_str().starts_with(prefix) {
             return url;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("never reached the callback: {}", client.current_url().await.unwrap());
+    panic!("never reached {prefix}: {}", client.current_url().await.unwrap());
+}
+
+/// Waits until the browser has left Hallpass for the app's callback.
+async fn wait_for_callback(client: &Client) -> url::Url {
+    wait_url(client, "http://localhost:3000/callback").await
 }
 
 fn authorize_url(app: &TestApp, client_id: &str) -> String {
@@ -328,5 +333,48 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     }
     wait_text(c, "Too many attempts").await;
     screenshot(c, "11-rate-limited").await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_demo_app_signs_in_refreshes_transparently_and_signs_out() {
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start().await;
+    let demo = support::demo::Demo::start(&app).await;
+    app.user_with_password("demo@example.com", "a demo pass phrase").await;
+
+    c.goto(&demo.url("/")).await.unwrap();
+    wait_text(c, "Sign in").await;
+    screenshot(c, "demo-01-landing").await;
+    click(c, "a[href^='/login']").await;
+    wait_url(c, &app.url("/login")).await;
+    fill(c, "#email", "demo@example.com").await;
+    fill(c, "#password", "a demo pass phrase").await;
+    click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
+    wait_url(c, &demo.url("/dashboard")).await;
+    let page = wait_text(c, "Dashboard").await;
+    assert!(page.contains("demo@example.com"), "{page}");
+    screenshot(c, "demo-02-dashboard").await;
+    let expires = |page: &str| {
+        let start = page.find("id=\"expires-at\">").unwrap() + "id=\"expires-at\">".len();
+        page[start..start + page[start..].find('<').unwrap()].to_owned()
+    };
+    let first_expiry = expires(&page);
+
+    // Outlive the access token: the next page load refreshes it unseen.
+    app.advance(std::time::Duration::from_secs(301));
+    c.refresh().await.unwrap();
+    let page = wait_text(c, "Dashboard").await;
+    assert_ne!(expires(&page), first_expiry, "a new access token, no sign-in");
+    assert_eq!(c.current_url().await.unwrap().as_str(), demo.url("/dashboard"));
+
+    click(c, "form[action='/logout'] button").await;
+    wait_url(c, &demo.url("/")).await;
+    wait_text(c, "Sign in").await;
+    screenshot(c, "demo-03-signed-out").await;
+    c.goto(&demo.url("/dashboard")).await.unwrap();
+    wait_url(c, &app.url("/login")).await;
+    screenshot(c, "demo-04-asks-to-sign-in").await;
     browser.client.close().await.unwrap();
 }

@@ -139,4 +139,5 @@ pub fn http() -> reqwest::Client {
 }
 
 pub mod app;
+pub mod demo;
 pub mod smtp;
