@@ -27,6 +27,13 @@ impl Timestamp {
             .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
             .unwrap_or_else(|| self.0.to_string())
     }
+
+    /// Reads an RFC 3339 time (any offset); `None` if it is not one.
+    pub fn parse_rfc3339(value: &str) -> Option<Timestamp> {
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|t| Timestamp(t.unix_timestamp()))
+    }
 }
 
 pub trait Clock: Send + Sync + std::fmt::Debug {

@@ -164,5 +164,6 @@ pub async fn app_state(
     let (ctx, master) = ready_keys(&config, config.migrate).await?;
     let ctx = Context { clock, ..ctx };
     let key_set = keys::load_key_set(&ctx, &master).await?;
+    hallpass_core::services::roles::ensure_default_roles(&ctx).await?;
     crate::state::AppState::new(ctx, config, master, key_set, services)
 }

@@ -45,3 +45,72 @@ pub fn signing_key(k: &SigningKeyRecord) -> wire::SigningKey {
         unpublish_at: k.unpublish_at.map(|t| t.to_rfc3339()),
     }
 }
+
+pub fn organization(o: &hallpass_core::store::Organization) -> wire::Organization {
+    wire::Organization {
+        id: o.id.to_string(),
+        name: o.name.clone(),
+        slug: o.slug.to_string(),
+        external_id: o.external_id.clone(),
+        metadata: o.metadata.clone(),
+        created_at: o.created_at.to_rfc3339(),
+        updated_at: o.updated_at.to_rfc3339(),
+    }
+}
+
+pub fn role(r: &hallpass_core::store::Role) -> wire::Role {
+    wire::Role {
+        id: r.id.to_string(),
+        organization_id: r.organization_id.as_ref().map(ToString::to_string),
+        name: r.name.clone(),
+        description: r.description.clone(),
+        permissions: r.permissions.clone(),
+        created_at: r.created_at.to_rfc3339(),
+    }
+}
+
+/// A membership with its role ids turned into names (from `roles`, the
+/// roles visible in its organization).
+pub fn membership(m: &hallpass_core::store::Membership, roles: &[hallpass_core::store::Role]) -> wire::Membership {
+    let mut names: Vec<String> = m
+        .role_ids
+        .iter()
+        .filter_map(|id| roles.iter().find(|r| &r.id == id).map(|r| r.name.clone()))
+        .collect();
+    names.sort();
+    wire::Membership {
+        organization_id: m.organization_id.to_string(),
+        user_id: m.user_id.to_string(),
+        status: m.status.as_str().to_owned(),
+        roles: names,
+        created_at: m.created_at.to_rfc3339(),
+        updated_at: m.updated_at.to_rfc3339(),
+    }
+}
+
+pub fn session(s: &hallpass_core::store::Session) -> wire::Session {
+    wire::Session {
+        id: s.id.to_string(),
+        user_id: s.user_id.to_string(),
+        organization_id: s.organization_id.as_ref().map(ToString::to_string),
+        amr: s.amr.clone(),
+        created_at: s.created_at.to_rfc3339(),
+        last_active_at: s.last_active_at.to_rfc3339(),
+        expires_at: s.idle_expires_at.min(s.absolute_expires_at).to_rfc3339(),
+        user_agent: s.user_agent.clone(),
+        ip: s.ip.clone(),
+    }
+}
+
+pub fn audit_event(e: &hallpass_core::store::AuditEvent) -> wire::AuditEvent {
+    wire::AuditEvent {
+        id: e.id,
+        at: e.event.at.to_rfc3339(),
+        kind: e.event.kind.clone(),
+        actor: e.event.actor.clone(),
+        user_id: e.event.user_id.clone(),
+        ip: e.event.ip.clone(),
+        user_agent: e.event.user_agent.clone(),
+        details: e.event.details.clone(),
+    }
+}

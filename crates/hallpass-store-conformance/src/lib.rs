@@ -21,6 +21,7 @@ macro_rules! conformance_suite {
             organizations_have_unique_slugs,
             roles_and_memberships_yield_access,
             membership_with_unknown_role_is_refused,
+            organization_members_page_and_deleted_users_leave_everything,
             clients_keep_at_most_two_secrets,
             deleting_a_client_removes_its_grants,
             sessions_are_found_by_token_and_touched,

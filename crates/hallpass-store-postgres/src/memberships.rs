@@ -79,6 +79,23 @@ impl MembershipStore for PostgresStore {
         rows.iter().map(membership).collect()
     }
 
+    async fn list_organization_memberships(
+        &self,
+        org: &OrgId,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<Membership>, StoreError> {
+        let sql = format!("{SELECT} WHERE m.organization_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3");
+        let rows = sqlx::query(&sql)
+            .bind(org.as_str())
+            .bind(after.map_or("", |a| a.as_str()))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(membership).collect()
+    }
+
     async fn delete_membership(&self, org: &OrgId, user: &UserId) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
             .bind(org.as_str())

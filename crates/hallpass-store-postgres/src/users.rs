@@ -76,6 +76,15 @@ impl UserStore for PostgresStore {
         rows.iter().map(user).collect()
     }
 
+    async fn delete_user(&self, id: &UserId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn update_user(&self, u: &User) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE users SET email = $1, email_normalized = $2, email_verified = $3, name = $4, password_hash = $5,

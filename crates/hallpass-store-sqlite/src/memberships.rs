@@ -78,6 +78,25 @@ impl MembershipStore for SqliteStore {
             .await
     }
 
+    async fn list_organization_memberships(
+        &self,
+        org: &OrgId,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<Membership>, StoreError> {
+        let (org, after) = (org.to_string(), after.map_or(String::new(), |a| a.to_string()));
+        self.db
+            .read(move |c| {
+                all(
+                    c,
+                    &format!("{SELECT} WHERE m.organization_id = ? AND m.user_id > ? ORDER BY m.user_id LIMIT ?"),
+                    params![org, after, limit],
+                    membership,
+                )
+            })
+            .await
+    }
+
     async fn delete_membership(&self, org: &OrgId, user: &UserId) -> Result<bool, StoreError> {
         let (org, user) = (org.to_string(), user.to_string());
         self.db

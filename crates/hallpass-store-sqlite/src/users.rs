@@ -79,6 +79,13 @@ impl UserStore for SqliteStore {
             .await
     }
 
+    async fn delete_user(&self, id: &UserId) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.db
+            .write(move |tx| Ok(exec(tx, "DELETE FROM users WHERE id = ?", [id])? > 0))
+            .await
+    }
+
     async fn update_user(&self, u: &User) -> Result<(), StoreError> {
         let u = u.clone();
         self.db

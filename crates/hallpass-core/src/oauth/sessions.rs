@@ -5,7 +5,7 @@ use super::OAuthPolicy;
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
-use crate::ids::{OrgId, SessionId};
+use crate::ids::{OrgId, SessionId, UserId};
 use crate::rng::random_token;
 use crate::store::{Session, User};
 
@@ -53,4 +53,19 @@ pub async fn start_session(
 pub async fn live_session(ctx: &Context, cookie_token: &str) -> Result<Option<Session>, CoreError> {
     let session = ctx.store.find_session_by_token(&SecretHash::of(cookie_token)).await?;
     Ok(session.filter(|s| s.is_live(ctx.clock.now())))
+}
+
+/// Ends every live session of `user` (`reason`: `revoked`, `user_deleted`);
+/// gives the sessions this ended, for back-channel notices.
+pub async fn end_user_sessions(ctx: &Context, user: &UserId, reason: &str) -> Result<Vec<Session>, CoreError> {
+    let now = ctx.clock.now();
+    let mut ended = Vec::new();
+    for session in ctx.store.list_user_sessions(user).await? {
+        if session.is_live(now) {
+            if let Some(done) = ctx.store.end_session(&session.id, reason, now).await? {
+                ended.push(done);
+            }
+        }
+    }
+    Ok(ended)
 }

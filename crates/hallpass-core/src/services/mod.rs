@@ -3,5 +3,8 @@
 pub mod audit;
 pub mod clients;
 pub mod keys;
+pub mod memberships;
+pub mod organizations;
 pub mod passwords;
+pub mod roles;
 pub mod users;

@@ -68,3 +68,80 @@ pub async fn find_user_by_email(ctx: &Context, email: &str) -> Result<Option<Use
     let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
     Ok(ctx.store.find_user_by_email(&email).await?)
 }
+
+/// Fields an operator may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub email_verified: Option<bool>,
+    pub external_id: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+}
+
+fn view(user: &User) -> serde_json::Value {
+    json!({
+        "email": user.email.as_str(),
+        "email_verified": user.email_verified,
+        "name": user.name,
+        "external_id": user.external_id,
+        "metadata": user.metadata,
+    })
+}
+
+pub async fn get_user(ctx: &Context, id: &UserId) -> Result<User, CoreError> {
+    ctx.store.get_user(id).await?.ok_or(CoreError::NotFound("user"))
+}
+
+pub async fn update_user(ctx: &Context, id: &UserId, changes: UserChanges, actor: &Actor) -> Result<User, CoreError> {
+    let before = get_user(ctx, id).await?;
+    let mut user = before.clone();
+    if let Some(name) = changes.name {
+        let name = name.trim().to_owned();
+        if name.chars().count() > 200 {
+            return Err(CoreError::invalid("name", "must be at most 200 characters"));
+        }
+        user.name = Some(name).filter(|n| !n.is_empty());
+    }
+    if let Some(verified) = changes.email_verified {
+        user.email_verified = verified;
+    }
+    if let Some(external_id) = changes.external_id {
+        let external_id = external_id.trim().to_owned();
+        if external_id.len() > 200 {
+            return Err(CoreError::invalid("external_id", "must be at most 200 characters"));
+        }
+        user.external_id = Some(external_id).filter(|e| !e.is_empty());
+    }
+    if let Some(metadata) = changes.metadata {
+        user.metadata = super::organizations::metadata(Some(metadata))?;
+    }
+    user.updated_at = ctx.clock.now();
+    ctx.store.update_user(&user).await?;
+    audit::record(
+        ctx,
+        actor,
+        "user.updated",
+        Some(user.id.as_str()),
+        json!({ "before": view(&before), "after": view(&user) }),
+    )
+    .await;
+    Ok(user)
+}
+
+/// Deletes the user with their sessions and memberships. The caller ends
+/// the sessions first (to tell apps on the back channel).
+pub async fn delete_user(ctx: &Context, id: &UserId, actor: &Actor) -> Result<(), CoreError> {
+    let before = get_user(ctx, id).await?;
+    if !ctx.store.delete_user(id).await? {
+        return Err(CoreError::NotFound("user"));
+    }
+    audit::record(
+        ctx,
+        actor,
+        "user.deleted",
+        Some(id.as_str()),
+        json!({ "before": view(&before), "after": null }),
+    )
+    .await;
+    Ok(())
+}

@@ -84,8 +84,14 @@ pub async fn live_sessions(ctx: &Context, id: &UserId) -> Result<Vec<Session>, C
         .collect())
 }
 
-/// Ends one of the user's own sessions; `Ok(Some)` with it if this ended it.
-pub async fn revoke_session(ctx: &Context, owner: &UserId, id: &SessionId) -> Result<Option<Session>, CoreError> {
+/// Ends one of `owner`'s sessions (asked by the user or an admin); `Ok(Some)`
+/// with it if this ended it.
+pub async fn revoke_session(
+    ctx: &Context,
+    owner: &UserId,
+    id: &SessionId,
+    actor: &Actor,
+) -> Result<Option<Session>, CoreError> {
     let session = ctx
         .store
         .get_session(id)
@@ -96,7 +102,7 @@ pub async fn revoke_session(ctx: &Context, owner: &UserId, id: &SessionId) -> Re
     if ended.is_some() {
         audit::record(
             ctx,
-            &Actor::User(owner.to_string()),
+            actor,
             "session.revoked",
             Some(owner.as_str()),
             json!({ "session_id": id }),

@@ -55,6 +55,13 @@ pub trait MembershipStore: Send + Sync {
     async fn put_membership(&self, membership: &Membership) -> Result<(), StoreError>;
     async fn get_membership(&self, org: &OrgId, user: &UserId) -> Result<Option<Membership>, StoreError>;
     async fn list_user_memberships(&self, user: &UserId) -> Result<Vec<Membership>, StoreError>;
+    /// An organization's members in user-id order, strictly after `after`.
+    async fn list_organization_memberships(
+        &self,
+        org: &OrgId,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<Membership>, StoreError>;
     /// `true` if a membership was removed.
     async fn delete_membership(&self, org: &OrgId, user: &UserId) -> Result<bool, StoreError>;
     /// `None` unless the user is an active member.

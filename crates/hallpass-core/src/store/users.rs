@@ -30,4 +30,6 @@ pub trait UserStore: Send + Sync {
     /// Replaces every field but `id` and `created_at`. `NotFound` if the user is gone.
     async fn update_user(&self, user: &User) -> Result<(), StoreError>;
     async fn count_users(&self) -> Result<u64, StoreError>;
+    /// Removes the user with their sessions, grants and memberships. `true` if one was removed.
+    async fn delete_user(&self, id: &UserId) -> Result<bool, StoreError>;
 }

@@ -237,7 +237,8 @@ pub async fn revoke_session(
         )
         .await;
     };
-    match account::revoke_session(state.ctx(), &current.user_id, &id).await {
+    let actor = hallpass_core::services::audit::Actor::User(current.user_id.to_string());
+    match account::revoke_session(state.ctx(), &current.user_id, &id, &actor).await {
         Ok(ended) => {
             if let Some(ended) = ended {
                 let keys = state.keys();

@@ -155,3 +155,53 @@ pub async fn membership_with_unknown_role_is_refused(store: S) {
         "nothing half-created"
     );
 }
+
+pub async fn organization_members_page_and_deleted_users_leave_everything(store: S) {
+    let org = organization("umbrella");
+    store.insert_organization(&org).await.unwrap();
+    let mut users = Vec::new();
+    for i in 0..3 {
+        let u = user(&format!("member{i}@example.com"));
+        store.insert_user(&u).await.unwrap();
+        store
+            .put_membership(&Membership {
+                organization_id: org.id.clone(),
+                user_id: u.id.clone(),
+                status: MembershipStatus::Active,
+                role_ids: vec![],
+                created_at: T0,
+                updated_at: T0,
+            })
+            .await
+            .unwrap();
+        users.push(u.id);
+    }
+    users.sort();
+    let first = store.list_organization_memberships(&org.id, None, 2).await.unwrap();
+    assert_eq!(first.iter().map(|m| m.user_id.clone()).collect::<Vec<_>>(), users[..2]);
+    let rest = store
+        .list_organization_memberships(&org.id, Some(&first[1].user_id), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|m| m.user_id.clone()).collect::<Vec<_>>(), users[2..]);
+
+    let (_, session) = session(&users[0]);
+    store.insert_session(&session).await.unwrap();
+    assert!(store.delete_user(&users[0]).await.unwrap());
+    assert!(!store.delete_user(&users[0]).await.unwrap(), "already gone");
+    assert_eq!(store.get_user(&users[0]).await.unwrap(), None);
+    assert_eq!(
+        store.get_session(&session.id).await.unwrap(),
+        None,
+        "sessions go with the user"
+    );
+    assert_eq!(
+        store
+            .list_organization_memberships(&org.id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "and memberships"
+    );
+}

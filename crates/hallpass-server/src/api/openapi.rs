@@ -1,0 +1,47 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers'
+//! annotations and the wire types (utoipa).
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`)."),
+    paths(
+        super::users::list, super::users::create, super::users::get, super::users::update, super::users::delete,
+        super::users::memberships,
+        super::sessions::list, super::sessions::revoke_all, super::sessions::revoke,
+        super::organizations::list, super::organizations::create, super::organizations::get,
+        super::organizations::update, super::organizations::members, super::organizations::put_member,
+        super::organizations::remove_member,
+        super::roles::list, super::roles::create, super::roles::list_for_organization,
+        super::roles::create_for_organization, super::roles::permissions,
+        super::keys::list, super::keys::rotate,
+        super::audit::list,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,88 @@
+use super::auth::{Caller, Resource};
+use super::{fail, path_id, ApiResult};
+use crate::state::AppState;
+use crate::views;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use hallpass_core::ids::{SessionId, UserId};
+use hallpass_core::oauth::sessions::end_user_sessions;
+use hallpass_core::services::audit;
+use hallpass_core::services::users;
+use hallpass_core::signin::account;
+use hallpass_core::store::Session;
+use hallpass_proto::management::{self as wire, Page};
+use hallpass_proto::ErrorBody;
+use serde_json::json;
+
+async fn tell_apps(state: &AppState, ended: &[Session]) {
+    let keys = state.keys();
+    for session in ended {
+        state
+            .backchannel()
+            .notify(state.ctx(), &keys, state.policy(), session)
+            .await;
+    }
+}
+
+/// The user's live sessions, newest first.
+#[utoipa::path(get, path = "/api/v1/users/{id}/sessions", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 200, body = Page<wire::Session>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Page<wire::Session>>> {
+    caller.may(Resource::Sessions)?;
+    let id = path_id(&id, UserId::parse, "user")?;
+    users::get_user(state.ctx(), &id).await.map_err(fail)?;
+    let live = account::live_sessions(state.ctx(), &id).await.map_err(fail)?;
+    Ok(Json(Page {
+        data: live.iter().map(views::session).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Ends every session of the user: their refresh tokens stop working and apps hear of it.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_all(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let actor = caller.may(Resource::Sessions)?;
+    let id = path_id(&id, UserId::parse, "user")?;
+    users::get_user(state.ctx(), &id).await.map_err(fail)?;
+    let ended = end_user_sessions(state.ctx(), &id, "revoked").await.map_err(fail)?;
+    let ids: Vec<&str> = ended.iter().map(|s| s.id.as_str()).collect();
+    audit::record(
+        state.ctx(),
+        &actor,
+        "session.revoked_all",
+        Some(id.as_str()),
+        json!({ "session_ids": ids }),
+    )
+    .await;
+    tell_apps(&state, &ended).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let actor = caller.may(Resource::Sessions)?;
+    let id = path_id(&id, SessionId::parse, "session")?;
+    let session = state
+        .ctx()
+        .store
+        .get_session(&id)
+        .await
+        .map_err(|e| fail(e.into()))?
+        .ok_or_else(|| fail(hallpass_core::CoreError::NotFound("session")))?;
+    let ended = account::revoke_session(state.ctx(), &session.user_id, &id, &actor)
+        .await
+        .map_err(fail)?;
+    tell_apps(&state, ended.as_slice()).await;
+    Ok(StatusCode::NO_CONTENT)
+}
