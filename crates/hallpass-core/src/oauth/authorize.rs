@@ -10,14 +10,14 @@ use super::{ErrorCode, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
-use crate::ids::{ClientId, OrgId};
+use crate::ids::{ClientId, OrgId, UserId};
 use crate::rng::random_token;
-use crate::store::{AuthorizationCode, Client, ClientKind, Session};
+use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Session};
 use std::collections::HashMap;
 use url::{Host, Url};
 
 /// What the endpoint does next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// Show an error page; do not redirect: the client or redirect URI is not trusted.
     Refuse(String),
@@ -25,6 +25,9 @@ pub enum Outcome {
     Redirect(String),
     /// The user must sign in (or up) on the hosted page first, then come back.
     SignIn { signup: bool, login_hint: Option<String> },
+    /// The user belongs to several organizations (or `prompt=select_account`):
+    /// they pick one, then the request comes back with `organization_id`.
+    PickOrganization(Vec<Organization>),
 }
 
 /// The parameters after validation.
@@ -251,11 +254,7 @@ async fn decide(
         }
         return Ok(sign_in(false));
     };
-    let organization = match request
-        .organization_id
-        .clone()
-        .or_else(|| session.organization_id.clone())
-    {
+    let organization = match request.organization_id.clone() {
         Some(org) => {
             if ctx.store.get_organization(&org).await?.is_none() {
                 return Ok(back(
@@ -271,7 +270,23 @@ async fn decide(
             }
             Some(org)
         }
-        None => None,
+        None => {
+            let mine = active_organizations(ctx, &session.user_id).await?;
+            let remembered = session
+                .organization_id
+                .clone()
+                .filter(|o| mine.iter().any(|m| &m.id == o));
+            if has("select_account") && !mine.is_empty() || remembered.is_none() && mine.len() > 1 {
+                if has("none") {
+                    return Ok(back(
+                        ErrorCode::AccountSelectionRequired,
+                        "the user must choose an organization",
+                    ));
+                }
+                return Ok(Outcome::PickOrganization(mine));
+            }
+            remembered.or_else(|| mine.first().filter(|_| mine.len() == 1).map(|o| o.id.clone()))
+        }
     };
     let code = random_token(ctx.rng.as_ref());
     let record = AuthorizationCode {
@@ -354,4 +369,19 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
         }
         Err(_) => base.to_owned(),
     }
+}
+
+/// The organizations where the user is an active member, by name.
+async fn active_organizations(ctx: &Context, user: &UserId) -> Result<Vec<Organization>, CoreError> {
+    let mut organizations = Vec::new();
+    for membership in ctx.store.list_user_memberships(user).await? {
+        if membership.status != MembershipStatus::Active {
+            continue;
+        }
+        if let Some(org) = ctx.store.get_organization(&membership.organization_id).await? {
+            organizations.push(org);
+        }
+    }
+    organizations.sort_by_key(|o| o.name.to_lowercase());
+    Ok(organizations)
 }

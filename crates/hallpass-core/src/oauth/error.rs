@@ -13,6 +13,7 @@ pub enum ErrorCode {
     UnsupportedResponseType,
     ServerError,
     LoginRequired,
+    AccountSelectionRequired,
     InvalidToken,
     UnsupportedTokenType,
 }
@@ -30,6 +31,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedResponseType => "unsupported_response_type",
             ErrorCode::ServerError => "server_error",
             ErrorCode::LoginRequired => "login_required",
+            ErrorCode::AccountSelectionRequired => "account_selection_required",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
         }

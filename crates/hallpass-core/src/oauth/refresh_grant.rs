@@ -69,17 +69,27 @@ pub async fn refresh(
         .get_user(&family.user_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
-    // Roles are read afresh, so a changed membership shows at the next refresh.
-    let access = match &family.organization_id {
-        Some(org) => ctx.store.member_access(org, &user.id).await?.unwrap_or_default(),
-        None => Access::default(),
+    // Roles are read afresh, so a changed membership shows at the next
+    // refresh; a user who is no longer a member loses the organization
+    // (`oid`) along with its roles and permissions.
+    let membership = match &family.organization_id {
+        Some(org) => ctx
+            .store
+            .member_access(org, &user.id)
+            .await?
+            .map(|access| (org, access)),
+        None => None,
+    };
+    let (organization, access) = match membership {
+        Some((org, access)) => (Some(org), access),
+        None => (None, Access::default()),
     };
     let grant = UserGrant {
         client,
         user: &user,
         session: &session,
         scope: &scope,
-        organization: family.organization_id.as_ref(),
+        organization,
         access,
         nonce: None,
     };

@@ -44,10 +44,35 @@ pub async fn authorize(
     match decide(state.ctx(), state.policy(), &pairs, session).await {
         Ok(Outcome::Redirect(location)) => redirect(&location),
         Ok(Outcome::Refuse(reason)) => page::render(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &reason),
+        Ok(Outcome::PickOrganization(organizations)) => {
+            // The picker sends the same request back with the chosen
+            // `organization_id` and without `prompt`, so it is not asked again.
+            let kept: Vec<(&str, &str)> = pairs
+                .iter()
+                .filter(|(k, _)| k != "prompt" && k != "organization_id")
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let organizations: Vec<_> = organizations
+                .iter()
+                .map(|o| minijinja::context! { id => o.id.as_str(), name => &o.name })
+                .collect();
+            state.pages().render(
+                StatusCode::OK,
+                "organizations.html",
+                minijinja::context! { pairs => kept, organizations },
+            )
+        }
         Ok(Outcome::SignIn { signup, .. }) => {
-            // The hosted page comes back to this same request once signed in.
+            // The hosted page comes back to this same request once signed in
+            // (without `prompt=login`, which is then satisfied).
             let again = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs.iter().filter(|(k, _)| k != "prompt" || signup))
+                .extend_pairs(pairs.iter().filter_map(|(k, v)| {
+                    if k != "prompt" || signup {
+                        return Some((k.clone(), v.clone()));
+                    }
+                    let kept: Vec<&str> = v.split(' ').filter(|p| *p == "select_account").collect();
+                    (!kept.is_empty()).then(|| (k.clone(), kept.join(" ")))
+                }))
                 .finish();
             let return_to = format!("/oauth/authorize?{again}");
             let page = if signup { "/signup" } else { "/login" };

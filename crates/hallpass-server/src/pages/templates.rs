@@ -35,6 +35,7 @@ impl Pages {
             ("link.html", include_str!("../../templates/link.html")),
             ("forgot.html", include_str!("../../templates/forgot.html")),
             ("reset.html", include_str!("../../templates/reset.html")),
+            ("organizations.html", include_str!("../../templates/organizations.html")),
         ] {
             env.add_template(name, source)?;
         }

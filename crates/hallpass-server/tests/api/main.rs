@@ -9,6 +9,7 @@ mod support;
 mod access;
 mod directory;
 mod operations;
+mod organizations_flow;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

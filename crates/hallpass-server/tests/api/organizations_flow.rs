@@ -1,0 +1,218 @@
+//! Organizations in tokens: `organization_id` on the authorize request, the
+//! picker when a user has several, switching without a new sign-in, and what
+//! a removed membership does to the next refresh.
+
+use super::*;
+use hallpass_sdk::{AuthorizationOptions, Prompt};
+use std::collections::HashMap;
+
+const REDIRECT: &str = "http://localhost:3000/callback";
+
+struct Member {
+    api: Api,
+    sdk: hallpass_sdk::Client,
+    cookie: String,
+    user: String,
+    acme: String,
+    globex: String,
+}
+
+/// Ada, an editor at Acme (a custom role) and a member at Globex.
+async fn member_of_two() -> Member {
+    let api = Api::start().await;
+    let registered = api.app.client(|_| {}).await;
+    let clock = api.app.clock.clone();
+    let sdk = hallpass_sdk::Client::builder(&api.app.base, &registered.id)
+        .client_secret(registered.secret.as_deref().unwrap())
+        .clock(std::sync::Arc::new(move || {
+            hallpass_core::clock::Clock::now(clock.as_ref()).0
+        }))
+        .discover()
+        .await
+        .unwrap();
+    let globex = api.create_org("Globex").await;
+    let acme = api.create_org("Acme").await;
+    api.ok(
+        "POST",
+        &format!("/organizations/{acme}/roles"),
+        Some(json!({"name": "editor", "permissions": ["documents:read", "documents:write"]})),
+    )
+    .await;
+    let ada = api.app.user("ada@example.com").await;
+    let user = ada.id.to_string();
+    api.ok(
+        "PUT",
+        &format!("/organizations/{acme}/members/{user}"),
+        Some(json!({"roles": ["editor"]})),
+    )
+    .await;
+    api.ok(
+        "PUT",
+        &format!("/organizations/{globex}/members/{user}"),
+        Some(json!({"roles": ["member"]})),
+    )
+    .await;
+    let (token, _) = api.app.sign_in(&ada).await;
+    let cookie = api.app.cookie(&token);
+    Member {
+        api,
+        sdk,
+        cookie,
+        user,
+        acme,
+        globex,
+    }
+}
+
+/// Runs authorize with the browser's cookie; gives the response.
+async fn authorize(m: &Member, url: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(url)
+        .header("cookie", &m.cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(m: &Member, options: AuthorizationOptions) -> hallpass_sdk::Authenticated {
+    let started = m.sdk.authorization_url(&options).unwrap();
+    let response = authorize(m, &started.url).await;
+    assert_eq!(response.status(), 302, "{}", response.text().await.unwrap());
+    let location = response.headers()["location"].to_str().unwrap();
+    let query: HashMap<String, String> = url::Url::parse(location).unwrap().query_pairs().into_owned().collect();
+    assert!(query.contains_key("code"), "{location}");
+    m.sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, &started.nonce)
+        .await
+        .unwrap()
+}
+
+fn in_org(org: &str) -> AuthorizationOptions {
+    let mut options = AuthorizationOptions::new(REDIRECT);
+    options.organization_id = Some(org.to_owned());
+    options
+}
+
+#[tokio::test]
+async fn tokens_carry_the_chosen_organization_its_roles_and_permissions() {
+    let m = member_of_two().await;
+    let acme = sign_in(&m, in_org(&m.acme)).await;
+    assert_eq!(acme.access_token.oid.as_deref(), Some(m.acme.as_str()));
+    assert_eq!(acme.access_token.roles, vec!["editor"]);
+    assert_eq!(acme.access_token.permissions, vec!["documents:read", "documents:write"]);
+    assert_eq!(acme.id_token.oid.as_deref(), Some(m.acme.as_str()));
+    assert_eq!(acme.user.organization_id.as_deref(), Some(m.acme.as_str()));
+
+    // Switching: the same browser session, another organization, no sign-in.
+    let globex = sign_in(&m, in_org(&m.globex)).await;
+    assert_eq!(globex.access_token.oid.as_deref(), Some(m.globex.as_str()));
+    assert_eq!(globex.access_token.roles, vec!["member"]);
+    assert!(globex.access_token.permissions.is_empty());
+    assert_eq!(globex.id_token.sid, acme.id_token.sid, "one session throughout");
+
+    // Not a member: the client hears access_denied, with its state.
+    let outsider = m.api.create_org("Initech").await;
+    let started = m.sdk.authorization_url(&in_org(&outsider)).unwrap();
+    let location = authorize(&m, &started.url).await.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(location.contains("error=access_denied"), "{location}");
+    assert!(location.contains(&format!("state={}", started.state)));
+}
+
+#[tokio::test]
+async fn several_organizations_and_none_chosen_show_the_picker() {
+    let m = member_of_two().await;
+    let started = m.sdk.authorization_url(&AuthorizationOptions::new(REDIRECT)).unwrap();
+    let picker = authorize(&m, &started.url).await;
+    assert_eq!(picker.status(), 200);
+    let html = picker.text().await.unwrap();
+    assert!(html.contains("Choose an organization"));
+    let acme_at = html.find(">Acme<").unwrap();
+    let globex_at = html.find(">Globex<").unwrap();
+    assert!(acme_at < globex_at, "sorted by name");
+    assert!(html.contains(&format!("name=\"organization_id\" value=\"{}\"", m.acme)));
+    assert!(
+        html.contains(&format!("name=\"state\" value=\"{}\"", started.state)),
+        "the request rides along"
+    );
+
+    // The picker's button is the same request with organization_id.
+    let chosen = format!("{}&organization_id={}", started.url, m.globex);
+    let response = authorize(&m, &chosen).await;
+    assert_eq!(response.status(), 302);
+
+    let mut silent = AuthorizationOptions::new(REDIRECT);
+    silent.prompt = Some(Prompt::None);
+    let started = m.sdk.authorization_url(&silent).unwrap();
+    let location = authorize(&m, &started.url).await.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(location.contains("error=account_selection_required"), "{location}");
+}
+
+#[tokio::test]
+async fn select_account_always_shows_the_picker_and_one_organization_needs_none() {
+    let m = member_of_two().await;
+    m.api
+        .ok(
+            "DELETE",
+            &format!("/organizations/{}/members/{}", m.globex, m.user),
+            None,
+        )
+        .await;
+    let only = sign_in(&m, AuthorizationOptions::new(REDIRECT)).await;
+    assert_eq!(
+        only.access_token.oid.as_deref(),
+        Some(m.acme.as_str()),
+        "a single organization is chosen without asking"
+    );
+    let mut asking = AuthorizationOptions::new(REDIRECT);
+    asking.prompt = Some(Prompt::SelectAccount);
+    let started = m.sdk.authorization_url(&asking).unwrap();
+    let picker = authorize(&m, &started.url).await;
+    assert_eq!(picker.status(), 200);
+    let html = picker.text().await.unwrap();
+    assert!(html.contains(">Acme<"));
+    assert!(!html.contains("name=\"prompt\""), "choosing does not ask again");
+}
+
+#[tokio::test]
+async fn a_removed_member_loses_the_organization_at_the_next_refresh() {
+    let m = member_of_two().await;
+    let acme = sign_in(&m, in_org(&m.acme)).await;
+    m.api
+        .ok("DELETE", &format!("/organizations/{}/members/{}", m.acme, m.user), None)
+        .await;
+    let refreshed = m
+        .sdk
+        .refresh(acme.tokens.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(refreshed.access_token.oid, None, "no organization any more");
+    assert!(refreshed.access_token.roles.is_empty());
+    assert!(refreshed.access_token.permissions.is_empty());
+    assert_eq!(refreshed.id_token.unwrap().oid, None);
+
+    // A changed role shows at the next refresh too.
+    let globex = sign_in(&m, in_org(&m.globex)).await;
+    m.api
+        .ok(
+            "PUT",
+            &format!("/organizations/{}/members/{}", m.globex, m.user),
+            Some(json!({"roles": ["admin"]})),
+        )
+        .await;
+    let promoted = m
+        .sdk
+        .refresh(globex.tokens.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(promoted.access_token.roles, vec!["admin"]);
+    assert!(promoted.access_token.permissions.contains(&"members:manage".to_owned()));
+}
