@@ -104,6 +104,8 @@ prefixed_id!(/// A one-time token: email code, magic link, invitation.
     OneTimeTokenId, "ott_", "one-time token");
 prefixed_id!(/// A client secret, so one of two can be revoked by name.
     SecretId, "sec_", "client secret");
+prefixed_id!(/// An invitation to join an organization.
+    InvitationId, "inv_", "invitation");
 
 #[cfg(test)]
 mod tests {

@@ -228,3 +228,32 @@ pub struct RotateKey {
     /// `ES256`, `RS256` or `EdDSA`.
     pub algorithm: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub organization_id: String,
+    pub email: String,
+    /// Role names given on acceptance; empty: the default for new members.
+    pub roles: Vec<String>,
+    pub client_id: Option<String>,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    pub invited_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub accepted_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitation {
+    pub email: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The app to send the invitee to afterwards (it must have an
+    /// `initiate_login_uri`); without one they land on their account page.
+    pub client_id: Option<String>,
+}

@@ -57,6 +57,7 @@ fn environment() -> Environment<'static> {
             "password_reset.txt",
             include_str!("../templates/mail/password_reset.txt"),
         ),
+        ("invitation.txt", include_str!("../templates/mail/invitation.txt")),
         ("layout.html", include_str!("../templates/mail/layout.html")),
     ] {
         if let Err(err) = env.add_template(name, source) {
@@ -117,6 +118,16 @@ fn render(env: &Environment<'_>, brand: &Branding, message: &Message) -> Result<
             "password_reset.txt",
             format!("Reset your {product} password"),
             context! { brand, link, minutes },
+        ),
+        Message::Invitation {
+            organization,
+            link,
+            days,
+            ..
+        } => (
+            "invitation.txt",
+            format!("You are invited to join {organization} on {product}"),
+            context! { brand, organization, link, days },
         ),
     };
     let text = env
@@ -273,6 +284,12 @@ mod tests {
             },
             Message::NoAccount {
                 to: "a@example.com".into(),
+            },
+            Message::Invitation {
+                to: "a@example.com".into(),
+                organization: "Acme".into(),
+                link: "http://localhost:8080/invitations/accept?token=t".into(),
+                days: 15,
             },
             Message::PasswordReset {
                 to: "a@example.com".into(),

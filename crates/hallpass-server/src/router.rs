@@ -2,7 +2,7 @@
 
 use crate::http::{error, health, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
-use crate::pages::{self, account, code, login, outbox, password, signup};
+use crate::pages::{self, account, code, invitations, login, outbox, password, signup};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login/code", post(code::request))
         .route("/login/code/verify", post(code::verify))
         .route("/login/link", get(code::link_page).post(code::redeem))
+        .route("/invitations/accept", get(invitations::page).post(invitations::accept))
         .route("/password/forgot", get(password::forgot_page).post(password::forgot))
         .route("/password/reset", get(password::reset_page).post(password::reset))
         .route("/signup", get(signup::page).post(signup::submit))

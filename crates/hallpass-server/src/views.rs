@@ -114,3 +114,18 @@ pub fn audit_event(e: &hallpass_core::store::AuditEvent) -> wire::AuditEvent {
         details: e.event.details.clone(),
     }
 }
+
+pub fn invitation(i: &hallpass_core::store::Invitation, now: hallpass_core::clock::Timestamp) -> wire::Invitation {
+    wire::Invitation {
+        id: i.id.to_string(),
+        organization_id: i.organization_id.to_string(),
+        email: i.email.clone(),
+        roles: i.roles.clone(),
+        client_id: i.client_id.as_ref().map(ToString::to_string),
+        status: hallpass_core::services::invitations::status(i, now).to_owned(),
+        invited_by: i.invited_by.clone(),
+        created_at: i.created_at.to_rfc3339(),
+        expires_at: i.expires_at.to_rfc3339(),
+        accepted_by: i.accepted_by.as_ref().map(ToString::to_string),
+    }
+}

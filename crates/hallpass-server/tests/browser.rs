@@ -378,3 +378,64 @@ async fn the_demo_app_signs_in_refreshes_transparently_and_signs_out() {
     screenshot(c, "demo-04-asks-to-sign-in").await;
     browser.client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles() {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::{invitations, organizations, roles};
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start().await;
+    let demo = support::demo::Demo::start(&app).await;
+    let ctx = app.state.ctx();
+    let new_org = organizations::NewOrganization {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    let org = organizations::create_organization(ctx, new_org, &Actor::Cli)
+        .await
+        .unwrap();
+    let editor = roles::NewRole {
+        organization_id: Some(org.id.clone()),
+        name: "editor".into(),
+        description: None,
+        permissions: vec!["documents:write".into()],
+    };
+    roles::create_role(ctx, editor, &Actor::Cli).await.unwrap();
+    let invite = invitations::NewInvitation {
+        email: "invitee@example.com".into(),
+        roles: vec!["editor".into()],
+        client_id: Some(demo.client.id.clone()),
+    };
+    let base = app.url("/invitations/accept?token=");
+    let links = invitations::Links {
+        base: &base,
+        mailer: app.state.mailer(),
+    };
+    invitations::invite(ctx, &org.id, invite, &links, &Actor::Cli)
+        .await
+        .unwrap();
+    let mail = app.mails().remove(0);
+    let link = mail.text[mail.text.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+
+    c.goto(&link).await.unwrap();
+    wait_text(c, "Join Acme").await;
+    screenshot(c, "invitation-01-accept").await;
+    click(c, "form[action='/invitations/accept'] button").await;
+    // Hallpass sends the invitee to the app's initiate-login URI; the app
+    // starts its sign-in, which goes straight through.
+    wait_url(c, &demo.url("/")).await;
+    wait_text(c, "Signed in as").await;
+    c.goto(&demo.url("/dashboard")).await.unwrap();
+    let page = wait_text(c, "Dashboard").await;
+    screenshot(c, "invitation-02-dashboard").await;
+    assert!(page.contains("invitee@example.com"), "{page}");
+    assert!(page.contains(org.id.as_str()), "the organization is in the token");
+    assert!(page.contains("<dd id=\"roles\">editor</dd>"), "{page}");
+    assert!(page.contains("documents:write"));
+    browser.client.close().await.unwrap();
+}

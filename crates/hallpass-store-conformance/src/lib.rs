@@ -41,6 +41,7 @@ macro_rules! conformance_suite {
             one_time_tokens_void_and_redeem_once,
             one_time_codes_count_attempts,
             audit_events_filter_newest_first,
+            invitations_settle_once_and_one_is_pending_per_address,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

@@ -9,7 +9,10 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::PgPool;
 use std::borrow::Cow;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "invitations", include_str!("../migrations/0002_invitations.sql")),
+];
 
 #[derive(Debug)]
 struct Embedded;

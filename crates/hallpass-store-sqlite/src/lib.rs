@@ -8,6 +8,7 @@ mod clients;
 mod db;
 mod error;
 mod grants;
+mod invitations;
 mod keys;
 mod memberships;
 mod migrations;

@@ -6,7 +6,10 @@ use crate::rows::all;
 use hallpass_core::store::{MigrationStatus, StoreError};
 use rusqlite::Connection;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "invitations", include_str!("../migrations/0002_invitations.sql")),
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,

@@ -20,6 +20,13 @@ pub enum Message {
     NoAccount { to: String },
     /// A link to choose a new password.
     PasswordReset { to: String, link: String, minutes: u64 },
+    /// An invitation to join an organization.
+    Invitation {
+        to: String,
+        organization: String,
+        link: String,
+        days: u64,
+    },
 }
 
 impl Message {
@@ -29,7 +36,8 @@ impl Message {
             | Message::AccountExists { to }
             | Message::SignInCode { to, .. }
             | Message::NoAccount { to }
-            | Message::PasswordReset { to, .. } => to,
+            | Message::PasswordReset { to, .. }
+            | Message::Invitation { to, .. } => to,
         }
     }
 }

@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod error;
 mod grants;
+mod invitations;
 mod keys;
 mod memberships;
 mod one_time;
@@ -20,6 +21,7 @@ pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh};
+pub use invitations::{Invitation, InvitationStatus, InvitationStore};
 pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
 pub use one_time::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
@@ -58,6 +60,7 @@ pub trait Store:
     + SigningKeyStore
     + OneTimeStore
     + AuditStore
+    + InvitationStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -26,6 +26,7 @@ pub enum Resource {
     Sessions,
     Keys,
     Audit,
+    Invitations,
 }
 
 impl Resource {
@@ -37,6 +38,7 @@ impl Resource {
             Resource::Sessions => "hallpass:sessions",
             Resource::Keys => "hallpass:keys",
             Resource::Audit => "hallpass:audit",
+            Resource::Invitations => "hallpass:invitations",
         }
     }
 }

@@ -7,6 +7,7 @@
 mod audit;
 mod auth;
 mod body;
+mod invitations;
 mod keys;
 pub mod openapi;
 mod organizations;
@@ -73,6 +74,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/organizations/{id}/roles",
             get(roles::list_for_organization).post(roles::create_for_organization),
+        )
+        .route(
+            "/organizations/{id}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route("/organizations/{id}/invitations/{invitation_id}", get(invitations::get))
+        .route(
+            "/organizations/{id}/invitations/{invitation_id}/revoke",
+            post(invitations::revoke),
+        )
+        .route(
+            "/organizations/{id}/invitations/{invitation_id}/resend",
+            post(invitations::resend),
         )
         .route("/roles", get(roles::list).post(roles::create))
         .route("/permissions", get(roles::permissions))

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`)."),
+    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`, `hallpass:invitations`)."),
     paths(
         super::users::list, super::users::create, super::users::get, super::users::update, super::users::delete,
         super::users::memberships,
@@ -19,6 +19,8 @@ use utoipa::{Modify, OpenApi};
         super::roles::create_for_organization, super::roles::permissions,
         super::keys::list, super::keys::rotate,
         super::audit::list,
+        super::invitations::list, super::invitations::create, super::invitations::get,
+        super::invitations::revoke, super::invitations::resend,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

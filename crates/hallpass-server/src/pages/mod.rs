@@ -7,6 +7,7 @@ pub mod account;
 pub mod code;
 mod csrf;
 mod device;
+pub mod invitations;
 mod limits;
 pub mod login;
 pub mod outbox;

@@ -36,6 +36,7 @@ impl Pages {
             ("forgot.html", include_str!("../../templates/forgot.html")),
             ("reset.html", include_str!("../../templates/reset.html")),
             ("organizations.html", include_str!("../../templates/organizations.html")),
+            ("invitation.html", include_str!("../../templates/invitation.html")),
         ] {
             env.add_template(name, source)?;
         }

@@ -8,6 +8,7 @@ mod support;
 
 mod access;
 mod directory;
+mod invitations;
 mod operations;
 mod organizations_flow;
 

@@ -24,6 +24,7 @@ impl Demo {
                 c.redirect_uris = vec![format!("{base}/callback")];
                 c.post_logout_redirect_uris = vec![format!("{base}/")];
                 c.backchannel_logout_uri = Some(format!("{base}/backchannel-logout"));
+                c.initiate_login_uri = Some(format!("{base}/login"));
             })
             .await;
         let clock = app.clock.clone();

@@ -1,0 +1,95 @@
+//! `/invitations/accept`: the link from an invitation mail. The page asks
+//! for one click (a mail scanner fetching the link must not use it up);
+//! accepting joins the organization, signs the invitee in (the click proves
+//! the address) and sends them to the app's initiate-login URI, so the app
+//! starts its own sign-in, which then goes straight through.
+
+use super::device::ClientDevice;
+use super::{csrf, field, signed_in};
+use crate::http::form;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hallpass_core::oauth::sessions::start_session;
+use hallpass_core::services::invitations;
+use minijinja::context;
+use std::collections::HashMap;
+
+fn gone(state: &AppState) -> Response {
+    state.pages().message(
+        StatusCode::GONE,
+        "This invitation no longer works",
+        "Invitations work once and expire after 15 days; one may also have been revoked or sent again. Ask whoever invited you for a new one.",
+    )
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let token = query.get("token").cloned().unwrap_or_default();
+    let (invitation, org) = match invitations::preview(state.ctx(), &token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return gone(&state),
+        Err(err) => return super::server_error(&state, "invitation lookup failed", &err),
+    };
+    let csrf_token = csrf::token(&headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state.pages().render(
+        StatusCode::OK,
+        "invitation.html",
+        context! { csrf => &csrf_token, token, organization => org.name, email => invitation.email },
+    );
+    csrf::attach(page, state.mode(), &csrf_token)
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
+    let pairs = form::parse(&body);
+    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+        return state.pages().message(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Open the link from your email again.",
+        );
+    }
+    let accepted = match invitations::accept(state.ctx(), &field(&pairs, "token"), &state.config().passwords).await {
+        Ok(Some(accepted)) => accepted,
+        Ok(None) => return gone(&state),
+        Err(err) => return super::server_error(&state, "invitation acceptance failed", &err),
+    };
+    let org = Some(accepted.organization.id.clone());
+    let started = start_session(
+        state.ctx(),
+        state.policy(),
+        &accepted.user,
+        vec!["otp".into()],
+        org,
+        device,
+    )
+    .await;
+    let (token, _) = match started {
+        Ok(started) => started,
+        Err(err) => return super::server_error(&state, "session start failed", &err),
+    };
+    let target = accepted
+        .client
+        .as_ref()
+        .and_then(|c| c.initiate_login_uri.as_deref())
+        .and_then(|uri| url::Url::parse(uri).ok())
+        .map(|mut uri| {
+            // OpenID Connect Core §4: a third party (here, Hallpass) starts the app's login.
+            uri.query_pairs_mut()
+                .append_pair("iss", &state.policy().issuer)
+                .append_pair("login_hint", accepted.user.email.as_str());
+            uri.to_string()
+        })
+        .unwrap_or_else(|| "/account".to_owned());
+    signed_in(&state, &token, &target)
+}

@@ -1,0 +1,91 @@
+//! Invitations: one pending per address and organization, settled once.
+
+use super::*;
+use hallpass_core::crypto::SecretHash;
+use hallpass_core::ids::InvitationId;
+use hallpass_core::store::{Invitation, InvitationStatus};
+
+fn invitation(org: &hallpass_core::ids::OrgId, email: &str) -> (String, Invitation) {
+    let (secret, hash) = new_token();
+    let invitation = Invitation {
+        id: InvitationId::generate(&clock(), &SystemRng),
+        organization_id: org.clone(),
+        email: email.to_owned(),
+        roles: vec!["member".into()],
+        client_id: None,
+        invited_by: Some("cli".into()),
+        token_hash: hash,
+        status: InvitationStatus::Pending,
+        created_at: T0,
+        expires_at: T0.plus(MINUTE),
+        settled_at: None,
+        accepted_by: None,
+    };
+    (secret, invitation)
+}
+
+pub async fn invitations_settle_once_and_one_is_pending_per_address(store: S) {
+    let org = organization("hooli");
+    store.insert_organization(&org).await.unwrap();
+    let (secret, first) = invitation(&org.id, "gavin@example.com");
+    store.insert_invitation(&first).await.unwrap();
+    let (_, twin) = invitation(&org.id, "gavin@example.com");
+    assert_eq!(
+        store.insert_invitation(&twin).await,
+        Err(StoreError::Conflict("pending invitation"))
+    );
+    let found = store
+        .find_invitation_by_token(&SecretHash::of(&secret))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found, first);
+
+    // Resend: a new secret; the old one finds nothing.
+    let (fresh, fresh_hash) = new_token();
+    assert!(store
+        .renew_invitation(&first.id, &fresh_hash, T0.plus(MINUTE))
+        .await
+        .unwrap());
+    assert_eq!(
+        store.find_invitation_by_token(&SecretHash::of(&secret)).await.unwrap(),
+        None
+    );
+    assert!(store
+        .find_invitation_by_token(&SecretHash::of(&fresh))
+        .await
+        .unwrap()
+        .is_some());
+
+    // Accepted once; an expired one is not accepted at all.
+    let u = user("gavin@example.com");
+    store.insert_user(&u).await.unwrap();
+    assert!(store
+        .settle_invitation(&first.id, InvitationStatus::Accepted, Some(&u.id), T0)
+        .await
+        .unwrap());
+    assert!(!store
+        .settle_invitation(&first.id, InvitationStatus::Revoked, None, T0)
+        .await
+        .unwrap());
+    let settled = store.get_invitation(&first.id).await.unwrap().unwrap();
+    assert_eq!(settled.status, InvitationStatus::Accepted);
+    assert_eq!(settled.accepted_by, Some(u.id.clone()));
+    assert!(
+        !store.renew_invitation(&first.id, &fresh_hash, T0).await.unwrap(),
+        "settled: no resend"
+    );
+
+    let (_, again) = invitation(&org.id, "gavin@example.com");
+    store.insert_invitation(&again).await.unwrap();
+    assert!(
+        !store
+            .settle_invitation(&again.id, InvitationStatus::Accepted, Some(&u.id), T0.plus(MINUTE))
+            .await
+            .unwrap(),
+        "expired"
+    );
+    assert_eq!(store.list_invitations(&org.id, None, 10).await.unwrap().len(), 2);
+    let after = store.list_invitations(&org.id, Some(&first.id), 10).await.unwrap();
+    assert_eq!(after.len(), usize::from(again.id > first.id));
+}
