@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/logout", post(account::sign_out))
-        .nest("/api/v1", crate::api::routes())
+        .nest("/api/v1", crate::api::routes(state.clone()))
         .route("/dev/outbox", get(outbox::page))
         .route("/dev/outbox.json", get(outbox::json))
         .route("/static/hallpass.css", get(pages::stylesheet))

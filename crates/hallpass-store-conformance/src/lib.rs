@@ -42,6 +42,7 @@ macro_rules! conformance_suite {
             one_time_codes_count_attempts,
             audit_events_filter_newest_first,
             invitations_settle_once_and_one_is_pending_per_address,
+            idempotency_keys_replay_the_first_answer,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

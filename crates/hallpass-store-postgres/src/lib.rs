@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod error;
 mod grants;
+mod idempotency;
 mod invitations;
 mod keys;
 mod memberships;

@@ -12,6 +12,11 @@ use std::borrow::Cow;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "invitations", include_str!("../migrations/0002_invitations.sql")),
+    (
+        3,
+        "idempotency keys",
+        include_str!("../migrations/0003_idempotency_keys.sql"),
+    ),
 ];
 
 #[derive(Debug)]

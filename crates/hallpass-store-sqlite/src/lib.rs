@@ -8,6 +8,7 @@ mod clients;
 mod db;
 mod error;
 mod grants;
+mod idempotency;
 mod invitations;
 mod keys;
 mod memberships;

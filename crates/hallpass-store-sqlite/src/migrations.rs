@@ -9,6 +9,11 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "invitations", include_str!("../migrations/0002_invitations.sql")),
+    (
+        3,
+        "idempotency keys",
+        include_str!("../migrations/0003_idempotency_keys.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod error;
 mod grants;
+mod idempotency;
 mod invitations;
 mod keys;
 mod memberships;
@@ -21,6 +22,7 @@ pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh};
+pub use idempotency::{IdempotencyClaim, IdempotencyStore};
 pub use invitations::{Invitation, InvitationStatus, InvitationStore};
 pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
@@ -61,6 +63,7 @@ pub trait Store:
     + OneTimeStore
     + AuditStore
     + InvitationStore
+    + IdempotencyStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -50,6 +50,10 @@ pub struct Caller {
 }
 
 impl Caller {
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     /// The actor for audit events, if the token's scope covers `resource`; else 403.
     pub fn may(&self, resource: Resource) -> Result<Actor, Refusal> {
         let scope = resource.scope();

@@ -1,12 +1,14 @@
 //! The management API under `/api/v1`: JSON in and out, machine clients with
 //! admin scopes (see `auth.rs`), errors as `{error, error_description}` with
 //! 401, 403, 404, 409 or 422. Lists are pages in id order: `limit` (1–200,
-//! default 50) and `after` (the previous page's `next_cursor`). The OpenAPI
-//! document is generated from these handlers (`openapi.rs`).
+//! default 50) and `after` (the previous page's `next_cursor`). POSTs accept
+//! an `Idempotency-Key` (`idempotency.rs`). The OpenAPI document is
+//! generated from these handlers (`openapi.rs`).
 
 mod audit;
 mod auth;
 mod body;
+mod idempotency;
 mod invitations;
 mod keys;
 pub mod openapi;
@@ -30,7 +32,7 @@ pub type ApiResult<T> = Result<T, Refusal>;
 
 /// An error response, boxed: handlers pass it up with `?` and it is small.
 #[derive(Debug)]
-pub struct Refusal(Box<Response>);
+pub struct Refusal(pub(crate) Box<Response>);
 
 impl From<Response> for Refusal {
     fn from(response: Response) -> Self {
@@ -50,7 +52,7 @@ impl IntoResponse for Refusal {
     }
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/users", get(users::list).post(users::create))
@@ -94,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/keys/rotate", post(keys::rotate))
         .route("/audit-events", get(audit::list))
         .fallback(crate::http::error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state, idempotency::layer))
 }
 
 pub(crate) fn fail(err: CoreError) -> Refusal {

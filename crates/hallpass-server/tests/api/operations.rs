@@ -126,3 +126,45 @@ async fn audit_events_filter_by_user_type_and_time() {
     );
     let _ = UserId::parse(&id).unwrap();
 }
+
+#[tokio::test]
+async fn a_retried_create_with_an_idempotency_key_creates_once() {
+    let api = Api::start().await;
+    let post = |key: &str, token: &str, body: Value| {
+        api.http
+            .post(api.url("/users"))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let body = json!({"email": "once@example.com"});
+    let first = post("k-1", &api.token, body.clone()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    let again = post("k-1", &api.token, body.clone()).await.unwrap();
+    assert_eq!(again.status(), 201, "the same answer");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"], "not a second user");
+    let listed = api.ok("GET", "/users", None).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+
+    let other = post("k-1", &api.token, json!({"email": "other@example.com"}))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 422, "a key is for one request");
+    let too_long = post(&"k".repeat(256), &api.token, body.clone()).await.unwrap();
+    assert_eq!(too_long.status(), 422);
+    let anonymous = post("k-2", "not-a-token", body.clone()).await.unwrap();
+    assert_eq!(anonymous.status(), 401, "no answer is kept for a refused caller");
+
+    // Another client's key space is its own; a kept 409 is replayed as a 409.
+    let (_, second_client) = token_for(&api.app, &["hallpass:users"]).await;
+    let theirs = post("k-1", &second_client, body.clone()).await.unwrap();
+    assert_eq!(theirs.status(), 409, "their first use runs: the address is taken");
+    let replayed = post("k-1", &second_client, body).await.unwrap();
+    assert_eq!(replayed.status(), 409);
+    assert_eq!(replayed.headers()["idempotent-replayed"], "true");
+}

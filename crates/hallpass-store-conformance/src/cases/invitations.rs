@@ -89,3 +89,51 @@ pub async fn invitations_settle_once_and_one_is_pending_per_address(store: S) {
     let after = store.list_invitations(&org.id, Some(&first.id), 10).await.unwrap();
     assert_eq!(after.len(), usize::from(again.id > first.id));
 }
+
+pub async fn idempotency_keys_replay_the_first_answer(store: S) {
+    use hallpass_core::store::IdempotencyClaim;
+    let (a, b) = ([1u8; 32], [2u8; 32]);
+    let old = T0.minus(MINUTE);
+    let claim = |hash: [u8; 32], now| {
+        let store = store.clone();
+        async move {
+            store
+                .claim_idempotency_key("cli_a", "k1", &hash, now, old)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(claim(a, T0).await, IdempotencyClaim::New);
+    assert_eq!(claim(a, T0).await, IdempotencyClaim::InFlight);
+    assert_eq!(claim(b, T0).await, IdempotencyClaim::Mismatch);
+    store
+        .complete_idempotency_key("cli_a", "k1", 201, "{\"id\":1}")
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(a, T0).await,
+        IdempotencyClaim::Replay {
+            status: 201,
+            body: "{\"id\":1}".into()
+        }
+    );
+    assert_eq!(
+        store.claim_idempotency_key("cli_b", "k1", &a, T0, old).await.unwrap(),
+        IdempotencyClaim::New,
+        "keys are per client"
+    );
+    store.release_idempotency_key("cli_b", "k1").await.unwrap();
+    assert_eq!(
+        store.claim_idempotency_key("cli_b", "k1", &b, T0, old).await.unwrap(),
+        IdempotencyClaim::New,
+        "a released key may be used again"
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("cli_a", "k1", &b, T0.plus(MINUTE), T0.plus(SECOND))
+            .await
+            .unwrap(),
+        IdempotencyClaim::New,
+        "an expired key counts as unused"
+    );
+}

@@ -1,0 +1,10 @@
+CREATE TABLE idempotency_keys (
+    client_id    TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash BLOB NOT NULL,
+    status       INTEGER,
+    body         TEXT,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (client_id, key)
+);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
