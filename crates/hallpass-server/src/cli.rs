@@ -45,6 +45,15 @@ pub enum Command {
     /// Users.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Organizations and their members.
+    #[command(subcommand)]
+    Orgs(OrgsCommand),
+    /// Roles and their permissions.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+    /// Invitations to organizations.
+    #[command(subcommand)]
+    Invitations(InvitationsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -191,5 +200,121 @@ pub enum UsersCommand {
         after: Option<String>,
         #[arg(long)]
         email: Option<String>,
+    },
+    /// Show a user and their organizations.
+    Show { id: String },
+    /// Change what is given.
+    Update {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email_verified: Option<bool>,
+        #[arg(long)]
+        external_id: Option<String>,
+    },
+    /// Delete a user; their sessions end (apps see it at their next refresh).
+    Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgsCommand {
+    /// Create an organization (the slug is derived from the name unless given).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long)]
+        external_id: Option<String>,
+    },
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        after: Option<String>,
+    },
+    Show {
+        id: String,
+    },
+    /// Change what is given.
+    Update {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// List an organization's members.
+    Members {
+        id: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Add a member, or replace their roles (repeat --role; none: admin for
+    /// the first member, member for the others).
+    AddMember {
+        id: String,
+        user_id: String,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+    },
+    RemoveMember {
+        id: String,
+        user_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesCommand {
+    /// Create a role: for the environment, or with --org a custom role of one organization.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// `resource:action` (repeat for several).
+        #[arg(long = "permission", value_name = "PERMISSION")]
+        permissions: Vec<String>,
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: Option<String>,
+    },
+    /// The environment's roles, plus an organization's own with --org.
+    List {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvitationsCommand {
+    /// Invite an address (the link is mailed; without SMTP it is printed).
+    Create {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// The app to send the invitee to (its initiate-login URI).
+        #[arg(long = "client", value_name = "CLIENT_ID")]
+        client_id: Option<String>,
+    },
+    List {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+    },
+    Revoke {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+        id: String,
+    },
+    /// A new link, and 15 more days.
+    Resend {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+        id: String,
     },
 }

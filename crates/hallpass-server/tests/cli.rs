@@ -313,3 +313,90 @@ async fn config_show_masks_secrets_and_reports_layers() {
     let text = run(dir.path(), &["config", "--show"]).await;
     assert!(String::from_utf8_lossy(&text.stdout).contains("access_token_ttl_secs = 300"));
 }
+
+#[tokio::test]
+async fn organizations_roles_members_and_invitations_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let org = run_ok_json(d, &["orgs", "create", "--name", "Acme, Inc.", "--json"]).await;
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    assert_eq!(org["slug"], "acme-inc");
+    let role = run_ok_json(
+        d,
+        &[
+            "roles",
+            "create",
+            "--name",
+            "editor",
+            "--org",
+            &org_id,
+            "--permission",
+            "docs:write",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(role["permissions"], serde_json::json!(["docs:write"]));
+    let roles = run_ok_json(d, &["roles", "list", "--org", &org_id, "--json"]).await;
+    let names: Vec<&str> = roles["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "admin and member, and the custom editor: {names:?}");
+
+    let user = run_ok_json(d, &["users", "create", "--email", "ada@example.com", "--json"]).await;
+    let user_id = user["id"].as_str().unwrap().to_owned();
+    let first = run_ok_json(d, &["orgs", "add-member", &org_id, &user_id, "--json"]).await;
+    assert_eq!(first["roles"], serde_json::json!(["admin"]));
+    let changed = run_ok_json(
+        d,
+        &["orgs", "add-member", &org_id, &user_id, "--role", "editor", "--json"],
+    )
+    .await;
+    assert_eq!(changed["roles"], serde_json::json!(["editor"]));
+    let members = run_ok_json(d, &["orgs", "members", &org_id, "--json"]).await;
+    assert_eq!(members["data"][0]["user_id"], user_id.as_str());
+    let shown = run_ok_json(d, &["users", "show", &user_id, "--json"]).await;
+    assert_eq!(shown["memberships"][0]["organization_id"], org_id.as_str());
+    let updated = run_ok_json(d, &["users", "update", &user_id, "--name", "Ada L", "--json"]).await;
+    assert_eq!(updated["name"], "Ada L");
+
+    let out = run(d, &["orgs", "add-member", &org_id, &user_id, "--role", "ghost"]).await;
+    assert_clean_failure(&out, "there is no role `ghost`");
+    let out = run(d, &["orgs", "create", "--name", "Acme Inc"]).await;
+    assert_clean_failure(&out, "slug is already taken");
+
+    let invited = run(
+        d,
+        &[
+            "invitations",
+            "create",
+            "--org",
+            &org_id,
+            "--email",
+            "bo@example.com",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(invited.status.success());
+    let stderr = String::from_utf8_lossy(&invited.stderr);
+    assert!(
+        stderr.contains("/invitations/accept?token="),
+        "without SMTP the link is printed: {stderr}"
+    );
+    let invitation: serde_json::Value = serde_json::from_slice(&invited.stdout).unwrap();
+    let invitation_id = invitation["id"].as_str().unwrap();
+    let listed = run_ok_json(d, &["invitations", "list", "--org", &org_id, "--json"]).await;
+    assert_eq!(listed["data"][0]["status"], "pending");
+    let revoked = run_ok_json(d, &["invitations", "revoke", "--org", &org_id, invitation_id, "--json"]).await;
+    assert_eq!(revoked["status"], "revoked");
+
+    run_ok_json(d, &["orgs", "remove-member", &org_id, &user_id, "--json"]).await;
+    let deleted = run_ok_json(d, &["users", "delete", &user_id, "--json"]).await;
+    assert_eq!(deleted["deleted"], user_id.as_str());
+    let out = run(d, &["users", "show", &user_id]).await;
+    assert_clean_failure(&out, "user not found");
+}

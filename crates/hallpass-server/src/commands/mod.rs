@@ -2,8 +2,11 @@
 
 mod clients;
 mod config_show;
+mod invitations;
 mod keys;
 mod migrate;
+mod orgs;
+mod roles;
 mod serve;
 mod users;
 
@@ -34,6 +37,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&config, command, cli.json).await,
         Command::Clients(command) => clients::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
+        Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
+        Command::Roles(command) => roles::run(&config, command, cli.json).await,
+        Command::Invitations(command) => invitations::run(&config, command, cli.json).await,
     }
 }
 

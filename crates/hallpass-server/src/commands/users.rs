@@ -5,8 +5,10 @@ use crate::startup::ready_store;
 use crate::views;
 use anyhow::Context as _;
 use hallpass_core::ids::UserId;
+use hallpass_core::oauth::sessions::end_user_sessions;
 use hallpass_core::services::audit::Actor;
-use hallpass_core::services::users::{self, NewUser};
+use hallpass_core::services::users::{self, NewUser, UserChanges};
+use hallpass_core::services::{memberships, roles};
 use hallpass_proto::management::Page;
 
 pub async fn run(config: &Config, command: UsersCommand, json: bool) -> anyhow::Result<()> {
@@ -67,6 +69,55 @@ pub async fn run(config: &Config, command: UsersCommand, json: bool) -> anyhow::
                         })
                         .collect(),
                 )
+            })
+        }
+        UsersCommand::Show { id } => {
+            let id = UserId::parse(&id)?;
+            let user = users::get_user(&ctx, &id).await?;
+            let mut orgs = Vec::new();
+            for m in memberships::list_user_memberships(&ctx, &id).await? {
+                let visible = roles::list_roles(&ctx, Some(&m.organization_id)).await?;
+                orgs.push(views::membership(&m, &visible));
+            }
+            let shown = serde_json::json!({ "user": views::user(&user), "memberships": orgs });
+            emit(json, &shown, |_| {
+                let mut lines = vec![format!(
+                    "{} <{}> {}",
+                    user.id,
+                    user.email,
+                    user.name.clone().unwrap_or_default()
+                )];
+                lines.extend(
+                    orgs.iter()
+                        .map(|m| format!("  {} {} [{}]", m.organization_id, m.status, m.roles.join(", "))),
+                );
+                lines.join("\n")
+            })
+        }
+        UsersCommand::Update {
+            id,
+            name,
+            email_verified,
+            external_id,
+        } => {
+            let id = UserId::parse(&id)?;
+            let changes = UserChanges {
+                name,
+                email_verified,
+                external_id,
+                metadata: None,
+            };
+            let user = users::update_user(&ctx, &id, changes, &Actor::Cli).await?;
+            emit(json, &views::user(&user), |u| format!("updated {} <{}>", u.id, u.email))
+        }
+        UsersCommand::Delete { id } => {
+            let id = UserId::parse(&id)?;
+            users::get_user(&ctx, &id).await?;
+            let ended = end_user_sessions(&ctx, &id, "user_deleted").await?;
+            users::delete_user(&ctx, &id, &Actor::Cli).await?;
+            let done = serde_json::json!({ "deleted": id, "sessions_ended": ended.len() });
+            emit(json, &done, |_| {
+                format!("deleted {id} ({} sessions ended)", ended.len())
             })
         }
     }
