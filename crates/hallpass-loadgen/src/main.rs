@@ -12,6 +12,8 @@
 //! * `introspect`: a client introspecting one of its access tokens.
 //! * `password-signin`: the whole sign-in a browser makes, per worker user
 //!   (the server's sign-in rate limits must be raised for it).
+//! * `users-search`, `users-list`: the management API over a seeded directory
+//!   (`scripts/bench-directory.sh`).
 //! * `email-code-signin`: the same with an emailed code, read from the
 //!   server's development outbox (`/dev/outbox.json`), so delivery is excluded.
 
@@ -35,6 +37,11 @@ pub enum Scenario {
     PasswordSignin,
     /// The same with an emailed code instead of a password.
     EmailCodeSignin,
+    /// Management API: find a user by email among `--users` seeded ones
+    /// (`user{i}@example.com`); the client needs `hallpass:users`.
+    UsersSearch,
+    /// Management API: a page of 50 users after a random cursor.
+    UsersList,
 }
 
 #[derive(Debug, Parser)]
@@ -63,6 +70,9 @@ pub struct Args {
     pub data_dir: Option<std::path::PathBuf>,
     #[arg(long)]
     pub database_url: Option<String>,
+    /// How many users `scripts/bench-directory.sh` seeded (users-search, users-list).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub users: u64,
     /// Print one JSON line instead of text.
     #[arg(long)]
     pub json: bool,

@@ -17,6 +17,8 @@ pub enum Workload {
     PasswordSignin(Vec<(String, String)>, String),
     /// One email per worker, and the client's redirect URI.
     EmailCodeSignin(Vec<String>, String),
+    /// An admin access token; `true` to search by email, else list pages.
+    Directory(String, bool),
 }
 
 pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Workload> {
@@ -28,6 +30,10 @@ pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Work
         Scenario::PasswordSignin => {
             let (users, redirect) = seed::signin_users(args, args.concurrency, true).await?;
             Workload::PasswordSignin(users, redirect)
+        }
+        Scenario::UsersSearch | Scenario::UsersList => {
+            let token = seed::machine_token(args, http).await?;
+            Workload::Directory(token, matches!(args.scenario, Scenario::UsersSearch))
         }
         Scenario::EmailCodeSignin => {
             let (users, redirect) = seed::signin_users(args, args.concurrency, false).await?;
@@ -68,6 +74,13 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
                 Workload::Refresh(_) => Kind::Refresh(refresh_tokens.pop().unwrap_or_default()),
                 Workload::Get(path) => Kind::Get(path),
                 Workload::Introspect(token) => Kind::Introspect(token.clone()),
+                Workload::Directory(token, search) => Kind::Directory {
+                    token: token.clone(),
+                    search: *search,
+                    users: args.users.max(1),
+                    // A different walk through the directory per worker.
+                    state: 0x9E37_79B9_7F4A_7C15 ^ (worker as u64 + 1),
+                },
                 Workload::PasswordSignin(_, redirect) | Workload::EmailCodeSignin(_, redirect) => {
                     let (email, password) = users.pop().unwrap_or_default();
                     Kind::SignIn {
@@ -109,6 +122,13 @@ enum Kind {
     Refresh(String),
     Get(&'static str),
     Introspect(String),
+    /// A management API read over seeded users, at random places.
+    Directory {
+        token: String,
+        search: bool,
+        users: u64,
+        state: u64,
+    },
     /// A browser sign-in: by password when there is one, else by emailed code.
     SignIn {
         email: String,
@@ -176,7 +196,7 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
     }
     let token_url = format!("{}/oauth/token", request.target);
     let auth = (&request.client_id, Some(&request.client_secret));
-    let response = match &request.kind {
+    let response = match &mut request.kind {
         Kind::ClientCredentials => {
             http.post(&token_url)
                 .basic_auth(auth.0, auth.1)
@@ -192,6 +212,27 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
                 .await?
         }
         Kind::Get(path) => http.get(format!("{}{path}", request.target)).send().await?,
+        Kind::Directory {
+            token,
+            search,
+            users,
+            state,
+        } => {
+            // xorshift64: cheap, and enough to scatter reads over the index.
+            *state ^= *state << 13;
+            *state ^= *state >> 7;
+            *state ^= *state << 17;
+            let i = *state % *users;
+            let path = if *search {
+                format!("/api/v1/users?email=user{i}@example.com")
+            } else {
+                format!("/api/v1/users?limit=50&after=usr_01j{i:023}")
+            };
+            http.get(format!("{}{path}", request.target))
+                .bearer_auth(&*token)
+                .send()
+                .await?
+        }
         Kind::Introspect(token) => {
             http.post(format!("{}/oauth/introspect", request.target))
                 .basic_auth(auth.0, auth.1)

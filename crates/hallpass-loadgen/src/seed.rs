@@ -150,3 +150,20 @@ pub async fn signin_users(
     }
     Ok((users, redirect))
 }
+
+/// A client_credentials token for the management API (the client given
+/// must hold `hallpass:admin` or `hallpass:users`).
+pub async fn machine_token(args: &Args, http: &reqwest::Client) -> anyhow::Result<String> {
+    let response: serde_json::Value = http
+        .post(format!("{}/oauth/token", args.target))
+        .basic_auth(&args.client_id, Some(&args.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    response["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no access token: {response}"))
+}
