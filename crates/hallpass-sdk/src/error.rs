@@ -60,6 +60,13 @@ pub enum Error {
         error: String,
         description: Option<String>,
     },
+    /// The management API refused (`status` 401, 403, 404, 409, 422, ...).
+    #[error("the management API answered {status} {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Api {
+        status: u16,
+        error: String,
+        description: Option<String>,
+    },
     #[error("the issuer's answer is not what the protocol says: {0}")]
     Protocol(String),
     #[error(transparent)]

@@ -5,7 +5,8 @@
 //! [`Client::authenticate_with_code`] finishes it and validates the ID token,
 //! [`Client::validate_access_token`] checks access tokens against a cached
 //! JWKS, and [`Client::refresh`], [`Client::revoke`] and
-//! [`Client::logout_url`] do the rest. With the `axum` feature, [`axum`]
+//! [`Client::logout_url`] do the rest; [`Client::management`] is a typed
+//! client for the management API. With the `axum` feature, [`axum`]
 //! gives a ready sign-in for axum apps: handlers, a layer and extractors.
 
 mod authorize;
@@ -13,6 +14,7 @@ mod client;
 mod error;
 mod keys;
 mod logout;
+pub mod management;
 mod pkce;
 mod seal;
 mod tokens;

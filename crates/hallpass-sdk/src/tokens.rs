@@ -133,6 +133,14 @@ impl Client {
         })
     }
 
+    /// A machine token for this client itself (client_credentials), with
+    /// the scopes the client holds. Not validated here: it is for calling
+    /// APIs, which validate it.
+    pub async fn client_credentials(&self) -> Result<Tokens, Error> {
+        let response = self.token_request(&[("grant_type", "client_credentials")]).await?;
+        Ok(self.tokens_from(response))
+    }
+
     /// Revokes a refresh token (ending its session's token family) or an
     /// access token (RFC 7009). Unknown tokens succeed, as the RFC says.
     pub async fn revoke(&self, token: &str) -> Result<(), Error> {

@@ -411,3 +411,123 @@ async fn logout_tokens_are_verified_before_they_end_anything() {
         "an access token is not a logout token"
     );
 }
+
+#[tokio::test]
+async fn the_management_client_runs_the_directory() {
+    use hallpass_proto::management::{CreateInvitation, CreateOrganization, CreateUser, UpdateUser};
+    use hallpass_sdk::management::PageRequest;
+    let app = TestApp::start().await;
+    let admin = app.client(|c| c.granted_scopes = vec!["hallpass:admin".into()]).await;
+    let api = builder(&app, &admin).discover().await.unwrap().management();
+
+    let user = api
+        .create_user(&CreateUser {
+            email: "grace@example.com".into(),
+            name: Some("Grace".into()),
+            password: None,
+            email_verified: true,
+        })
+        .await
+        .unwrap();
+    let duplicate = api
+        .create_user(&CreateUser {
+            email: "GRACE@example.com".into(),
+            name: None,
+            password: None,
+            email_verified: false,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(duplicate, Error::Api { status: 409, .. }), "{duplicate}");
+    assert_eq!(
+        api.find_user_by_email("grace@example.com").await.unwrap().unwrap().id,
+        user.id
+    );
+    assert_eq!(api.find_user_by_email("nobody@example.com").await.unwrap(), None);
+    let renamed = api
+        .update_user(
+            &user.id,
+            &UpdateUser {
+                name: Some("Grace Hopper".into()),
+                ..UpdateUser::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.as_deref(), Some("Grace Hopper"));
+    let missing = api.get_user("usr_01jbadbadbadbadbadbadbadba").await.unwrap_err();
+    assert!(matches!(missing, Error::Api { status: 404, .. }), "{missing}");
+    assert_eq!(api.list_users(&PageRequest::default()).await.unwrap().data.len(), 1);
+
+    let org = api
+        .create_organization(&CreateOrganization {
+            name: "Navy".into(),
+            slug: None,
+            external_id: None,
+            metadata: None,
+        })
+        .await
+        .unwrap();
+    let member = api.put_member(&org.id, &user.id, None).await.unwrap();
+    assert_eq!(member.roles, vec!["admin"]);
+    assert_eq!(
+        api.list_members(&org.id, &PageRequest::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    let invitation = api
+        .invite(
+            &org.id,
+            &CreateInvitation {
+                email: "ada@example.com".into(),
+                roles: vec![],
+                client_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(invitation.status, "pending");
+    assert_eq!(
+        api.resend_invitation(&org.id, &invitation.id).await.unwrap().status,
+        "pending"
+    );
+    assert_eq!(
+        api.revoke_invitation(&org.id, &invitation.id).await.unwrap().status,
+        "revoked"
+    );
+    assert_eq!(
+        api.list_invitations(&org.id, &PageRequest::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+
+    let signed_in = app.user("lin@example.com").await;
+    app.sign_in(&signed_in).await;
+    let lin = signed_in.id.to_string();
+    assert_eq!(api.list_sessions(&lin).await.unwrap().data.len(), 1);
+    api.revoke_all_sessions(&lin).await.unwrap();
+    assert!(api.list_sessions(&lin).await.unwrap().data.is_empty());
+    api.remove_member(&org.id, &user.id).await.unwrap();
+    api.delete_user(&user.id).await.unwrap();
+
+    // A client without an admin scope is refused, in the SDK's terms.
+    let plain = app.client(|c| c.granted_scopes = vec!["reports:read".into()]).await;
+    let refused = builder(&app, &plain)
+        .discover()
+        .await
+        .unwrap()
+        .management()
+        .list_users(&PageRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::Api { status: 403, ref error, .. } if error == "insufficient_scope"),
+        "{refused}"
+    );
+}
