@@ -257,3 +257,40 @@ pub struct CreateInvitation {
     /// `initiate_login_uri`); without one they land on their account page.
     pub client_id: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    pub name: String,
+    /// `confidential` (default) or `public` (no secret; PKCE).
+    pub client_type: Option<String>,
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    pub initiate_login_uri: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
+    #[serde(default)]
+    pub native: bool,
+    /// Scopes the client holds for client_credentials (e.g. `hallpass:admin`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    pub access_token_ttl_secs: Option<u32>,
+    /// `ES256` (default), `RS256` or `EdDSA`.
+    pub id_token_signed_response_alg: Option<String>,
+}
+
+/// Fields to change; a list given replaces the list.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClient {
+    pub name: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    pub initiate_login_uri: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
+    pub access_token_ttl_secs: Option<u32>,
+    pub id_token_signed_response_alg: Option<String>,
+}

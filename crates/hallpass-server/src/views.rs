@@ -129,3 +129,16 @@ pub fn invitation(i: &hallpass_core::store::Invitation, now: hallpass_core::cloc
         accepted_by: i.accepted_by.as_ref().map(ToString::to_string),
     }
 }
+
+pub fn client_details(c: &Client, secrets: &[hallpass_core::store::ClientSecret]) -> wire::ClientDetails {
+    wire::ClientDetails {
+        client: client(c),
+        secrets: secrets
+            .iter()
+            .map(|s| wire::SecretInfo {
+                secret_id: s.id.to_string(),
+                created_at: s.created_at.to_rfc3339(),
+            })
+            .collect(),
+    }
+}

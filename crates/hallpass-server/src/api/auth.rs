@@ -27,6 +27,7 @@ pub enum Resource {
     Keys,
     Audit,
     Invitations,
+    Clients,
 }
 
 impl Resource {
@@ -39,6 +40,7 @@ impl Resource {
             Resource::Keys => "hallpass:keys",
             Resource::Audit => "hallpass:audit",
             Resource::Invitations => "hallpass:invitations",
+            Resource::Clients => "hallpass:clients",
         }
     }
 }

@@ -8,6 +8,7 @@
 mod audit;
 mod auth;
 mod body;
+mod clients;
 mod idempotency;
 mod invitations;
 mod keys;
@@ -92,6 +93,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/roles", get(roles::list).post(roles::create))
         .route("/permissions", get(roles::permissions))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route(
+            "/clients/{id}",
+            get(clients::get).patch(clients::update).delete(clients::delete),
+        )
+        .route("/clients/{id}/secrets", post(clients::rotate_secret))
+        .route(
+            "/clients/{id}/secrets/{secret_id}",
+            axum::routing::delete(clients::delete_secret),
+        )
         .route("/keys", get(keys::list))
         .route("/keys/rotate", post(keys::rotate))
         .route("/audit-events", get(audit::list))

@@ -8,7 +8,7 @@ use hallpass_core::ids::{ClientId, SecretId};
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::clients::{self, ClientUpdate, NewClient};
 use hallpass_core::store::ClientKind;
-use hallpass_proto::management::{ClientDetails, ClientSecret, CreatedClient, Page, SecretInfo};
+use hallpass_proto::management::{ClientSecret, CreatedClient, Page};
 use serde_json::json;
 
 /// The scope that lets a machine client use the whole management API.
@@ -65,16 +65,7 @@ pub async fn run(config: &Config, command: ClientsCommand, json: bool) -> anyhow
             let id = ClientId::parse(&client_id)?;
             let client = clients::get_client(&ctx, &id).await?;
             let secrets = clients::list_client_secrets(&ctx, &id).await?;
-            let details = ClientDetails {
-                client: views::client(&client),
-                secrets: secrets
-                    .iter()
-                    .map(|s| SecretInfo {
-                        secret_id: s.id.to_string(),
-                        created_at: s.created_at.to_rfc3339(),
-                    })
-                    .collect(),
-            };
+            let details = views::client_details(&client, &secrets);
             emit(json, &details, |c| serde_json::to_string_pretty(c).unwrap_or_default())
         }
         ClientsCommand::Delete { client_id } => {

@@ -168,3 +168,71 @@ async fn a_retried_create_with_an_idempotency_key_creates_once() {
     assert_eq!(replayed.status(), 409);
     assert_eq!(replayed.headers()["idempotent-replayed"], "true");
 }
+
+#[tokio::test]
+async fn clients_are_registered_changed_given_new_secrets_and_deleted() {
+    let api = Api::start().await;
+    let created = api
+        .call(
+            "POST",
+            "/clients",
+            Some(json!({"name": "Web", "redirect_uris": ["https://app.example.com/callback"], "id_token_signed_response_alg": "RS256"})),
+        )
+        .await;
+    assert_eq!(created.0, 201, "{}", created.1);
+    let id = created.1["client_id"].as_str().unwrap().to_owned();
+    assert!(
+        created.1["client_secret"].as_str().unwrap().starts_with("hps_"),
+        "shown once"
+    );
+    assert_eq!(created.1["id_token_signed_response_alg"], "RS256");
+    let shown = api.ok("GET", &format!("/clients/{id}"), None).await;
+    assert!(shown.get("client_secret").is_none(), "never shown again");
+    assert_eq!(shown["secrets"].as_array().unwrap().len(), 1);
+
+    for bad in [
+        json!({"name": "x", "redirect_uris": ["not a uri"]}),
+        json!({"name": "x", "client_type": "robot"}),
+        json!({"name": "x", "id_token_signed_response_alg": "HS256"}),
+        json!({"name": "x", "redirect_uris": ["https://app.example.com/#fragment"]}),
+    ] {
+        assert_error(&api.call("POST", "/clients", Some(bad)).await, 422, "invalid_field");
+    }
+
+    let changed = api
+        .ok(
+            "PATCH",
+            &format!("/clients/{id}"),
+            Some(json!({"redirect_uris": ["https://app.example.com/cb2"]})),
+        )
+        .await;
+    assert_eq!(changed["redirect_uris"], json!(["https://app.example.com/cb2"]));
+    let rotated = api.call("POST", &format!("/clients/{id}/secrets"), None).await;
+    assert_eq!(rotated.0, 201);
+    let shown = api.ok("GET", &format!("/clients/{id}"), None).await;
+    assert_eq!(shown["secrets"].as_array().unwrap().len(), 2, "the old one still works");
+    let old = shown["secrets"][0]["secret_id"].as_str().unwrap().to_owned();
+    let old = if old == rotated.1["secret_id"] {
+        shown["secrets"][1]["secret_id"].as_str().unwrap().to_owned()
+    } else {
+        old
+    };
+    assert_eq!(
+        api.call("DELETE", &format!("/clients/{id}/secrets/{old}"), None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(api.call("DELETE", &format!("/clients/{id}"), None).await.0, 204);
+    assert_error(
+        &api.call("GET", &format!("/clients/{id}"), None).await,
+        404,
+        "not_found",
+    );
+    let (_, users_only) = token_for(&api.app, &["hallpass:users"]).await;
+    assert_error(
+        &api.call_as(&users_only, "GET", "/clients", None).await,
+        403,
+        "insufficient_scope",
+    );
+}
