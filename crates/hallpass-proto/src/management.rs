@@ -294,3 +294,12 @@ pub struct UpdateClient {
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_signed_response_alg: Option<String>,
 }
+
+/// Session limits in seconds: how long without activity, and how long at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SessionPolicy {
+    pub idle_timeout_secs: u32,
+    pub absolute_timeout_secs: u32,
+}

@@ -43,6 +43,7 @@ macro_rules! conformance_suite {
             audit_events_filter_newest_first,
             invitations_settle_once_and_one_is_pending_per_address,
             idempotency_keys_replay_the_first_answer,
+            organization_session_limits_are_set_replaced_and_removed,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

@@ -17,6 +17,7 @@ mod one_time;
 mod orgs;
 mod roles;
 mod rows;
+mod session_policies;
 mod sessions;
 mod users;
 

@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "idempotency keys",
         include_str!("../migrations/0003_idempotency_keys.sql"),
     ),
+    (
+        4,
+        "session policies",
+        include_str!("../migrations/0004_session_policies.sql"),
+    ),
 ];
 
 #[derive(Debug)]

@@ -288,6 +288,18 @@ async fn decide(
             remembered.or_else(|| mine.first().filter(|_| mine.len() == 1).map(|o| o.id.clone()))
         }
     };
+    // An organization's own session limits (which only tighten) apply here.
+    if let Some(org) = &organization {
+        if !crate::services::session_policy::allows(ctx, org, &session, true).await? {
+            if has("none") {
+                return Ok(back(
+                    ErrorCode::LoginRequired,
+                    "the organization's session policy requires signing in again",
+                ));
+            }
+            return Ok(sign_in(false));
+        }
+    }
     let code = random_token(ctx.rng.as_ref());
     let record = AuthorizationCode {
         hash: SecretHash::of(&code),

@@ -84,6 +84,13 @@ pub async fn refresh(
         Some((org, access)) => (Some(org), access),
         None => (None, Access::default()),
     };
+    if let Some(org) = organization {
+        if !crate::services::session_policy::allows(ctx, org, &session, false).await? {
+            return Err(OAuthError::invalid_grant(
+                "the organization's session policy requires signing in again",
+            ));
+        }
+    }
     let grant = UserGrant {
         client,
         user: &user,

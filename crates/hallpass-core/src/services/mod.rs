@@ -8,4 +8,5 @@ pub mod memberships;
 pub mod organizations;
 pub mod passwords;
 pub mod roles;
+pub mod session_policy;
 pub mod users;

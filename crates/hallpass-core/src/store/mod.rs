@@ -15,6 +15,7 @@ mod memberships;
 mod one_time;
 mod orgs;
 mod roles;
+mod session_policies;
 mod sessions;
 mod users;
 
@@ -29,6 +30,7 @@ pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
 pub use one_time::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
 pub use orgs::{Organization, OrganizationStore};
 pub use roles::{Role, RoleStore};
+pub use session_policies::{SessionLimits, SessionPolicyStore};
 pub use sessions::{Session, SessionStore};
 pub use users::{User, UserStore};
 
@@ -64,6 +66,7 @@ pub trait Store:
     + AuditStore
     + InvitationStore
     + IdempotencyStore
+    + SessionPolicyStore
     + Send
     + Sync
     + std::fmt::Debug

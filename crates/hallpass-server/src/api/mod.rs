@@ -15,6 +15,7 @@ mod keys;
 pub mod openapi;
 mod organizations;
 mod roles;
+mod session_policy;
 mod sessions;
 mod users;
 
@@ -90,6 +91,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/organizations/{id}/invitations/{invitation_id}/resend",
             post(invitations::resend),
+        )
+        .route("/session-policy", get(session_policy::global))
+        .route(
+            "/organizations/{id}/session-policy",
+            get(session_policy::get)
+                .put(session_policy::put)
+                .delete(session_policy::delete),
         )
         .route("/roles", get(roles::list).post(roles::create))
         .route("/permissions", get(roles::permissions))

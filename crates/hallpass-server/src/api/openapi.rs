@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         super::invitations::revoke, super::invitations::resend,
         super::clients::list, super::clients::create, super::clients::get, super::clients::update,
         super::clients::delete, super::clients::rotate_secret, super::clients::delete_secret,
+        super::session_policy::global, super::session_policy::get, super::session_policy::put,
+        super::session_policy::delete,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -216,3 +216,80 @@ async fn a_removed_member_loses_the_organization_at_the_next_refresh() {
     assert_eq!(promoted.access_token.roles, vec!["admin"]);
     assert!(promoted.access_token.permissions.contains(&"members:manage".to_owned()));
 }
+
+#[tokio::test]
+async fn an_organizations_session_policy_only_tightens_and_is_enforced() {
+    let m = member_of_two().await;
+    let global = m.api.ok("GET", "/session-policy", None).await;
+    assert_eq!(
+        global,
+        json!({"idle_timeout_secs": 604800, "absolute_timeout_secs": 2592000})
+    );
+    let path = format!("/organizations/{}/session-policy", m.acme);
+    assert_error(&m.api.call("GET", &path, None).await, 404, "not_found");
+    let looser = m
+        .api
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"idle_timeout_secs": 704800, "absolute_timeout_secs": 3600})),
+        )
+        .await;
+    assert_error(&looser, 422, "invalid_field");
+    assert!(looser.1["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("idle_timeout_secs"));
+    assert_error(
+        &m.api
+            .call(
+                "PUT",
+                &path,
+                Some(json!({"idle_timeout_secs": 600, "absolute_timeout_secs": 10})),
+            )
+            .await,
+        422,
+        "invalid_field",
+    );
+    let set = m
+        .api
+        .ok(
+            "PUT",
+            &path,
+            Some(json!({"idle_timeout_secs": 600, "absolute_timeout_secs": 3600})),
+        )
+        .await;
+    assert_eq!(set["idle_timeout_secs"], 600);
+    let audit = m
+        .api
+        .ok("GET", "/audit-events?type=organization.session_policy_updated", None)
+        .await;
+    assert_eq!(audit["data"][0]["details"]["before"], Value::Null);
+    assert_eq!(audit["data"][0]["details"]["after"]["absolute_timeout_secs"], 3600);
+
+    let acme = sign_in(&m, in_org(&m.acme)).await;
+    // Idle past Acme's ten minutes (the global week is far off): Acme asks for a sign-in,
+    // Globex, without a policy of its own, does not.
+    m.api.app.advance(std::time::Duration::from_secs(601));
+    let started = m.sdk.authorization_url(&in_org(&m.acme)).unwrap();
+    let again = authorize(&m, &started.url).await;
+    assert_eq!(again.status(), 302);
+    assert!(
+        again.headers()["location"].to_str().unwrap().starts_with("/login?"),
+        "back to the sign-in page"
+    );
+    sign_in(&m, in_org(&m.globex)).await;
+
+    // Past Acme's hour, its refresh tokens stop; after removing the policy they work again.
+    m.api.app.advance(std::time::Duration::from_secs(3000));
+    let refused = m
+        .sdk
+        .refresh(acme.tokens.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(refused.is_invalid_grant(), "{refused}");
+    let (_, fresh_token) = token_for(&m.api.app, &["hallpass:admin"]).await;
+    assert_eq!(m.api.call_as(&fresh_token, "DELETE", &path, None).await.0, 204);
+    let acme_again = sign_in(&m, in_org(&m.acme)).await;
+    assert_eq!(acme_again.access_token.oid.as_deref(), Some(m.acme.as_str()));
+}

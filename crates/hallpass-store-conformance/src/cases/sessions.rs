@@ -36,3 +36,38 @@ pub async fn sessions_are_found_by_token_and_touched(store: S) {
     store.insert_session(&second).await.unwrap();
     assert_eq!(store.list_user_sessions(&u.id).await.unwrap().len(), 2);
 }
+
+pub async fn organization_session_limits_are_set_replaced_and_removed(store: S) {
+    use hallpass_core::store::SessionLimits;
+    let org = organization("pied-piper");
+    store.insert_organization(&org).await.unwrap();
+    assert_eq!(store.get_organization_session_limits(&org.id).await.unwrap(), None);
+    let strict = SessionLimits {
+        idle_secs: 600,
+        absolute_secs: 3600,
+    };
+    store
+        .put_organization_session_limits(&org.id, strict, T0)
+        .await
+        .unwrap();
+    let stricter = SessionLimits {
+        idle_secs: 300,
+        absolute_secs: 1800,
+    };
+    store
+        .put_organization_session_limits(&org.id, stricter, T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_organization_session_limits(&org.id).await.unwrap(),
+        Some(stricter)
+    );
+    let ghost = organization("ghost");
+    assert_eq!(
+        store.put_organization_session_limits(&ghost.id, strict, T0).await,
+        Err(StoreError::NotFound)
+    );
+    assert!(store.delete_organization_session_limits(&org.id).await.unwrap());
+    assert!(!store.delete_organization_session_limits(&org.id).await.unwrap());
+    assert_eq!(store.get_organization_session_limits(&org.id).await.unwrap(), None);
+}
