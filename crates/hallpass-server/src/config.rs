@@ -171,6 +171,9 @@ pub struct TokenConfig {
     pub id_token_ttl_secs: u32,
     pub authorization_code_ttl_secs: u32,
     pub refresh_token_ttl_secs: u32,
+    /// How often a node re-reads the signing keys, so a rotation made on
+    /// another node (or with the CLI) is signed with and published here too.
+    pub key_reload_secs: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -230,6 +233,7 @@ impl Default for TokenConfig {
             id_token_ttl_secs: 3600,
             authorization_code_ttl_secs: 60,
             refresh_token_ttl_secs: 30 * 86_400,
+            key_reload_secs: 30,
         }
     }
 }
@@ -366,6 +370,9 @@ impl Config {
         };
         if self.tokens.access_token_ttl_secs < 60 || self.tokens.access_token_ttl_secs > 86_400 {
             return invalid("tokens.access_token_ttl_secs", "must be between 60 and 86400");
+        }
+        if !(1..=3600).contains(&self.tokens.key_reload_secs) {
+            return invalid("tokens.key_reload_secs", "must be between 1 and 3600");
         }
         if !(10..=600).contains(&self.tokens.authorization_code_ttl_secs) {
             return invalid("tokens.authorization_code_ttl_secs", "must be between 10 and 600");

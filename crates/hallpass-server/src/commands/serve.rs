@@ -14,7 +14,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// How often a node re-reads the keys, so a rotation elsewhere reaches it.
-const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(30);
 
 pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
     let mode = config.mode()?;
@@ -50,7 +49,8 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
 }
 
 async fn reload_keys(state: AppState) {
-    let mut interval = tokio::time::interval(KEY_RELOAD_INTERVAL);
+    let every = Duration::from_secs(u64::from(state.config().tokens.key_reload_secs));
+    let mut interval = tokio::time::interval(every);
     interval.tick().await;
     loop {
         interval.tick().await;

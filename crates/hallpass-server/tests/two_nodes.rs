@@ -1,0 +1,248 @@
+//! Two `hallpass serve` processes on one PostgreSQL database: a sign-in on
+//! node A is finished, refreshed and logged out on node B, and A sees the
+//! logout at once; a key rotated on one node is served and trusted by both.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::Duration;
+use support::*;
+
+const REDIRECT: &str = "http://localhost:3000/callback";
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap() + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+async fn cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Value {
+    let out = hallpass(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+async fn token(node: &Server, client: &Value, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(node.url("/oauth/token"))
+        .basic_auth(client["client_id"].as_str().unwrap(), client["client_secret"].as_str())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+async fn introspect(node: &Server, client: &Value, token: &str) -> bool {
+    let body: Value = reqwest::Client::new()
+        .post(node.url("/oauth/introspect"))
+        .basic_auth(client["client_id"].as_str().unwrap(), client["client_secret"].as_str())
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["active"].as_bool().unwrap()
+}
+
+async fn kids(node: &Server) -> Vec<String> {
+    let jwks: Value = reqwest::get(node.url("/.well-known/jwks.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_sessions_logouts_and_keys() {
+    let Some(schema) = hallpass_store_postgres::testing::test_schema().await else {
+        return;
+    };
+    let url = schema.url_with_schema();
+    let key = "22".repeat(32);
+    let env = [
+        ("HALLPASS_DATABASE_URL", url.as_str()),
+        ("HALLPASS_MASTER_KEY", key.as_str()),
+        ("HALLPASS_TOKENS__KEY_RELOAD_SECS", "1"),
+    ];
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Server::start(dir_a.path(), &[], &env).await.unwrap();
+    let b = Server::start(dir_b.path(), &[], &env).await.unwrap();
+    let web = cli(
+        dir_a.path(),
+        &env,
+        &[
+            "clients",
+            "create",
+            "--name",
+            "web",
+            "--redirect-uri",
+            REDIRECT,
+            "--json",
+        ],
+    )
+    .await;
+    let ops = cli(
+        dir_b.path(),
+        &env,
+        &["clients", "create", "--name", "ops", "--admin", "--json"],
+    )
+    .await;
+    let (_, admin) = token(&a, &ops, &[("grant_type", "client_credentials")]).await;
+    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    let created = reqwest::Client::new()
+        .post(b.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"email": "ada@example.com", "password": "two nodes, one database", "email_verified": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "a token from A works on B");
+
+    // Sign in on A; exchange the code on B.
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = browser.get(a.url("/login")).send().await.unwrap().text().await.unwrap();
+    let signed_in = browser
+        .post(a.url("/login"))
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("email", "ada@example.com"),
+            ("password", "two nodes, one database"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let authorize = url::Url::parse_with_params(
+        &a.url("/oauth/authorize"),
+        &[
+            ("response_type", "code"),
+            ("client_id", web["client_id"].as_str().unwrap()),
+            ("redirect_uri", REDIRECT),
+            ("scope", "openid offline_access"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .unwrap();
+    let back = browser.get(authorize).send().await.unwrap();
+    let query: HashMap<String, String> = url::Url::parse(back.headers()["location"].to_str().unwrap())
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let (status, tokens) = token(
+        &b,
+        &web,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &query["code"]),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+
+    // Refresh on B, log out on B: A refuses the session at once.
+    let (status, refreshed) = token(
+        &b,
+        &web,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{refreshed}");
+    let access = refreshed["access_token"].as_str().unwrap();
+    assert!(introspect(&a, &web, access).await, "A trusts B's token");
+    let logout = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(b.url("/oidc/logout"))
+        .query(&[("id_token_hint", refreshed["id_token"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert!(logout.status().is_success() || logout.status().is_redirection());
+    assert!(
+        !introspect(&a, &web, access).await,
+        "A sees the logout made on B at once"
+    );
+    let (status, refused) = token(
+        &a,
+        &web,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refreshed["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!((status, refused["error"].as_str()), (400, Some("invalid_grant")));
+
+    // Rotate on B: A publishes and trusts the new key within its reload interval.
+    let before = kids(&a).await;
+    let rotated: Value = reqwest::Client::new()
+        .post(b.url("/api/v1/keys/rotate"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"algorithm": "ES256"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new_kid = rotated["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["alg"] == "ES256" && k["status"] == "active")
+        .unwrap()["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!before.contains(&new_kid));
+    assert!(kids(&b).await.contains(&new_kid), "B serves its new key at once");
+    let mut served = false;
+    for _ in 0..50 {
+        if kids(&a).await.contains(&new_kid) {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(served, "A serves the key rotated on B");
+    let (_, machine) = token(&b, &ops, &[("grant_type", "client_credentials")]).await;
+    assert!(
+        introspect(&a, &ops, machine["access_token"].as_str().unwrap()).await,
+        "A trusts what B signs with the new key"
+    );
+    a.stop().await;
+    b.stop().await;
+    schema.drop_schema().await;
+}
