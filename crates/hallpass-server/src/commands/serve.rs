@@ -13,8 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-/// How often a node re-reads the keys, so a rotation elsewhere reaches it.
-
 pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
     let mode = config.mode()?;
     let addr = config.listen_addr()?;
