@@ -70,6 +70,10 @@ pub struct Args {
     pub data_dir: Option<std::path::PathBuf>,
     #[arg(long)]
     pub database_url: Option<String>,
+    /// `refresh` against another server: a JSON array of its refresh tokens,
+    /// one per worker, instead of seeding Hallpass's database.
+    #[arg(long)]
+    pub refresh_tokens: Option<std::path::PathBuf>,
     /// How many users `scripts/bench-directory.sh` seeded (users-search, users-list).
     #[arg(long, default_value_t = 1_000_000)]
     pub users: u64,

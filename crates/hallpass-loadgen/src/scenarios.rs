@@ -26,7 +26,19 @@ pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Work
         Scenario::ClientCredentials => Workload::ClientCredentials,
         Scenario::Jwks => Workload::Get("/.well-known/jwks.json"),
         Scenario::Discovery => Workload::Get("/.well-known/openid-configuration"),
-        Scenario::Refresh => Workload::Refresh(seed::refresh_tokens(args, http, args.concurrency).await?),
+        Scenario::Refresh => Workload::Refresh(match &args.refresh_tokens {
+            // Another server's tokens (the side-by-side baseline): one per worker.
+            Some(file) => {
+                let tokens: Vec<String> = serde_json::from_str(&std::fs::read_to_string(file)?)?;
+                anyhow::ensure!(
+                    tokens.len() >= args.concurrency,
+                    "{} holds fewer tokens than workers",
+                    file.display()
+                );
+                tokens
+            }
+            None => seed::refresh_tokens(args, http, args.concurrency).await?,
+        }),
         Scenario::PasswordSignin => {
             let (users, redirect) = seed::signin_users(args, args.concurrency, true).await?;
             Workload::PasswordSignin(users, redirect)

@@ -325,6 +325,9 @@ async fn decide(
 }
 
 /// Exact match; for native clients, a loopback IP redirect matches on any port (RFC 8252 §7.3).
+/// Only the port may differ: the URI asked for must already be in canonical
+/// form, so spellings that a URL parser forgives (`http:/127.0.0.1:`,
+/// `127.0.1`, `/a/../callback`) match nothing.
 pub fn is_registered(client: &Client, redirect_uri: &str) -> bool {
     if client.redirect_uris.iter().any(|r| r.as_str() == redirect_uri) {
         return true;
@@ -335,6 +338,9 @@ pub fn is_registered(client: &Client, redirect_uri: &str) -> bool {
     let Ok(asked) = Url::parse(redirect_uri) else {
         return false;
     };
+    if asked.as_str() != redirect_uri {
+        return false;
+    }
     if asked.scheme() != "http"
         || !matches!(asked.host(), Some(Host::Ipv4(ip)) if ip.is_loopback())
             && !matches!(asked.host(), Some(Host::Ipv6(ip)) if ip.is_loopback())
@@ -396,4 +402,61 @@ async fn active_organizations(ctx: &Context, user: &UserId) -> Result<Vec<Organi
     }
     organizations.sort_by_key(|o| o.name.to_lowercase());
     Ok(organizations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+    use crate::crypto::Algorithm;
+    use crate::values::{RedirectUri, UriPolicy};
+
+    fn native(registered: &str) -> Client {
+        let policy = UriPolicy {
+            allow_http_loopback: true,
+        };
+        Client {
+            id: ClientId::from_trusted("cli_01j00000000000000000000000".into()),
+            name: "native".into(),
+            kind: ClientKind::Public,
+            redirect_uris: vec![RedirectUri::parse(registered, policy).unwrap()],
+            post_logout_redirect_uris: Vec::new(),
+            initiate_login_uri: None,
+            backchannel_logout_uri: None,
+            native: true,
+            granted_scopes: Vec::new(),
+            access_token_ttl_secs: None,
+            id_token_algorithm: Algorithm::Es256,
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn a_native_loopback_uri_may_differ_in_its_port_only() {
+        let client = native("http://127.0.0.1/callback");
+        assert!(is_registered(&client, "http://127.0.0.1/callback"));
+        assert!(is_registered(&client, "http://127.0.0.1:53312/callback"));
+        for other in [
+            "http://127.0.0.1:53312/other",
+            "http://localhost:53312/callback",
+            "http://127.0.0.1:53312/x/../callback",
+            "http:/127.0.0.1:53312/callback",
+            "HTTP://127.0.0.1:53312/callback",
+        ] {
+            assert!(!is_registered(&client, other), "{other}");
+        }
+    }
+
+    /// Found by the `redirect_uri` fuzz target: a registered `127.0.1` (which
+    /// parsers read as 127.0.0.1) matched the malformed `http:/127.0.0.1:`.
+    #[test]
+    fn forgiving_spellings_of_a_loopback_uri_match_nothing() {
+        let client = native("http://127.0.1:300");
+        assert!(!is_registered(&client, "http:/127.0.0.1:"));
+        assert!(
+            is_registered(&client, "http://127.0.1:300"),
+            "the registered text itself still matches"
+        );
+    }
 }
