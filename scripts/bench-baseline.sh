@@ -25,6 +25,7 @@ load() {
 }
 rate() { grep -o '"per_second":[0-9.]*' <<<"$1" | cut -d: -f2; }
 p99() { grep -o '"p99_ms":[0-9.]*' <<<"$1" | cut -d: -f2; }
+errors() { grep -o '"errors":[0-9]*' <<<"$1" | cut -d: -f2; }
 
 # Hallpass, as scripts/bench-grants.sh runs it.
 port=$((20000 + RANDOM % 20000))
@@ -48,12 +49,12 @@ server=$!
 for _ in $(seq 1 100); do grep -q '^{' "$work/op.out" 2>/dev/null && break; sleep 0.1; done
 grep '^{' "$work/op.out" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["refresh_tokens"]))' >"$work/tokens.json"
 secret=load-secret-load-secret-load-secret
-op_cc=$(load "http://127.0.0.1:$port" --scenario client-credentials --client-id load --client-secret "$secret")
-op_rt=$(load "http://127.0.0.1:$port" --scenario refresh --client-id load --client-secret "$secret" --refresh-tokens "$work/tokens.json")
+op_cc=$(load "http://127.0.0.1:$port" --scenario client-credentials --client-id load --client-secret "$secret" --token-path /token)
+op_rt=$(load "http://127.0.0.1:$port" --scenario refresh --client-id load --client-secret "$secret" --token-path /token --refresh-tokens "$work/tokens.json")
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, server on CPU 0, load on CPU 1, $workers workers, ${seconds}s per run"
 for row in "client_credentials|$hp_cc|$op_cc" "refresh_token|$hp_rt|$op_rt"; do
   IFS='|' read -r name hp op <<<"$row"
   ratio=$(python3 -c "print(f'{$(rate "$hp")/$(rate "$op"):.2f}')")
-  echo "$name: Hallpass $(rate "$hp")/s (p99 $(p99 "$hp") ms), oidc-provider $(rate "$op")/s (p99 $(p99 "$op") ms), ratio $ratio"
+  echo "$name: Hallpass $(rate "$hp")/s (p99 $(p99 "$hp") ms, $(errors "$hp") errors), oidc-provider $(rate "$op")/s (p99 $(p99 "$op") ms, $(errors "$op") errors), ratio $ratio"
 done

@@ -70,6 +70,9 @@ pub struct Args {
     pub data_dir: Option<std::path::PathBuf>,
     #[arg(long)]
     pub database_url: Option<String>,
+    /// The token endpoint's path on the target (another server's may differ).
+    #[arg(long, default_value = "/oauth/token")]
+    pub token_path: String,
     /// `refresh` against another server: a JSON array of its refresh tokens,
     /// one per worker, instead of seeding Hallpass's database.
     #[arg(long)]

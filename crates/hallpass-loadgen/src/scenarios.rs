@@ -79,6 +79,7 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
         let http = http.clone();
         let request = Request {
             target: args.target.clone(),
+            token_path: args.token_path.clone(),
             client_id: args.client_id.clone(),
             client_secret: args.client_secret.clone(),
             kind: match &workload {
@@ -124,6 +125,7 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
 
 struct Request {
     target: String,
+    token_path: String,
     client_id: String,
     client_secret: String,
     kind: Kind,
@@ -206,7 +208,7 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
             None => signin.with_email_code(email).await,
         };
     }
-    let token_url = format!("{}/oauth/token", request.target);
+    let token_url = format!("{}{}", request.target, request.token_path);
     let auth = (&request.client_id, Some(&request.client_secret));
     let response = match &mut request.kind {
         Kind::ClientCredentials => {
