@@ -78,7 +78,11 @@ impl KeyCache {
     /// Fetches the JWKS again unless another task just did, or the last try
     /// was too recent; either way returns the newest keys there are.
     async fn refresh(&self, http: &reqwest::Client, seen: Instant) -> Arc<Loaded> {
-        let mut last_attempt = self.last_attempt.lock().await;
+        // One task fetches; the others go on with the keys there are rather
+        // than wait for a slow or unreachable issuer.
+        let Ok(mut last_attempt) = self.last_attempt.try_lock() else {
+            return self.current();
+        };
         let loaded = self.current();
         if loaded.fetched > seen || last_attempt.elapsed() < self.min_refresh_interval {
             return loaded;

@@ -13,15 +13,23 @@ impl IdempotencyStore for PostgresStore {
         request_hash: &[u8; 32],
         now: Timestamp,
         expired_before: Timestamp,
+        abandoned_before: Timestamp,
     ) -> Result<IdempotencyClaim, StoreError> {
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE client_id = $1 AND key = $2 AND created_at < $3")
-            .bind(client)
-            .bind(key)
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(expired_before.0)
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE client_id = $1 AND key = $2 AND status IS NULL AND created_at < $3",
+        )
+        .bind(client)
+        .bind(key)
+        .bind(abandoned_before.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (client_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (client_id, key) DO NOTHING",

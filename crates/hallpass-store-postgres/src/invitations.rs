@@ -110,6 +110,20 @@ impl InvitationStore for PostgresStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn expire_invitations(&self, org: &OrgId, email: &str, now: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE invitations SET status = 'expired', settled_at = $1
+             WHERE organization_id = $2 AND email = $3 AND status = 'pending' AND expires_at <= $1",
+        )
+        .bind(now.0)
+        .bind(org.as_str())
+        .bind(email)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn renew_invitation(
         &self,
         id: &InvitationId,

@@ -14,6 +14,7 @@ impl IdempotencyStore for SqliteStore {
         request_hash: &[u8; 32],
         now: Timestamp,
         expired_before: Timestamp,
+        abandoned_before: Timestamp,
     ) -> Result<IdempotencyClaim, StoreError> {
         let (client, key, hash) = (client.to_owned(), key.to_owned(), request_hash.to_vec());
         self.db
@@ -22,6 +23,11 @@ impl IdempotencyStore for SqliteStore {
                     tx,
                     "DELETE FROM idempotency_keys WHERE created_at < ?",
                     [expired_before.0],
+                )?;
+                exec(
+                    tx,
+                    "DELETE FROM idempotency_keys WHERE client_id = ? AND key = ? AND status IS NULL AND created_at < ?",
+                    params![client, key, abandoned_before.0],
                 )?;
                 let inserted = exec(
                     tx,

@@ -125,6 +125,21 @@ impl InvitationStore for SqliteStore {
             .await
     }
 
+    async fn expire_invitations(&self, org: &OrgId, email: &str, now: Timestamp) -> Result<u64, StoreError> {
+        let (org, email) = (org.to_string(), email.to_owned());
+        self.db
+            .write(move |tx| {
+                let closed = exec(
+                    tx,
+                    "UPDATE invitations SET status = 'expired', settled_at = ?
+                     WHERE organization_id = ? AND email = ? AND status = 'pending' AND expires_at <= ?",
+                    params![now.0, org, email, now.0],
+                )?;
+                Ok(closed as u64)
+            })
+            .await
+    }
+
     async fn renew_invitation(
         &self,
         id: &InvitationId,

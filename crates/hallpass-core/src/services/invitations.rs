@@ -37,6 +37,7 @@ pub struct Links<'a> {
 
 /// `pending` past its expiry shows as `expired`.
 pub fn status(invitation: &Invitation, now: crate::clock::Timestamp) -> &'static str {
+    // (`Expired` is stored once a new invitation replaces a lapsed one.)
     match invitation.status {
         InvitationStatus::Pending if invitation.expires_at <= now => "expired",
         other => other.as_str(),
@@ -100,6 +101,8 @@ pub async fn invite(
     }
     let secret = random_token(ctx.rng.as_ref());
     let now = ctx.clock.now();
+    // An earlier invitation that ran out no longer holds the address.
+    ctx.store.expire_invitations(org, email.normalized(), now).await?;
     let invitation = Invitation {
         id: InvitationId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),
         organization_id: org.clone(),
@@ -215,6 +218,9 @@ pub struct Accepted {
     pub user: User,
     pub organization: Organization,
     pub client: Option<Client>,
+    /// The link made this account: the click proved the address, so the
+    /// invitee may be signed in. An existing account signs in as usual.
+    pub new_account: bool,
 }
 
 /// Uses the link: `None` if it is unknown, used, revoked or expired.
@@ -222,15 +228,26 @@ pub async fn accept(ctx: &Context, secret: &str, passwords: &PasswordPolicy) -> 
     let Some((invitation, organization)) = preview(ctx, secret).await? else {
         return Ok(None);
     };
+    // The roles must still exist: check before anything is used up.
+    for name in &invitation.roles {
+        if ctx
+            .store
+            .find_role(Some(&invitation.organization_id), name)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+    }
     let email = Email::from_trusted(invitation.email.clone());
-    let user = match ctx.store.find_user_by_email(&email).await? {
+    let (user, new_account) = match ctx.store.find_user_by_email(&email).await? {
         Some(mut user) => {
             if !user.email_verified {
                 user.email_verified = true;
                 user.updated_at = ctx.clock.now();
                 ctx.store.update_user(&user).await?;
             }
-            user
+            (user, false)
         }
         None => {
             let new = NewUser {
@@ -238,7 +255,7 @@ pub async fn accept(ctx: &Context, secret: &str, passwords: &PasswordPolicy) -> 
                 email_verified: true,
                 ..NewUser::default()
             };
-            create_user(ctx, new, passwords, &Actor::Anonymous).await?
+            (create_user(ctx, new, passwords, &Actor::Anonymous).await?, true)
         }
     };
     // Settle first: of two clicks at once, one joins.
@@ -256,7 +273,15 @@ pub async fn accept(ctx: &Context, secret: &str, passwords: &PasswordPolicy) -> 
     }
     let roles = (!invitation.roles.is_empty()).then(|| invitation.roles.clone());
     let actor = Actor::User(user.id.to_string());
-    put_member(ctx, &invitation.organization_id, &user.id, roles, &actor).await?;
+    // Someone who joined meanwhile keeps the roles they have.
+    if ctx
+        .store
+        .member_access(&invitation.organization_id, &user.id)
+        .await?
+        .is_none()
+    {
+        put_member(ctx, &invitation.organization_id, &user.id, roles, &actor).await?;
+    }
     audit::record(
         ctx,
         &actor,
@@ -273,5 +298,6 @@ pub async fn accept(ctx: &Context, secret: &str, passwords: &PasswordPolicy) -> 
         user,
         organization,
         client,
+        new_account,
     }))
 }

@@ -18,7 +18,8 @@ pub enum IdempotencyClaim {
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
     /// Claims `key` for `client` and a request with `request_hash`. A key
-    /// claimed before `expired_before` counts as unused.
+    /// claimed before `expired_before` counts as unused, and so does one
+    /// still unanswered since before `abandoned_before` (its request died).
     async fn claim_idempotency_key(
         &self,
         client: &str,
@@ -26,6 +27,7 @@ pub trait IdempotencyStore: Send + Sync {
         request_hash: &[u8; 32],
         now: Timestamp,
         expired_before: Timestamp,
+        abandoned_before: Timestamp,
     ) -> Result<IdempotencyClaim, StoreError>;
     /// Records the answer to a claimed key.
     async fn complete_idempotency_key(

@@ -9,6 +9,8 @@ pub enum InvitationStatus {
     Pending,
     Accepted,
     Revoked,
+    /// Left pending past its expiry, then closed (so the address can be invited again).
+    Expired,
 }
 
 impl InvitationStatus {
@@ -17,6 +19,7 @@ impl InvitationStatus {
             InvitationStatus::Pending => "pending",
             InvitationStatus::Accepted => "accepted",
             InvitationStatus::Revoked => "revoked",
+            InvitationStatus::Expired => "expired",
         }
     }
 
@@ -25,6 +28,7 @@ impl InvitationStatus {
             InvitationStatus::Pending,
             InvitationStatus::Accepted,
             InvitationStatus::Revoked,
+            InvitationStatus::Expired,
         ]
         .into_iter()
         .find(|s| s.as_str() == value)
@@ -75,6 +79,9 @@ pub trait InvitationStore: Send + Sync {
         user: Option<&UserId>,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+    /// Closes the address's pending invitations to `org` that expired by
+    /// `now` (status `expired`), so a new one can be made. How many it closed.
+    async fn expire_invitations(&self, org: &OrgId, email: &str, now: Timestamp) -> Result<u64, StoreError>;
     /// Gives a pending invitation a new secret and expiry (resend); the old
     /// link stops working. `true` if it was pending.
     async fn renew_invitation(

@@ -18,10 +18,17 @@ pub(crate) struct LoginQuery {
     login_hint: Option<String>,
 }
 
-/// Only a path on this app: never another origin (`//host`, `/\host`).
+/// Only a path on this app: never another origin (`//host`, `/\host`, or
+/// `/<tab>/host`, which browsers read as `//host` once they drop the tab).
 fn local_path(return_to: Option<&str>) -> String {
     match return_to {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path.to_owned(),
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            path.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -203,7 +210,15 @@ mod tests {
     #[test]
     fn return_to_stays_on_this_app() {
         assert_eq!(local_path(Some("/dashboard?tab=1")), "/dashboard?tab=1");
-        for outside in ["//evil.example", "/\\evil.example", "https://evil.example", "dashboard"] {
+        for outside in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "dashboard",
+        ] {
             assert_eq!(local_path(Some(outside)), "/", "{outside}");
         }
         assert_eq!(local_path(None), "/");

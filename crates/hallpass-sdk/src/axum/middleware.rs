@@ -78,6 +78,10 @@ async fn refresh(auth: &HallpassAuth, stored: StoredSession) -> Loaded {
     };
     match auth.inner.client.refresh(refresh_token).await {
         Ok(refreshed) => {
+            // OpenID Connect Core §12.2: a refreshed ID token is about the same user.
+            if refreshed.access_token.sub != stored.user.id {
+                return Loaded::Ended;
+            }
             let user = match &refreshed.id_token {
                 Some(id) => User::from(id),
                 None => stored.user,

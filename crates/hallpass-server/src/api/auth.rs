@@ -56,6 +56,25 @@ impl Caller {
         &self.client_id
     }
 
+    /// The scopes of the token, sorted (part of an idempotent request's identity).
+    pub fn scopes(&self) -> String {
+        let mut scopes = self.scopes.clone();
+        scopes.sort();
+        scopes.join(" ")
+    }
+
+    /// Giving or reaching management scopes (`hallpass:*`) takes `hallpass:admin`:
+    /// otherwise a client allowed to manage clients could mint itself an admin.
+    pub fn may_touch_scopes<'a>(&self, scopes: impl IntoIterator<Item = &'a String>) -> Result<(), Refusal> {
+        let privileged = scopes.into_iter().any(|s| s.starts_with("hallpass:"));
+        if !privileged || self.scopes.iter().any(|s| s == ADMIN_SCOPE) {
+            return Ok(());
+        }
+        let description = format!("only `{ADMIN_SCOPE}` may manage clients that hold `hallpass:` scopes");
+        let challenge = format!("Bearer error=\"insufficient_scope\", scope=\"{ADMIN_SCOPE}\"");
+        Err(challenged(StatusCode::FORBIDDEN, "insufficient_scope", &description, &challenge).into())
+    }
+
     /// The actor for audit events, if the token's scope covers `resource`; else 403.
     pub fn may(&self, resource: Resource) -> Result<Actor, Refusal> {
         let scope = resource.scope();

@@ -16,6 +16,12 @@ use hallpass_proto::management::{
 };
 use hallpass_proto::ErrorBody;
 
+/// A client that holds management scopes is managed by admins only.
+async fn guarded(state: &AppState, caller: &Caller, id: &ClientId) -> ApiResult<()> {
+    let client = clients::get_client(state.ctx(), id).await.map_err(fail)?;
+    caller.may_touch_scopes(&client.granted_scopes)
+}
+
 fn algorithm(value: Option<&str>) -> ApiResult<Option<Algorithm>> {
     value
         .map(|v| {
@@ -51,6 +57,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateClient>,
 ) -> ApiResult<(StatusCode, Json<CreatedClient>)> {
     let actor = caller.may(Resource::Clients)?;
+    caller.may_touch_scopes(&body.scopes)?;
     let kind = match body.client_type.as_deref() {
         None | Some("confidential") => ClientKind::Confidential,
         Some("public") => ClientKind::Public,
@@ -108,6 +115,7 @@ pub async fn update(
 ) -> ApiResult<Json<Client>> {
     let actor = caller.may(Resource::Clients)?;
     let id = path_id(&id, ClientId::parse, "client")?;
+    guarded(&state, &caller, &id).await?;
     let optional = |value: Option<String>| value.map(|v| (!v.is_empty()).then_some(v));
     let update = ClientUpdate {
         name: body.name,
@@ -130,6 +138,7 @@ pub async fn update(
 pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let actor = caller.may(Resource::Clients)?;
     let id = path_id(&id, ClientId::parse, "client")?;
+    guarded(&state, &caller, &id).await?;
     clients::delete_client(state.ctx(), &id, &actor).await.map_err(fail)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -144,6 +153,7 @@ pub async fn rotate_secret(
 ) -> ApiResult<(StatusCode, Json<ClientSecret>)> {
     let actor = caller.may(Resource::Clients)?;
     let id = path_id(&id, ClientId::parse, "client")?;
+    guarded(&state, &caller, &id).await?;
     let (secret_id, secret) = clients::rotate_client_secret(state.ctx(), &id, &actor)
         .await
         .map_err(fail)?;
@@ -165,6 +175,7 @@ pub async fn delete_secret(
 ) -> ApiResult<StatusCode> {
     let actor = caller.may(Resource::Clients)?;
     let id = path_id(&id, ClientId::parse, "client")?;
+    guarded(&state, &caller, &id).await?;
     let secret = path_id(&secret, SecretId::parse, "secret")?;
     clients::delete_client_secret(state.ctx(), &id, &secret, &actor)
         .await

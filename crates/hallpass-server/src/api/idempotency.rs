@@ -2,8 +2,10 @@
 //! its answer is kept for 24 hours; a retry with the same key and the same
 //! request gets that answer again (`Idempotent-Replayed: true`) instead of
 //! creating twice. Keys are per client. Reusing a key for another request is
-//! a 422; a retry while the first is still running is a 409. An answer of
-//! 5xx is not kept, so the request can be retried.
+//! a 422; a retry while the first is still running is a 409 (for up to a
+//! minute: a request that never answered frees its key). An answer of 5xx is
+//! not kept, so the request can be retried. Requests whose answer holds a
+//! client secret refuse the header: the answer would be stored.
 
 use super::auth::Caller;
 use super::Refusal;
@@ -21,6 +23,9 @@ use std::time::Duration;
 
 const HEADER: &str = "idempotency-key";
 const KEPT_FOR: Duration = Duration::from_secs(24 * 3600);
+/// A request that has not answered after this long died (a crash, a dropped
+/// connection): a retry may take its key over.
+const LEASE: Duration = Duration::from_secs(60);
 const MAX_BODY: usize = 1024 * 1024;
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -48,6 +53,16 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
             )
         })?;
     let caller = Caller::from_request_parts(&mut parts, state).await?;
+    // Answers are kept in the database: never one that holds a secret.
+    let path = parts.uri.path();
+    if path == "/clients" || path.ends_with("/secrets") {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "Idempotency-Key cannot be used where the answer holds a client secret (it would be stored)",
+        )
+        .into());
+    }
     let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -56,10 +71,17 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
         )
     })?;
     let mut digest = Context::new(&SHA256);
+    // The same request: method, path and query, the token's scopes (a
+    // narrower token of the same client must not replay a wider one's
+    // answer), and the body.
+    let target = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let scopes = caller.scopes();
     for part in [
         parts.method.as_str().as_bytes(),
         b" ",
-        parts.uri.path().as_bytes(),
+        target.as_bytes(),
+        b"\n",
+        scopes.as_bytes(),
         b"\n",
         &bytes,
     ] {
@@ -74,7 +96,14 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
     let now = ctx.clock.now();
     let claim = ctx
         .store
-        .claim_idempotency_key(caller.client_id(), &key, &hash, now, now.minus(KEPT_FOR))
+        .claim_idempotency_key(
+            caller.client_id(),
+            &key,
+            &hash,
+            now,
+            now.minus(KEPT_FOR),
+            now.minus(LEASE),
+        )
         .await
         .map_err(|e| super::fail(e.into()))?;
     match claim {
@@ -106,7 +135,15 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
     }
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        let _ = ctx.store.release_idempotency_key(caller.client_id(), &key).await;
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the answer was too large",
+        )
+        .into());
+    };
     let kept = if parts.status.is_server_error() {
         ctx.store.release_idempotency_key(caller.client_id(), &key).await
     } else {

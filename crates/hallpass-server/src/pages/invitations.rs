@@ -1,8 +1,9 @@
 //! `/invitations/accept`: the link from an invitation mail. The page asks
 //! for one click (a mail scanner fetching the link must not use it up);
-//! accepting joins the organization, signs the invitee in (the click proves
-//! the address) and sends them to the app's initiate-login URI, so the app
-//! starts its own sign-in, which then goes straight through.
+//! accepting joins the organization and sends the invitee to the app's
+//! initiate-login URI, so the app starts its own sign-in. An account the
+//! link created is signed in at once (the click proved the address), so that
+//! sign-in goes straight through; an account that existed signs in as usual.
 
 use super::device::ClientDevice;
 use super::{csrf, field, signed_in};
@@ -10,8 +11,9 @@ use crate::http::form;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::sessions::start_session;
 use hallpass_core::services::invitations;
 use minijinja::context;
@@ -64,20 +66,6 @@ pub async fn accept(
         Ok(None) => return gone(&state),
         Err(err) => return super::server_error(&state, "invitation acceptance failed", &err),
     };
-    let org = Some(accepted.organization.id.clone());
-    let started = start_session(
-        state.ctx(),
-        state.policy(),
-        &accepted.user,
-        vec!["otp".into()],
-        org,
-        device,
-    )
-    .await;
-    let (token, _) = match started {
-        Ok(started) => started,
-        Err(err) => return super::server_error(&state, "session start failed", &err),
-    };
     let target = accepted
         .client
         .as_ref()
@@ -91,5 +79,23 @@ pub async fn accept(
             uri.to_string()
         })
         .unwrap_or_else(|| "/account".to_owned());
-    signed_in(&state, &token, &target)
+    if !accepted.new_account {
+        // An account that existed before the invitation signs in as it always
+        // does (its password, or a code): a 15-day link is not a way in.
+        return (StatusCode::SEE_OTHER, [(LOCATION, target)]).into_response();
+    }
+    let org = Some(accepted.organization.id.clone());
+    let started = start_session(
+        state.ctx(),
+        state.policy(),
+        &accepted.user,
+        vec!["otp".into()],
+        org,
+        device,
+    )
+    .await;
+    match started {
+        Ok((token, _)) => signed_in(&state, &token, &target),
+        Err(err) => super::server_error(&state, "session start failed", &err),
+    }
 }

@@ -286,4 +286,50 @@ async fn pending_invitations_are_revoked_resent_and_expire() {
         )
         .await;
     assert_eq!(shown.1["status"], "expired");
+    let again = s
+        .api
+        .call_as(&fresh_token, "POST", &path, Some(json!({"email": "r@example.com"})))
+        .await;
+    assert_eq!(
+        again.0, 201,
+        "a lapsed invitation does not block a new one: {}",
+        again.1
+    );
+}
+
+#[tokio::test]
+async fn an_existing_account_joins_but_signs_in_as_usual() {
+    let s = setup().await;
+    s.api
+        .app
+        .user_with_password("known@example.com", "a known pass phrase")
+        .await;
+    s.api
+        .ok(
+            "POST",
+            &format!("/organizations/{}/invitations", s.org),
+            Some(json!({"email": "known@example.com", "client_id": s.client.id})),
+        )
+        .await;
+    let accepted = accept(&browser(), &link_for(&s.api, "known@example.com")).await;
+    assert_eq!(accepted.status(), 303);
+    assert!(accepted.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("http://localhost:3000/login?"));
+    let session = accepted
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("hallpass_session="));
+    assert!(!session, "no session from the link for an account that already existed");
+    let members = s
+        .api
+        .ok("GET", &format!("/organizations/{}/members", s.org), None)
+        .await;
+    assert_eq!(
+        members["data"].as_array().unwrap().len(),
+        1,
+        "but the membership is made"
+    );
 }

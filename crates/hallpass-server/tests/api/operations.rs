@@ -236,3 +236,59 @@ async fn clients_are_registered_changed_given_new_secrets_and_deleted() {
         "insufficient_scope",
     );
 }
+
+#[tokio::test]
+async fn a_client_manager_cannot_mint_itself_an_admin() {
+    let api = Api::start().await;
+    let (_, manager) = token_for(&api.app, &["hallpass:clients"]).await;
+    let escalate = api
+        .call_as(
+            &manager,
+            "POST",
+            "/clients",
+            Some(json!({"name": "mine", "scopes": ["hallpass:admin"]})),
+        )
+        .await;
+    assert_error(&escalate, 403, "insufficient_scope");
+    let plain = api
+        .call_as(
+            &manager,
+            "POST",
+            "/clients",
+            Some(json!({"name": "plain", "scopes": ["reports:read"]})),
+        )
+        .await;
+    assert_eq!(plain.0, 201, "{}", plain.1);
+    // Nor reach an existing admin client: its secrets, its settings, its deletion.
+    let admin = api
+        .ok(
+            "POST",
+            "/clients",
+            Some(json!({"name": "ops", "scopes": ["hallpass:admin"]})),
+        )
+        .await;
+    let id = admin["client_id"].as_str().unwrap();
+    for (method, path) in [
+        ("POST", format!("/clients/{id}/secrets")),
+        ("PATCH", format!("/clients/{id}")),
+        ("DELETE", format!("/clients/{id}")),
+    ] {
+        let body = (method == "PATCH").then(|| json!({"name": "taken"}));
+        assert_error(
+            &api.call_as(&manager, method, &path, body).await,
+            403,
+            "insufficient_scope",
+        );
+    }
+    // An answer holding a secret is never stored for replay.
+    let keyed = api
+        .http
+        .post(api.url("/clients"))
+        .bearer_auth(&api.token)
+        .header("idempotency-key", "k")
+        .json(&json!({"name": "keyed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keyed.status(), 422);
+}

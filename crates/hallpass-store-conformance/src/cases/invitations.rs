@@ -85,9 +85,30 @@ pub async fn invitations_settle_once_and_one_is_pending_per_address(store: S) {
             .unwrap(),
         "expired"
     );
-    assert_eq!(store.list_invitations(&org.id, None, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .expire_invitations(&org.id, "gavin@example.com", T0)
+            .await
+            .unwrap(),
+        0,
+        "not expired yet"
+    );
+    assert_eq!(
+        store
+            .expire_invitations(&org.id, "gavin@example.com", T0.plus(MINUTE))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.get_invitation(&again.id).await.unwrap().unwrap().status,
+        InvitationStatus::Expired
+    );
+    let (_, third) = invitation(&org.id, "gavin@example.com");
+    store.insert_invitation(&third).await.unwrap();
+    assert_eq!(store.list_invitations(&org.id, None, 10).await.unwrap().len(), 3);
     let after = store.list_invitations(&org.id, Some(&first.id), 10).await.unwrap();
-    assert_eq!(after.len(), usize::from(again.id > first.id));
+    assert_eq!(after.len(), [&again, &third].iter().filter(|i| i.id > first.id).count());
 }
 
 pub async fn idempotency_keys_replay_the_first_answer(store: S) {
@@ -98,7 +119,7 @@ pub async fn idempotency_keys_replay_the_first_answer(store: S) {
         let store = store.clone();
         async move {
             store
-                .claim_idempotency_key("cli_a", "k1", &hash, now, old)
+                .claim_idempotency_key("cli_a", "k1", &hash, now, old, old)
                 .await
                 .unwrap()
         }
@@ -118,22 +139,44 @@ pub async fn idempotency_keys_replay_the_first_answer(store: S) {
         }
     );
     assert_eq!(
-        store.claim_idempotency_key("cli_b", "k1", &a, T0, old).await.unwrap(),
+        store
+            .claim_idempotency_key("cli_b", "k1", &a, T0, old, old)
+            .await
+            .unwrap(),
         IdempotencyClaim::New,
         "keys are per client"
     );
     store.release_idempotency_key("cli_b", "k1").await.unwrap();
     assert_eq!(
-        store.claim_idempotency_key("cli_b", "k1", &b, T0, old).await.unwrap(),
+        store
+            .claim_idempotency_key("cli_b", "k1", &b, T0, old, old)
+            .await
+            .unwrap(),
         IdempotencyClaim::New,
         "a released key may be used again"
     );
     assert_eq!(
         store
-            .claim_idempotency_key("cli_a", "k1", &b, T0.plus(MINUTE), T0.plus(SECOND))
+            .claim_idempotency_key("cli_a", "k1", &b, T0.plus(MINUTE), T0.plus(SECOND), old)
             .await
             .unwrap(),
         IdempotencyClaim::New,
         "an expired key counts as unused"
+    );
+    // Unanswered (the request died), then claimed again after its lease.
+    assert_eq!(
+        store
+            .claim_idempotency_key("cli_a", "k1", &b, T0.plus(MINUTE), old, old)
+            .await
+            .unwrap(),
+        IdempotencyClaim::InFlight
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("cli_a", "k1", &b, T0.plus(MINUTE), old, T0.plus(MINUTE).plus(SECOND))
+            .await
+            .unwrap(),
+        IdempotencyClaim::New,
+        "a claim left unanswered past its lease counts as abandoned"
     );
 }
