@@ -138,6 +138,18 @@ impl AppState {
         }
     }
 
+    /// Tells the apps of each ended session on the back channel (OpenID
+    /// Back-Channel Logout). Call it before the sessions' rows can go away:
+    /// the notices are prepared from them now, and delivered in the background.
+    pub async fn tell_apps(&self, ended: &[hallpass_core::store::Session]) {
+        let keys = self.keys();
+        for session in ended {
+            self.backchannel()
+                .notify(self.ctx(), &keys, self.policy(), session)
+                .await;
+        }
+    }
+
     /// Retires the algorithm's active key, activates a new one and starts
     /// signing with it here (other nodes pick it up at their next reload).
     pub async fn rotate_signing_key(

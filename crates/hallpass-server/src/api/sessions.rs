@@ -10,20 +10,9 @@ use hallpass_core::oauth::sessions::end_user_sessions;
 use hallpass_core::services::audit;
 use hallpass_core::services::users;
 use hallpass_core::signin::account;
-use hallpass_core::store::Session;
 use hallpass_proto::management::{self as wire, Page};
 use hallpass_proto::ErrorBody;
 use serde_json::json;
-
-async fn tell_apps(state: &AppState, ended: &[Session]) {
-    let keys = state.keys();
-    for session in ended {
-        state
-            .backchannel()
-            .notify(state.ctx(), &keys, state.policy(), session)
-            .await;
-    }
-}
 
 /// The user's live sessions, newest first.
 #[utoipa::path(get, path = "/api/v1/users/{id}/sessions", tag = "sessions", params(("id" = String, Path)),
@@ -64,7 +53,7 @@ pub async fn revoke_all(
         json!({ "session_ids": ids }),
     )
     .await;
-    tell_apps(&state, &ended).await;
+    state.tell_apps(&ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,6 +72,6 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let ended = account::revoke_session(state.ctx(), &session.user_id, &id, &actor)
         .await
         .map_err(fail)?;
-    tell_apps(&state, ended.as_slice()).await;
+    state.tell_apps(ended.as_slice()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -114,13 +114,7 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let ended = end_user_sessions(state.ctx(), &id, "user_deleted")
         .await
         .map_err(fail)?;
-    let keys = state.keys();
-    for session in &ended {
-        state
-            .backchannel()
-            .notify(state.ctx(), &keys, state.policy(), session)
-            .await;
-    }
+    state.tell_apps(&ended).await;
     users::delete_user(state.ctx(), &id, &actor).await.map_err(fail)?;
     Ok(StatusCode::NO_CONTENT)
 }

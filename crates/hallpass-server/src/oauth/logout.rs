@@ -38,12 +38,7 @@ pub async fn logout(
         Ok(result) => result,
         Err(err) => return crate::http::error::ApiError::from(err).into_response(),
     };
-    for ended in &result.ended {
-        state
-            .backchannel()
-            .notify(state.ctx(), &keys, state.policy(), ended)
-            .await;
-    }
+    state.tell_apps(&result.ended).await;
     let mut response = match result.outcome {
         Outcome::Redirect(location) => redirect(&location),
         Outcome::SignedOut => page::render(StatusCode::OK, "You are signed out", "You can close this window."),

@@ -240,13 +240,7 @@ pub async fn revoke_session(
     let actor = hallpass_core::services::audit::Actor::User(current.user_id.to_string());
     match account::revoke_session(state.ctx(), &current.user_id, &id, &actor).await {
         Ok(ended) => {
-            if let Some(ended) = ended {
-                let keys = state.keys();
-                state
-                    .backchannel()
-                    .notify(state.ctx(), &keys, state.policy(), &ended)
-                    .await;
-            }
+            state.tell_apps(ended.as_slice()).await;
             render(
                 &state,
                 &headers,
@@ -291,14 +285,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
     let keys = state.keys();
     let current = session(&state, &headers).await;
     match end(state.ctx(), &keys, state.policy(), current, LogoutRequest::default()).await {
-        Ok(result) => {
-            for ended in &result.ended {
-                state
-                    .backchannel()
-                    .notify(state.ctx(), &keys, state.policy(), ended)
-                    .await;
-            }
-        }
+        Ok(result) => state.tell_apps(&result.ended).await,
         Err(err) => tracing::error!(%err, "sign-out failed"),
     }
     let mut response = state
