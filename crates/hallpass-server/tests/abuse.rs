@@ -25,17 +25,8 @@ fn from(ip: [u8; 4]) -> reqwest::Client {
 
 /// The sign-in form's CSRF token (and its cookie, kept by `client`).
 async fn csrf(app: &TestApp, client: &reqwest::Client) -> String {
-    let html = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).unwrap() + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_owned()
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    support::hidden(&page.text().await.unwrap(), "csrf")
 }
 
 async fn sign_in(app: &TestApp, client: &reqwest::Client, csrf: &str, email: &str, password: &str) -> u16 {

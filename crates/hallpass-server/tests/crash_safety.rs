@@ -48,8 +48,9 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A password sign-in on the hosted page: the session cookie.
-async fn sign_in(base: &str) -> Result<String, reqwest::Error> {
+/// A password sign-in on the hosted page: the session cookie, if one was
+/// set (`Err` once the server is gone).
+async fn sign_in(base: &str) -> Result<Option<String>, reqwest::Error> {
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -57,15 +58,19 @@ async fn sign_in(base: &str) -> Result<String, reqwest::Error> {
         .build()
         .unwrap();
     let html = browser.get(format!("{base}/login")).send().await?.text().await?;
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).map_or(0, |i| i + marker.len());
-    let csrf = &html[start..start + html[start..].find('"').unwrap_or(0)];
+    if !html.contains("name=\"csrf\"") {
+        return Ok(None); // a page cut off by the kill
+    }
     let response = browser
         .post(format!("{base}/login"))
-        .form(&[("csrf", csrf), ("email", "crash@example.com"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("email", "crash@example.com"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
-    Ok(session_cookie(&response).unwrap_or_default())
+    Ok(session_cookie(&response))
 }
 
 async fn refresh(base: &str, client: &Value, token: &str) -> Result<(u16, Value), reqwest::Error> {
@@ -116,27 +121,9 @@ async fn family(base: &str, client: &Value, cookie: &str) -> String {
     tokens["refresh_token"].as_str().unwrap().to_owned()
 }
 
-async fn cli(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Value {
-    use tokio::io::AsyncWriteExt;
-    let mut child = hallpass(dir)
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default().as_bytes()).await.unwrap();
-    drop(input);
-    let out = child.wait_with_output().await.unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
     let server = Server::start(dir, &[], env).await.unwrap();
-    let client = cli(
+    let client = run_json_with(
         dir,
         env,
         &[
@@ -148,10 +135,10 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
             REDIRECT,
             "--json",
         ],
-        None,
+        "",
     )
     .await;
-    cli(
+    run_json_with(
         dir,
         env,
         &[
@@ -163,14 +150,14 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
             "--email-verified",
             "--json",
         ],
-        Some(&format!("{PASSWORD}\n")),
+        &format!("{PASSWORD}\n"),
     )
     .await;
     let base = server.url("");
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
     for _ in 0..FAMILIES {
         // A session each: reusing a rotated token ends its whole session.
-        let cookie = sign_in(&base).await.unwrap();
+        let cookie = sign_in(&base).await.unwrap().expect("signed in");
         let token = family(&base, &client, &cookie).await;
         acked.lock().unwrap().families.push((token, Vec::new(), false));
     }
@@ -208,8 +195,11 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
     {
         let (acked, base) = (acked.clone(), base.clone());
         load.push(tokio::spawn(async move {
-            while let Ok(cookie) = sign_in(&base).await {
-                acked.lock().unwrap().session_cookies.push(cookie);
+            while let Ok(signed_in) = sign_in(&base).await {
+                // Only a session whose cookie came back was acknowledged.
+                if let Some(cookie) = signed_in {
+                    acked.lock().unwrap().session_cookies.push(cookie);
+                }
             }
         }));
     }

@@ -15,23 +15,6 @@ const REDIRECT: &str = "http://localhost:3000/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap() + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_owned()
-}
-
-async fn cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Value {
-    let out = hallpass(dir)
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 async fn token(node: &Server, client: &Value, form: &[(&str, &str)]) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(node.url("/oauth/token"))
@@ -87,7 +70,7 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = Server::start(dir_a.path(), &[], &env).await.unwrap();
     let b = Server::start(dir_b.path(), &[], &env).await.unwrap();
-    let web = cli(
+    let web = run_json_with(
         dir_a.path(),
         &env,
         &[
@@ -99,12 +82,14 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
             REDIRECT,
             "--json",
         ],
+        "",
     )
     .await;
-    let ops = cli(
+    let ops = run_json_with(
         dir_b.path(),
         &env,
         &["clients", "create", "--name", "ops", "--admin", "--json"],
+        "",
     )
     .await;
     let (_, admin) = token(&a, &ops, &[("grant_type", "client_credentials")]).await;

@@ -48,15 +48,13 @@ async fn accept(browser: &reqwest::Client, link: &str) -> reqwest::Response {
         return page;
     }
     let html = page.text().await.unwrap();
-    let value = |name: &str| {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = html.find(&marker).unwrap() + marker.len();
-        html[start..start + html[start..].find('"').unwrap()].to_owned()
-    };
     let origin = link.split("/invitations").next().unwrap();
     browser
         .post(format!("{origin}/invitations/accept"))
-        .form(&[("csrf", value("csrf")), ("token", value("token"))])
+        .form(&[
+            ("csrf", support::hidden(&html, "csrf")),
+            ("token", support::hidden(&html, "token")),
+        ])
         .send()
         .await
         .unwrap()

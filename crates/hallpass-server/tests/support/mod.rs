@@ -141,3 +141,38 @@ pub fn http() -> reqwest::Client {
 pub mod app;
 pub mod demo;
 pub mod smtp;
+
+/// The value of the hidden form field `name` in a page, unescaped.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+        .replace("&#x3d;", "=")
+        .replace("&#x3f;", "?")
+}
+
+/// Runs a command with these `HALLPASS_*` variables and `stdin`; it must
+/// succeed, and its JSON output is returned.
+pub async fn run_json_with(dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Value {
+    use tokio::io::AsyncWriteExt;
+    let mut child = hallpass(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hallpass");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).await.expect("write stdin");
+    drop(input);
+    let out = child.wait_with_output().await.expect("run hallpass");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
