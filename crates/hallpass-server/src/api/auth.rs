@@ -45,7 +45,7 @@ impl Resource {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Caller {
     client_id: String,
     scopes: Vec<String>,
@@ -108,6 +108,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Already checked for this request (the Idempotency-Key layer runs first).
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
         let Some(header) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
             return Err(challenged(
                 StatusCode::UNAUTHORIZED,

@@ -53,6 +53,7 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
             )
         })?;
     let caller = Caller::from_request_parts(&mut parts, state).await?;
+    parts.extensions.insert(caller.clone());
     // Answers are kept in the database: never one that holds a secret.
     let path = parts.uri.path();
     if path == "/clients" || path.ends_with("/secrets") {
