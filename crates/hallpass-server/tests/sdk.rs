@@ -531,3 +531,24 @@ async fn the_management_client_runs_the_directory() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn a_sign_in_without_openid_is_refused_by_the_sdk_not_trusted() {
+    let s = signed_in().await;
+    let mut options = AuthorizationOptions::new(REDIRECT);
+    options.scopes = vec!["email".into()];
+    let started = s.sdk.authorization_url(&options).unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let back = http.get(&started.url).header("cookie", &s.cookie).send().await.unwrap();
+    let location = back.headers()["location"].to_str().unwrap().to_owned();
+    let query: HashMap<String, String> = url::Url::parse(&location).unwrap().query_pairs().into_owned().collect();
+    let err = s
+        .sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, &started.nonce)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Protocol(_)), "no ID token, no sign-in: {err}");
+}

@@ -332,3 +332,59 @@ async fn roles_carry_permissions_written_resource_action() {
         "not_found",
     );
 }
+
+#[tokio::test]
+async fn malformed_bodies_and_unknown_targets_change_nothing() {
+    let api = Api::start().await;
+    let not_json = api
+        .http
+        .post(api.url("/users"))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    let body: Value = not_json.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    assert!(api.ok("GET", "/users", None).await["data"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    assert_error(
+        &api.call("GET", "/users/usr_01jbadbadbadbadbadbadbadba/memberships", None)
+            .await,
+        404,
+        "not_found",
+    );
+    let taken = api.ok("POST", "/organizations", Some(json!({"name": "Taken"}))).await;
+    let other = api.create_org("Other").await;
+    let clash = api
+        .call(
+            "PATCH",
+            &format!("/organizations/{other}"),
+            Some(json!({"slug": taken["slug"]})),
+        )
+        .await;
+    assert_error(&clash, 409, "conflict");
+    assert_eq!(
+        api.ok("GET", &format!("/organizations/{other}"), None).await["slug"],
+        "other",
+        "unchanged"
+    );
+
+    let policy = format!("/organizations/{other}/session-policy");
+    assert_error(&api.call("DELETE", &policy, None).await, 404, "not_found");
+    assert_error(
+        &api.call(
+            "PUT",
+            "/organizations/org_01jbadbadbadbadbadbadbadba/session-policy",
+            Some(json!({"idle_timeout_secs": 600, "absolute_timeout_secs": 3600})),
+        )
+        .await,
+        404,
+        "not_found",
+    );
+}

@@ -331,3 +331,29 @@ async fn an_existing_account_joins_but_signs_in_as_usual() {
         "but the membership is made"
     );
 }
+
+#[tokio::test]
+async fn an_acceptance_without_its_form_token_uses_nothing() {
+    let s = setup().await;
+    s.api
+        .ok(
+            "POST",
+            &format!("/organizations/{}/invitations", s.org),
+            Some(json!({"email": "x@example.com"})),
+        )
+        .await;
+    let link = link_for(&s.api, "x@example.com");
+    let token = link.split("token=").nth(1).unwrap();
+    let forged = browser()
+        .post(s.api.app.url("/invitations/accept"))
+        .form(&[("csrf", "forged"), ("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(s.api.ok("GET", "/users?email=x@example.com", None).await["data"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(accept(&browser(), &link).await.status(), 303, "the link still works");
+}
