@@ -5,14 +5,13 @@ use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
+use hallpass_core::oauth::rotation::{self, reuse_detected, Step};
 use hallpass_core::store::{
-    AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh, StoreError,
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
+    StoreError, Successor,
 };
 use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
-
-/// Seconds the idle expiry must move before a refresh rewrites the session.
-const SESSION_TOUCH_STEP_SECS: i64 = 60;
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge,
     organization_id, auth_time, created_at, expires_at";
@@ -67,6 +66,46 @@ async fn insert_token(
         .await
         .map_err(map_err)?;
     Ok(())
+}
+
+/// The presented token with its family, session and successor; `lock` is
+/// empty for a plain read or a `FOR UPDATE` clause inside a transaction.
+async fn presented(
+    conn: &mut PgConnection,
+    token: &SecretHash,
+    lock: &str,
+) -> Result<Option<PresentedRefresh>, StoreError> {
+    let sql = format!(
+        "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at, t.successor_sealed,
+                n.rotated_at AS successor_rotated_at, {}
+         FROM refresh_tokens t
+         JOIN refresh_families f ON f.id = t.family_id
+         JOIN sessions s ON s.id = f.session_id
+         LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
+         WHERE t.token_hash = $1
+         {lock}",
+        prefixed_columns()
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(token.as_bytes().as_slice())
+        .fetch_optional(conn)
+        .await
+        .map_err(map_err)?
+    else {
+        return Ok(None);
+    };
+    let sealed: Option<Vec<u8>> = get(&row, "successor_sealed")?;
+    let successor_rotated_at = opt_ts(&row, "successor_rotated_at")?;
+    Ok(Some(PresentedRefresh {
+        family: family(&row)?,
+        session: Some(session_prefixed(&row, "s_")?),
+        expires_at: ts(&row, "token_expires_at")?,
+        rotated_at: opt_ts(&row, "rotated_at")?,
+        successor: sealed.map(|sealed| Successor {
+            sealed,
+            rotated: successor_rotated_at.is_some(),
+        }),
+    }))
 }
 
 #[async_trait]
@@ -167,87 +206,58 @@ impl GrantStore for PostgresStore {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn rotate_refresh_token(&self, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {
-        let now = r.now;
-        let mut tx = self.write().await?;
-        let sql = format!(
-            "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at, {}
-             FROM refresh_tokens t
-             JOIN refresh_families f ON f.id = t.family_id
-             JOIN sessions s ON s.id = f.session_id
-             WHERE t.token_hash = $1
-             FOR UPDATE OF t, f",
-            prefixed_columns()
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(r.presented.as_bytes().as_slice())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?
-        else {
-            return Ok(RefreshRotation::Unknown);
-        };
-        let fam = family(&row)?;
-        if fam.client_id != r.client_id {
-            return Ok(RefreshRotation::Unknown);
-        }
-        let token_expires_at = ts(&row, "token_expires_at")?;
-        let rotated_at = opt_ts(&row, "rotated_at")?;
-        let mut sess = session_prefixed(&row, "s_")?;
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        presented(&mut conn, token, "").await
+    }
 
-        if fam.revoked_at.is_some() || !sess.is_live(now) {
-            return Ok(RefreshRotation::Revoked);
-        }
-        if token_expires_at <= now {
-            return Ok(RefreshRotation::Expired);
-        }
-        let in_grace = match rotated_at {
-            None => false,
-            Some(at) if now < at.plus(r.grace) => true,
-            Some(_) => {
-                end_in(&mut tx, sess.id.as_str(), "refresh_reuse", now).await?;
+    async fn rotate_refresh_token(&self, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {
+        let mut tx = self.write().await?;
+        // Every rotation in a family locks the family row, so the successor
+        // read here cannot change before this transaction ends.
+        let found = presented(&mut tx, &r.presented, "FOR UPDATE OF t, f").await?;
+        let (fam, mut sess) = match rotation::plan(found, r) {
+            Step::Answer(answer) => return Ok(answer),
+            Step::EndSession(family, session) => {
+                end_in(&mut tx, session.id.as_str(), "refresh_reuse", r.now).await?;
                 tx.commit().await.map_err(map_err)?;
-                let revoked = RefreshFamily {
-                    revoked_at: Some(now),
-                    ..fam
-                };
-                return Ok(RefreshRotation::ReuseDetected { family: revoked });
+                return Ok(reuse_detected(family, r.now));
             }
+            Step::Rotate(family, session) => (family, session),
         };
-        if !in_grace {
-            sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2")
-                .bind(now.0)
-                .bind(r.presented.as_bytes().as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
-        insert_token(&mut tx, fam.id.as_str(), &r.replacement, now, r.replacement_expires_at).await?;
-        let idle = r.idle_expires_at.min(sess.absolute_expires_at);
-        // Activity is recorded when it moves the idle expiry by a minute or
-        // more: frequent refreshes do not each rewrite the session.
-        if idle.0 - sess.idle_expires_at.0 >= SESSION_TOUCH_STEP_SECS {
+        sqlx::query(
+            "UPDATE refresh_tokens SET rotated_at = $1, successor_hash = $2, successor_sealed = $3 WHERE token_hash = $4",
+        )
+        .bind(r.now.0)
+        .bind(r.replacement.as_bytes().as_slice())
+        .bind(&r.replacement_sealed)
+        .bind(r.presented.as_bytes().as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        insert_token(
+            &mut tx,
+            fam.id.as_str(),
+            &r.replacement,
+            r.now,
+            r.replacement_expires_at,
+        )
+        .await?;
+        if let Some(idle) = rotation::touched_idle_expiry(&sess, r.idle_expires_at) {
             sqlx::query("UPDATE sessions SET last_active_at = $1, idle_expires_at = $2 WHERE id = $3")
-                .bind(now.0)
+                .bind(r.now.0)
                 .bind(idle.0)
                 .bind(sess.id.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-            sess.last_active_at = now;
+            sess.last_active_at = r.now;
             sess.idle_expires_at = idle;
         }
         tx.commit().await.map_err(map_err)?;
-        Ok(if in_grace {
-            RefreshRotation::RotatedInGrace {
-                family: fam,
-                session: sess,
-            }
-        } else {
-            RefreshRotation::Rotated {
-                family: fam,
-                session: sess,
-            }
+        Ok(RefreshRotation::Rotated {
+            family: fam,
+            session: sess,
         })
     }
 

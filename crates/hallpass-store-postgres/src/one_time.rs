@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::OneTimeTokenId;
-use hallpass_core::store::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError};
+use hallpass_core::store::{
+    attempt_code, CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError,
+};
 use sqlx::postgres::PgRow;
 
 const COLUMNS: &str =
@@ -125,31 +127,15 @@ impl OneTimeStore for PostgresStore {
         else {
             return Ok(CodeAttempt::NoLiveCode);
         };
-        let mut live = token(&row)?;
-        // Constant-time: a timing difference must not reveal how close a guess was.
-        if live.hash.ct_eq(hash) {
-            sqlx::query("UPDATE one_time_tokens SET consumed_at = $1 WHERE id = $2")
-                .bind(now.0)
-                .bind(live.id.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            tx.commit().await.map_err(map_err)?;
-            live.consumed_at = Some(now);
-            return Ok(CodeAttempt::Accepted(live));
-        }
-        let attempts = live.attempts.saturating_add(1);
-        let exhausted = attempts >= live.max_attempts;
+        let (written, answer) = attempt_code(token(&row)?, hash, now);
         sqlx::query("UPDATE one_time_tokens SET attempts = $1, consumed_at = $2 WHERE id = $3")
-            .bind(i64::from(attempts))
-            .bind(exhausted.then_some(now.0))
-            .bind(live.id.as_str())
+            .bind(i64::from(written.attempts))
+            .bind(written.consumed_at.map(|t| t.0))
+            .bind(written.id.as_str())
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        Ok(CodeAttempt::Wrong {
-            attempts_left: live.max_attempts.saturating_sub(attempts),
-        })
+        Ok(answer)
     }
 }

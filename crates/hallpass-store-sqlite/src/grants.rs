@@ -5,14 +5,12 @@ use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
+use hallpass_core::oauth::rotation::{self, reuse_detected, Step};
 use hallpass_core::store::{
-    AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh, StoreError,
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
+    StoreError, Successor,
 };
 use rusqlite::{params, Connection, Row};
-
-/// Seconds the idle expiry must move before a refresh rewrites the session:
-/// frequent refreshes do not each rewrite it.
-const SESSION_TOUCH_STEP_SECS: i64 = 60;
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge,
     organization_id, auth_time, created_at, expires_at";
@@ -66,72 +64,75 @@ fn insert_token(
     .map(|_| ())
 }
 
-/// The rotation rules, inside one write transaction.
-fn rotate(tx: &Connection, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {
-    let now = r.now;
+/// The presented token with its family, session and successor.
+fn presented(c: &Connection, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError> {
     let sql = format!(
-        "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at
-         FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.token_hash = ?"
+        "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at, t.successor_sealed,
+                n.rotated_at AS successor_rotated_at
+         FROM refresh_tokens t
+         JOIN refresh_families f ON f.id = t.family_id
+         LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
+         WHERE t.token_hash = ?"
     );
-    let found = one(tx, &sql, [r.presented.as_bytes().as_slice()], |row| {
-        Ok((family(row)?, ts(row, "token_expires_at")?, opt_ts(row, "rotated_at")?))
-    })?;
-    let Some((fam, token_expires_at, rotated_at)) = found else {
-        return Ok(RefreshRotation::Unknown);
+    let Some((fam, expires_at, rotated_at, sealed, successor_rotated_at)) =
+        one(c, &sql, [token.as_bytes().as_slice()], |row| {
+            Ok((
+                family(row)?,
+                ts(row, "token_expires_at")?,
+                opt_ts(row, "rotated_at")?,
+                get::<Option<Vec<u8>>>(row, "successor_sealed")?,
+                opt_ts(row, "successor_rotated_at")?,
+            ))
+        })?
+    else {
+        return Ok(None);
     };
-    if fam.client_id != r.client_id {
-        return Ok(RefreshRotation::Unknown);
-    }
-    let Some(mut sess) = get_session(tx, fam.session_id.as_str())? else {
-        return Ok(RefreshRotation::Revoked);
-    };
-    if fam.revoked_at.is_some() || !sess.is_live(now) {
-        return Ok(RefreshRotation::Revoked);
-    }
-    if token_expires_at <= now {
-        return Ok(RefreshRotation::Expired);
-    }
-    let in_grace = match rotated_at {
-        None => false,
-        Some(at) if now < at.plus(r.grace) => true,
-        Some(_) => {
-            end_in(tx, sess.id.as_str(), "refresh_reuse", now)?;
-            return Ok(RefreshRotation::ReuseDetected {
-                family: RefreshFamily {
-                    revoked_at: Some(now),
-                    ..fam
-                },
-            });
+    let session = get_session(c, fam.session_id.as_str())?;
+    Ok(Some(PresentedRefresh {
+        family: fam,
+        session,
+        expires_at,
+        rotated_at,
+        successor: sealed.map(|sealed| Successor {
+            sealed,
+            rotated: successor_rotated_at.is_some(),
+        }),
+    }))
+}
+
+/// The rotation rules (`rotation::decide`) carried out inside one write transaction.
+fn rotate(tx: &Connection, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {
+    let (fam, mut sess) = match rotation::plan(presented(tx, &r.presented)?, r) {
+        Step::Answer(answer) => return Ok(answer),
+        Step::EndSession(family, session) => {
+            end_in(tx, session.id.as_str(), "refresh_reuse", r.now)?;
+            return Ok(reuse_detected(family, r.now));
         }
+        Step::Rotate(family, session) => (family, session),
     };
-    if !in_grace {
-        exec(
-            tx,
-            "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?",
-            params![now.0, r.presented.as_bytes().as_slice()],
-        )?;
-    }
-    insert_token(tx, fam.id.as_str(), &r.replacement, now, r.replacement_expires_at)?;
-    let idle = r.idle_expires_at.min(sess.absolute_expires_at);
-    if idle.0 - sess.idle_expires_at.0 >= SESSION_TOUCH_STEP_SECS {
+    exec(
+        tx,
+        "UPDATE refresh_tokens SET rotated_at = ?, successor_hash = ?, successor_sealed = ? WHERE token_hash = ?",
+        params![
+            r.now.0,
+            r.replacement.as_bytes().as_slice(),
+            r.replacement_sealed,
+            r.presented.as_bytes().as_slice()
+        ],
+    )?;
+    insert_token(tx, fam.id.as_str(), &r.replacement, r.now, r.replacement_expires_at)?;
+    if let Some(idle) = rotation::touched_idle_expiry(&sess, r.idle_expires_at) {
         exec(
             tx,
             "UPDATE sessions SET last_active_at = ?, idle_expires_at = ? WHERE id = ?",
-            params![now.0, idle.0, sess.id.as_str()],
+            params![r.now.0, idle.0, sess.id.as_str()],
         )?;
-        sess.last_active_at = now;
+        sess.last_active_at = r.now;
         sess.idle_expires_at = idle;
     }
-    Ok(if in_grace {
-        RefreshRotation::RotatedInGrace {
-            family: fam,
-            session: sess,
-        }
-    } else {
-        RefreshRotation::Rotated {
-            family: fam,
-            session: sess,
-        }
+    Ok(RefreshRotation::Rotated {
+        family: fam,
+        session: sess,
     })
 }
 
@@ -224,6 +225,11 @@ impl GrantStore for SqliteStore {
                 insert_token(tx, f.id.as_str(), &first, f.created_at, expires_at)
             })
             .await
+    }
+
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError> {
+        let token = *token;
+        self.db.read(move |c| presented(c, &token)).await
     }
 
     async fn rotate_refresh_token(&self, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {

@@ -19,6 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "session policies",
         include_str!("../migrations/0004_session_policies.sql"),
     ),
+    (
+        5,
+        "refresh successors",
+        include_str!("../migrations/0005_refresh_successors.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::OneTimeTokenId;
-use hallpass_core::store::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError};
+use hallpass_core::store::{
+    attempt_code, CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption, StoreError,
+};
 use rusqlite::{params, Row};
 
 const COLUMNS: &str =
@@ -101,23 +103,16 @@ impl OneTimeStore for SqliteStore {
                      WHERE purpose = ? AND email = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < max_attempts
                      ORDER BY created_at DESC LIMIT 1"
                 );
-                let Some(mut live) = one(tx, &sql, params![purpose.as_str(), email, now.0], token)? else {
+                let Some(live) = one(tx, &sql, params![purpose.as_str(), email, now.0], token)? else {
                     return Ok(CodeAttempt::NoLiveCode);
                 };
-                // Constant time: timing must not reveal how close a guess was.
-                if live.hash.ct_eq(&hash) {
-                    exec(tx, "UPDATE one_time_tokens SET consumed_at = ? WHERE id = ?", params![now.0, live.id.as_str()])?;
-                    live.consumed_at = Some(now);
-                    return Ok(CodeAttempt::Accepted(live));
-                }
-                let attempts = live.attempts.saturating_add(1);
-                let exhausted = attempts >= live.max_attempts;
+                let (written, answer) = attempt_code(live, &hash, now);
                 exec(
                     tx,
                     "UPDATE one_time_tokens SET attempts = ?, consumed_at = ? WHERE id = ?",
-                    params![attempts, exhausted.then_some(now.0), live.id.as_str()],
+                    params![written.attempts, written.consumed_at.map(|t| t.0), written.id.as_str()],
                 )?;
-                Ok(CodeAttempt::Wrong { attempts_left: live.max_attempts.saturating_sub(attempts) })
+                Ok(answer)
             })
             .await
     }

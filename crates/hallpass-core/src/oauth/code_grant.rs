@@ -5,7 +5,7 @@ use super::{OAuthError, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::services::keys::KeySet;
-use crate::store::{Access, AuthorizationCode, Client, CodeRedemption};
+use crate::store::{AuthorizationCode, Client, CodeRedemption};
 use aws_lc_rs::digest::{digest, SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -53,20 +53,10 @@ pub async fn exchange(
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the user behind this code no longer exists"))?;
     let scope = Scope::parse(&code.scope)?;
-    let access = match &code.organization_id {
-        Some(org) => ctx.store.member_access(org, &user.id).await?.unwrap_or_default(),
-        None => Access::default(),
-    };
+    let (organization, access) = tokens::current_membership(ctx, code.organization_id.as_ref(), &user).await?;
     let refresh_token = if scope.contains("offline_access") {
         let (token, hash) = tokens::new_refresh_token(ctx);
-        let family = tokens::new_family(
-            ctx,
-            client,
-            &session,
-            &scope,
-            code.organization_id.as_ref(),
-            Some(code.hash),
-        );
+        let family = tokens::new_family(ctx, client, &session, &scope, organization.as_ref(), Some(code.hash));
         let expires = tokens::refresh_expiry(policy, now, &session);
         ctx.store.insert_refresh_family(&family, &hash, expires).await?;
         Some(token)
@@ -78,7 +68,7 @@ pub async fn exchange(
         user: &user,
         session: &session,
         scope: &scope,
-        organization: code.organization_id.as_ref(),
+        organization: organization.as_ref(),
         access,
         nonce: code.nonce.clone(),
     };

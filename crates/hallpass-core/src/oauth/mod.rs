@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod logout;
 mod policy;
 pub mod refresh_grant;
+pub mod rotation;
 mod scope;
 pub mod sessions;
 pub mod tokens;

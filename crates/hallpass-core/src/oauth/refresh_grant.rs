@@ -1,12 +1,18 @@
 //! The `refresh_token` grant (RFC 6749 §6): rotation on every use, a short
 //! grace window for concurrent tabs, and reuse after it ends the session.
+//!
+//! Everything that may refuse a refresh (scope, user, session policy) is
+//! checked before the token is rotated: a refused request leaves the token
+//! as it was, so the client's retry is not mistaken for theft.
 
+use super::rotation::{self, Rotation};
 use super::tokens::{self, UserGrant};
 use super::{ErrorCode, OAuthError, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
+use crate::ids::OrgId;
 use crate::services::keys::KeySet;
-use crate::store::{Access, Client, RefreshRotation, RotateRefresh};
+use crate::store::{Access, Client, PresentedRefresh, RefreshRotation, RotateRefresh, Session, User};
 use hallpass_proto::oauth::TokenResponse;
 
 pub async fn refresh(
@@ -18,19 +24,38 @@ pub async fn refresh(
     requested_scope: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let now = ctx.clock.now();
+    let presented = SecretHash::of(refresh_token);
+    let found = ctx.store.find_presented_refresh(&presented).await?;
+    let preview = rotation::decide(found.as_ref(), &client.id, now, policy.refresh_grace);
+    let checked = match (&preview, &found) {
+        (Rotation::Unknown, _) | (_, None) => return Err(unknown()),
+        (Rotation::Revoked, _) => return Err(revoked()),
+        (Rotation::Expired, _) => return Err(expired()),
+        // Reuse still goes to the store, which ends the session.
+        (Rotation::Reuse, _) => None,
+        (Rotation::Rotate | Rotation::Resend(_), Some(found)) => Some(check(ctx, found, requested_scope).await?),
+    };
     let (replacement, replacement_hash) = tokens::new_refresh_token(ctx);
     let request = RotateRefresh {
-        presented: SecretHash::of(refresh_token),
+        presented,
         client_id: client.id.clone(),
         replacement: replacement_hash,
+        replacement_sealed: rotation::seal_successor(ctx.rng.as_ref(), refresh_token, &replacement),
         replacement_expires_at: now.plus(policy.refresh_token_ttl),
         now,
         idle_expires_at: now.plus(policy.session_idle),
         grace: policy.refresh_grace,
     };
-    let (family, session) = match ctx.store.rotate_refresh_token(&request).await? {
-        RefreshRotation::Rotated { family, session } | RefreshRotation::RotatedInGrace { family, session } => {
-            (family, session)
+    let (session, successor) = match ctx.store.rotate_refresh_token(&request).await? {
+        RefreshRotation::Rotated { session, .. } => (session, replacement),
+        RefreshRotation::RotatedInGrace {
+            session,
+            successor_sealed,
+            ..
+        } => {
+            let successor = rotation::open_successor(refresh_token, &successor_sealed)
+                .ok_or_else(|| OAuthError::server_error(&"a kept refresh token could not be opened"))?;
+            (session, successor)
         }
         RefreshRotation::ReuseDetected { family } => {
             tracing::warn!(session_id = %family.session_id, client_id = %family.client_id, "refresh token reused after rotation; session ended");
@@ -38,18 +63,35 @@ pub async fn refresh(
                 "the refresh token was already used; the session has been ended",
             ));
         }
-        RefreshRotation::Revoked => {
-            return Err(OAuthError::invalid_grant(
-                "the session has ended or the token was revoked",
-            ))
-        }
-        RefreshRotation::Expired => return Err(OAuthError::invalid_grant("the refresh token has expired")),
-        RefreshRotation::Unknown => {
-            return Err(OAuthError::invalid_grant(
-                "the refresh token is not valid for this client",
-            ))
-        }
+        RefreshRotation::Revoked => return Err(revoked()),
+        RefreshRotation::Expired => return Err(expired()),
+        RefreshRotation::Unknown => return Err(unknown()),
     };
+    // The checks ran on what the unlocked read saw; the rotation re-judged
+    // the token under lock, and whatever it answered was handled above.
+    let Some(checked) = checked else { return Err(unknown()) };
+    let grant = UserGrant {
+        client,
+        user: &checked.user,
+        session: &session,
+        scope: &checked.scope,
+        organization: checked.organization.as_ref(),
+        access: checked.access,
+        nonce: None,
+    };
+    tokens::user_tokens(ctx, keys, policy, grant, Some(successor))
+}
+
+/// What a refresh may be granted, decided before anything is written.
+struct Checked {
+    user: User,
+    scope: Scope,
+    organization: Option<OrgId>,
+    access: Access,
+}
+
+async fn check(ctx: &Context, found: &PresentedRefresh, requested_scope: Option<&str>) -> Result<Checked, OAuthError> {
+    let family = &found.family;
     let granted = Scope::parse(&family.scope)?;
     let scope = match requested_scope {
         Some(requested) => {
@@ -69,36 +111,34 @@ pub async fn refresh(
         .get_user(&family.user_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
-    // Roles are read afresh, so a changed membership shows at the next
-    // refresh; a user who is no longer a member loses the organization
-    // (`oid`) along with its roles and permissions.
-    let membership = match &family.organization_id {
-        Some(org) => ctx
-            .store
-            .member_access(org, &user.id)
-            .await?
-            .map(|access| (org, access)),
-        None => None,
-    };
-    let (organization, access) = match membership {
-        Some((org, access)) => (Some(org), access),
-        None => (None, Access::default()),
-    };
-    if let Some(org) = organization {
-        if !crate::services::session_policy::allows(ctx, org, &session, false).await? {
+    let (organization, access) = tokens::current_membership(ctx, family.organization_id.as_ref(), &user).await?;
+    if let (Some(org), Some(session)) = (&organization, &found.session) {
+        if !allowed_by_policy(ctx, org, session).await? {
             return Err(OAuthError::invalid_grant(
                 "the organization's session policy requires signing in again",
             ));
         }
     }
-    let grant = UserGrant {
-        client,
-        user: &user,
-        session: &session,
-        scope: &scope,
+    Ok(Checked {
+        user,
+        scope,
         organization,
         access,
-        nonce: None,
-    };
-    tokens::user_tokens(ctx, keys, policy, grant, Some(replacement))
+    })
+}
+
+async fn allowed_by_policy(ctx: &Context, org: &OrgId, session: &Session) -> Result<bool, OAuthError> {
+    Ok(crate::services::session_policy::allows(ctx, org, session, false).await?)
+}
+
+fn unknown() -> OAuthError {
+    OAuthError::invalid_grant("the refresh token is not valid for this client")
+}
+
+fn revoked() -> OAuthError {
+    OAuthError::invalid_grant("the session has ended or the token was revoked")
+}
+
+fn expired() -> OAuthError {
+    OAuthError::invalid_grant("the refresh token has expired")
 }

@@ -9,7 +9,7 @@ use crate::crypto::{SecretHash, SigningKey};
 use crate::ids::{FamilyId, OrgId};
 use crate::rng::{random_bytes, random_token};
 use crate::services::keys::KeySet;
-use crate::store::{Access, Client, RefreshFamily, Session, User};
+use crate::store::{Access, Client, RefreshFamily, Session, StoreError, User};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hallpass_proto::claims::{AccessTokenClaims, IdTokenClaims};
@@ -151,6 +151,23 @@ pub fn new_refresh_token(ctx: &Context) -> (String, SecretHash) {
     let token = format!("hpr_{}", random_token(ctx.rng.as_ref()));
     let hash = SecretHash::of(&token);
     (token, hash)
+}
+
+/// The organization a grant may name and the access it carries, read
+/// afresh: a changed membership shows at the next token, and a user who is no
+/// longer a member loses the organization (`oid`) with its roles and permissions.
+pub async fn current_membership(
+    ctx: &Context,
+    organization: Option<&OrgId>,
+    user: &User,
+) -> Result<(Option<OrgId>, Access), StoreError> {
+    let Some(org) = organization else {
+        return Ok((None, Access::default()));
+    };
+    Ok(match ctx.store.member_access(org, &user.id).await? {
+        Some(access) => (Some(org.clone()), access),
+        None => (None, Access::default()),
+    })
 }
 
 /// A new family for a grant, bound to its session (and code, if any).

@@ -58,6 +58,11 @@ pub struct RotateRefresh {
     /// and left untouched.
     pub client_id: ClientId,
     pub replacement: SecretHash,
+    /// The replacement's plaintext, sealed under a key derived from the
+    /// presented token (`oauth::rotation::seal_successor`): kept beside the
+    /// presented token so a retry inside the grace window gets the same
+    /// successor back, and only a holder of the presented token can open it.
+    pub replacement_sealed: Vec<u8>,
     pub replacement_expires_at: Timestamp,
     pub now: Timestamp,
     /// The session's new idle expiry: a refresh is activity. Never set past
@@ -76,14 +81,17 @@ pub enum RefreshRotation {
         family: RefreshFamily,
         session: Session,
     },
-    /// The presented token had just been replaced, within the grace window;
-    /// `replacement` was issued as well.
+    /// The presented token had just been replaced, within the grace window,
+    /// and its successor is still current: nothing was written, and the
+    /// caller hands back that same successor (`successor_sealed`), so a
+    /// retry never starts a second chain.
     RotatedInGrace {
         family: RefreshFamily,
         session: Session,
+        successor_sealed: Vec<u8>,
     },
-    /// A replaced token came back after the grace window: the store has
-    /// ended the session and revoked all its families.
+    /// A replaced token came back after the grace window, or a stale branch
+    /// was used: the store has ended the session and revoked all its families.
     ReuseDetected {
         family: RefreshFamily,
     },
@@ -91,6 +99,27 @@ pub enum RefreshRotation {
     Revoked,
     Expired,
     Unknown,
+}
+
+/// A refresh token as the store holds it, with what the rotation rules
+/// (`oauth::rotation::decide`) need to judge a presentation of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresentedRefresh {
+    pub family: RefreshFamily,
+    /// `None` when the session row is gone.
+    pub session: Option<Session>,
+    pub expires_at: Timestamp,
+    pub rotated_at: Option<Timestamp>,
+    /// What replaced it, once rotated.
+    pub successor: Option<Successor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Successor {
+    pub sealed: Vec<u8>,
+    /// The successor has itself been replaced: the presented token is two
+    /// or more rotations behind, a stale branch.
+    pub rotated: bool,
 }
 
 #[async_trait]
@@ -107,6 +136,10 @@ pub trait GrantStore: Send + Sync {
         first: &SecretHash,
         expires_at: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Reads a token as it stands, changing nothing: the grant checks what
+    /// may refuse a refresh before anything is rotated.
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError>;
+    /// Applies `oauth::rotation::decide` to the token read under lock.
     /// Exactly one concurrent caller presenting the same current token gets `Rotated`.
     async fn rotate_refresh_token(&self, request: &RotateRefresh) -> Result<RefreshRotation, StoreError>;
     /// Looks a token up without changing anything (introspection).

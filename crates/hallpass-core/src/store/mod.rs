@@ -22,12 +22,15 @@ mod users;
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
 pub use error::{conflicting_field, StoreError};
-pub use grants::{AuthorizationCode, CodeRedemption, GrantStore, RefreshFamily, RefreshRotation, RotateRefresh};
+pub use grants::{
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
+    Successor,
+};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore};
 pub use invitations::{Invitation, InvitationStatus, InvitationStore};
 pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
-pub use one_time::{CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
+pub use one_time::{attempt_code, CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
 pub use orgs::{Organization, OrganizationStore};
 pub use roles::{Role, RoleStore};
 pub use session_policies::{SessionLimits, SessionPolicyStore};

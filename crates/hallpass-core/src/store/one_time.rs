@@ -68,6 +68,24 @@ pub enum CodeAttempt {
     NoLiveCode,
 }
 
+/// The rules of one guess at a live code, which both stores apply between
+/// their locked read and their write: the token as it must be written back
+/// (`attempts`, `consumed_at`), and the answer. A right guess consumes the
+/// code; a wrong one counts, and the last allowed wrong one voids it. The
+/// comparison is constant-time, so timing cannot tell how close a guess was.
+pub fn attempt_code(mut live: OneTimeToken, presented: &SecretHash, now: Timestamp) -> (OneTimeToken, CodeAttempt) {
+    if live.hash.ct_eq(presented) {
+        live.consumed_at = Some(now);
+        return (live.clone(), CodeAttempt::Accepted(live));
+    }
+    live.attempts = live.attempts.saturating_add(1);
+    if live.attempts >= live.max_attempts {
+        live.consumed_at = Some(now);
+    }
+    let attempts_left = live.max_attempts.saturating_sub(live.attempts);
+    (live, CodeAttempt::Wrong { attempts_left })
+}
+
 #[async_trait]
 pub trait OneTimeStore: Send + Sync {
     /// Stores the token and voids every earlier live token of the same purpose

@@ -218,6 +218,32 @@ async fn a_removed_member_loses_the_organization_at_the_next_refresh() {
 }
 
 #[tokio::test]
+async fn a_member_removed_before_the_code_exchange_gets_no_organization() {
+    let m = member_of_two().await;
+    let started = m.sdk.authorization_url(&in_org(&m.acme)).unwrap();
+    let response = authorize(&m, &started.url).await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let query: HashMap<String, String> = url::Url::parse(&location).unwrap().query_pairs().into_owned().collect();
+    m.api
+        .ok("DELETE", &format!("/organizations/{}/members/{}", m.acme, m.user), None)
+        .await;
+    let signed_in = m
+        .sdk
+        .authenticate_with_code(&query["code"], REDIRECT, &started.pkce.verifier, &started.nonce)
+        .await
+        .unwrap();
+    assert_eq!(signed_in.access_token.oid, None, "the membership is gone");
+    assert_eq!(signed_in.id_token.oid, None);
+    assert!(signed_in.access_token.roles.is_empty());
+    let refreshed = m
+        .sdk
+        .refresh(signed_in.tokens.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(refreshed.access_token.oid, None, "nor does the refresh family name it");
+}
+
+#[tokio::test]
 async fn an_organizations_session_policy_only_tightens_and_is_enforced() {
     let m = member_of_two().await;
     let global = m.api.ok("GET", "/session-policy", None).await;

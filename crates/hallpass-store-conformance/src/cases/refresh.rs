@@ -13,6 +13,9 @@ fn rotation(
         presented,
         client_id: client.clone(),
         replacement,
+        // The store keeps these bytes without reading them; the replacement's
+        // hash stands in, so a test can tell which successor came back.
+        replacement_sealed: replacement.as_bytes().to_vec(),
         replacement_expires_at: now.plus(Duration::from_secs(30 * 86_400)),
         now,
         idle_expires_at: now.plus(Duration::from_secs(7 * 86_400)),
@@ -100,18 +103,25 @@ pub async fn refresh_rotation_follows_the_rules(store: S) {
         "a rotated token is no longer current"
     );
     assert!(store.find_refresh_family(&second, now).await.unwrap().is_some());
-    // Inside the grace window the replaced token earns another fresh token.
+    // Inside the grace window the replaced token gets the same successor
+    // back, and nothing new is issued: a retry never starts a second chain.
     let (_, third) = new_token();
     let outcome = store
         .rotate_refresh_token(&rotation(&fam.client_id, first, third, now.plus(SECOND * 3), grace))
         .await
         .unwrap();
-    assert!(matches!(outcome, RefreshRotation::RotatedInGrace { .. }), "{outcome:?}");
-    assert!(store
-        .find_refresh_family(&third, now.plus(SECOND * 3))
-        .await
-        .unwrap()
-        .is_some());
+    match outcome {
+        RefreshRotation::RotatedInGrace { successor_sealed, .. } => {
+            assert_eq!(successor_sealed, second.as_bytes().to_vec(), "the same successor")
+        }
+        other => panic!("expected RotatedInGrace, got {other:?}"),
+    }
+    assert_eq!(
+        store.find_refresh_family(&third, now.plus(SECOND * 3)).await.unwrap(),
+        None,
+        "no second successor"
+    );
+    assert!(store.find_refresh_family(&second, now).await.unwrap().is_some());
     // Unknown and expired tokens.
     let (_, fourth) = new_token();
     let (_, stranger) = new_token();
@@ -208,7 +218,7 @@ pub async fn concurrent_rotation_has_one_winner(store: S) {
     assert_eq!(reuse, 9, "every other caller is detected as reuse");
 }
 
-pub async fn concurrent_rotation_in_grace_keeps_one_family(store: S) {
+pub async fn concurrent_rotation_in_grace_keeps_one_successor(store: S) {
     let (g, fam, first) = family_with_token(&store).await;
     let replacements: Vec<_> = (0..10).map(|_| new_token().1).collect();
     let tasks: Vec<_> = replacements
@@ -223,26 +233,42 @@ pub async fn concurrent_rotation_in_grace_keeps_one_family(store: S) {
             })
         })
         .collect();
-    let mut rotated = 0;
+    let mut winners = Vec::new();
+    let mut resent = Vec::new();
     for task in tasks {
         match task.await.unwrap() {
             RefreshRotation::Rotated { family, .. } => {
-                rotated += 1;
                 assert_eq!(family.id, fam.id);
+                winners.push(family);
             }
-            RefreshRotation::RotatedInGrace { family, .. } => assert_eq!(family.id, fam.id),
+            RefreshRotation::RotatedInGrace {
+                family,
+                successor_sealed,
+                ..
+            } => {
+                assert_eq!(family.id, fam.id);
+                resent.push(successor_sealed);
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(rotated, 1);
-    for next in replacements {
-        let found = store
-            .find_refresh_family(&next, T0.plus(SECOND))
+    assert_eq!(winners.len(), 1, "exactly one rotation");
+    let mut live = Vec::new();
+    for next in &replacements {
+        if store
+            .find_refresh_family(next, T0.plus(SECOND))
             .await
             .unwrap()
-            .unwrap();
-        assert_eq!(found.id, fam.id, "no second family");
+            .is_some()
+        {
+            live.push(next.as_bytes().to_vec());
+        }
     }
+    assert_eq!(live.len(), 1, "one successor exists");
+    assert!(
+        resent.iter().all(|sealed| sealed == &live[0]),
+        "every caller in the window got that successor"
+    );
     assert!(store
         .get_session(&g.session.id)
         .await
@@ -250,6 +276,78 @@ pub async fn concurrent_rotation_in_grace_keeps_one_family(store: S) {
         .unwrap()
         .ended_at
         .is_none());
+}
+
+pub async fn a_stale_branch_ends_the_session_even_inside_the_grace_window(store: S) {
+    let (g, fam, first) = family_with_token(&store).await;
+    let grace = Duration::from_secs(5);
+    let (_, second) = new_token();
+    let (_, third) = new_token();
+    let (_, fork) = new_token();
+    store
+        .rotate_refresh_token(&rotation(&fam.client_id, first, second, T0.plus(SECOND), grace))
+        .await
+        .unwrap();
+    let outcome = store
+        .rotate_refresh_token(&rotation(&fam.client_id, second, third, T0.plus(SECOND * 2), grace))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, RefreshRotation::Rotated { .. }), "{outcome:?}");
+    // `first` is inside its window, but its successor has moved on.
+    let outcome = store
+        .rotate_refresh_token(&rotation(&fam.client_id, first, fork, T0.plus(SECOND * 3), grace))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, RefreshRotation::ReuseDetected { .. }), "{outcome:?}");
+    let session = store.get_session(&g.session.id).await.unwrap().unwrap();
+    assert_eq!(session.end_reason.as_deref(), Some("refresh_reuse"));
+    assert_eq!(
+        store.find_refresh_family(&third, T0.plus(SECOND * 3)).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.find_refresh_family(&fork, T0.plus(SECOND * 3)).await.unwrap(),
+        None
+    );
+}
+
+pub async fn presenting_a_token_reads_it_without_changing_it(store: S) {
+    let (g, fam, first) = family_with_token(&store).await;
+    let found = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    assert_eq!(found.family, fam);
+    assert_eq!(found.session.map(|s| s.id), Some(g.session.id.clone()));
+    assert_eq!((found.rotated_at, found.successor), (None, None));
+    let (_, second) = new_token();
+    store
+        .rotate_refresh_token(&rotation(
+            &fam.client_id,
+            first,
+            second,
+            T0.plus(SECOND),
+            Duration::ZERO,
+        ))
+        .await
+        .unwrap();
+    let found = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    assert_eq!(found.rotated_at, Some(T0.plus(SECOND)));
+    let successor = found.successor.unwrap();
+    assert_eq!(successor.sealed, second.as_bytes().to_vec());
+    assert!(!successor.rotated);
+    let (_, unknown) = new_token();
+    assert_eq!(store.find_presented_refresh(&unknown).await.unwrap(), None);
+    // Reading it changed nothing: the successor still rotates.
+    let (_, third) = new_token();
+    let outcome = store
+        .rotate_refresh_token(&rotation(
+            &fam.client_id,
+            second,
+            third,
+            T0.plus(SECOND * 2),
+            Duration::ZERO,
+        ))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, RefreshRotation::Rotated { .. }), "{outcome:?}");
 }
 
 pub async fn another_clients_refresh_token_is_unknown_and_untouched(store: S) {
