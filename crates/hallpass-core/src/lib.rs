@@ -10,6 +10,7 @@ pub mod ids;
 pub mod oauth;
 pub mod rng;
 pub mod services;
+pub mod sessions;
 pub mod signin;
 pub mod store;
 pub mod values;

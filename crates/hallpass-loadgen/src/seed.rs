@@ -5,10 +5,10 @@
 use crate::Args;
 use anyhow::{bail, Context as _};
 use hallpass_core::ids::ClientId;
-use hallpass_core::oauth::sessions::{start_session, Device};
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::clients::get_client;
 use hallpass_core::services::users::{create_user, NewUser};
+use hallpass_core::sessions::{self, Device};
 use hallpass_server::config::{Config, Overrides};
 use std::collections::HashMap;
 
@@ -51,7 +51,7 @@ pub async fn refresh_tokens(args: &Args, http: &reqwest::Client, count: usize) -
             ..NewUser::default()
         };
         let user = create_user(&ctx, new, &config.passwords, &Actor::Cli).await?;
-        let (cookie, _) = start_session(&ctx, &policy, &user, vec!["pwd".into()], None, Device::default()).await?;
+        let (cookie, _) = sessions::start(&ctx, &policy, &user, vec!["pwd".into()], None, Device::default()).await?;
         tokens.push(exchange(args, http, &cookie, &redirect).await?);
     }
     Ok(tokens)

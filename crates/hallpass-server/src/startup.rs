@@ -66,6 +66,7 @@ pub fn context(store: Arc<dyn Store>) -> Context {
         store,
         clock: Arc::new(SystemClock),
         rng: Arc::new(SystemRng),
+        notifier: Arc::new(hallpass_core::sessions::NobodyToTell),
     }
 }
 
@@ -75,6 +76,26 @@ pub async fn ready_store(config: &Config, migrate: bool) -> anyhow::Result<Conte
     let ctx = context(open_store(config).await?);
     check_schema(&ctx, migrate).await?;
     Ok(ctx)
+}
+
+/// The context with a notifier that tells apps of sessions a command ends,
+/// delivering before the command exits. Without a master key no token was
+/// ever signed, so there is nobody to tell.
+pub async fn telling_apps(config: &Config, ctx: Context) -> anyhow::Result<Context> {
+    let Some(master) = configured_master_key(config)? else {
+        return Ok(ctx);
+    };
+    let keys = keys::load_key_set(&ctx, &master).await?;
+    let sender = Arc::new(crate::oauth::backchannel::HttpSender::new());
+    let notifier = crate::oauth::backchannel::BackchannelNotifier {
+        backchannel: crate::oauth::backchannel::Backchannel::waiting(sender, 3),
+        keys: hallpass_core::services::keys::KeyRing::new(keys),
+        policy: config.oauth_policy(),
+    };
+    Ok(Context {
+        notifier: Arc::new(notifier),
+        ..ctx
+    })
 }
 
 /// The master key from the configuration or the key file, if either exists.

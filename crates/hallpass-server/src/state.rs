@@ -4,16 +4,16 @@
 use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
-use crate::oauth::backchannel::Backchannel;
+use crate::oauth::backchannel::{Backchannel, BackchannelNotifier};
 use crate::pages::{Limits, Pages};
 use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
-use hallpass_core::services::keys::{self, KeySet};
+use hallpass_core::services::keys::{self, KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
 use hallpass_core::signin::SignInPolicy;
 use hallpass_core::Context;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -31,7 +31,6 @@ struct Inner {
     config: Config,
     mode: Mode,
     policy: OAuthPolicy,
-    backchannel: Backchannel,
     clients: ClientCache,
     signin: SignInPolicy,
     codes: CodeHasher,
@@ -40,7 +39,7 @@ struct Inner {
     mailer: Arc<dyn Mailer>,
     outbox: Option<Arc<Outbox>>,
     master: Arc<MasterKey>,
-    keys: RwLock<Arc<KeySet>>,
+    keys: KeyRing,
     metrics: Metrics,
 }
 
@@ -53,9 +52,20 @@ impl AppState {
         services: Services,
     ) -> anyhow::Result<AppState> {
         let mode = config.mode()?;
+        let policy = config.oauth_policy();
+        let keys = KeyRing::new(keys);
+        let notifier = BackchannelNotifier {
+            backchannel: services.backchannel,
+            keys: keys.clone(),
+            policy: policy.clone(),
+        };
+        let ctx = Context {
+            notifier: Arc::new(notifier),
+            ..ctx
+        };
         Ok(AppState(Arc::new(Inner {
             ctx,
-            policy: config.oauth_policy(),
+            policy,
             clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
             signin: config.signin_policy(),
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
@@ -69,9 +79,8 @@ impl AppState {
             outbox: services.outbox,
             config,
             mode,
-            backchannel: services.backchannel,
             master,
-            keys: RwLock::new(Arc::new(keys)),
+            keys,
             metrics: Metrics::new(),
         })))
     }
@@ -110,10 +119,6 @@ impl AppState {
         &self.0.clients
     }
 
-    pub fn backchannel(&self) -> &Backchannel {
-        &self.0.backchannel
-    }
-
     pub fn ctx(&self) -> &Context {
         &self.0.ctx
     }
@@ -132,22 +137,7 @@ impl AppState {
 
     /// The keys as last loaded.
     pub fn keys(&self) -> Arc<KeySet> {
-        match self.0.keys.read() {
-            Ok(keys) => keys.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Tells the apps of each ended session on the back channel (OpenID
-    /// Back-Channel Logout). Call it before the sessions' rows can go away:
-    /// the notices are prepared from them now, and delivered in the background.
-    pub async fn tell_apps(&self, ended: &[hallpass_core::store::Session]) {
-        let keys = self.keys();
-        for session in ended {
-            self.backchannel()
-                .notify(self.ctx(), &keys, self.policy(), session)
-                .await;
-        }
+        self.0.keys.current()
     }
 
     /// Retires the algorithm's active key, activates a new one and starts
@@ -166,10 +156,7 @@ impl AppState {
     /// (or the CLI) reaches this one. On failure the old set stays in use.
     pub async fn reload_keys(&self) {
         match keys::load_key_set(&self.0.ctx, &self.0.master).await {
-            Ok(fresh) => match self.0.keys.write() {
-                Ok(mut slot) => *slot = Arc::new(fresh),
-                Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
-            },
+            Ok(fresh) => self.0.keys.replace(fresh),
             Err(err) => tracing::warn!(%err, "could not reload signing keys; keeping the current set"),
         }
     }

@@ -25,6 +25,8 @@ macro_rules! conformance_suite {
             clients_keep_at_most_two_secrets,
             deleting_a_client_removes_its_grants,
             sessions_are_found_by_token_and_touched,
+            ending_a_users_sessions_ends_only_the_live_ones_but_one,
+            concurrent_ends_of_a_users_sessions_end_each_once,
             ending_a_session_is_idempotent_and_revokes_refresh,
             codes_are_redeemed_once_and_replay_revokes,
             expired_and_unknown_codes,

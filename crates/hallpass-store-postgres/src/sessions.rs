@@ -150,6 +150,41 @@ impl SessionStore for PostgresStore {
         Ok(ended)
     }
 
+    async fn end_user_sessions(
+        &self,
+        user: &UserId,
+        except: Option<&SessionId>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Session>, StoreError> {
+        let mut tx = self.write().await?;
+        let sql = format!(
+            "UPDATE sessions SET ended_at = $1, end_reason = $2
+             WHERE user_id = $3 AND id IS DISTINCT FROM $4 AND ended_at IS NULL
+               AND idle_expires_at > $1 AND absolute_expires_at > $1
+             RETURNING {COLUMNS}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(now.0)
+            .bind(reason)
+            .bind(user.as_str())
+            .bind(except.map(SessionId::as_str))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let mut ended = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<&str> = ended.iter().map(|s| s.id.as_str()).collect();
+        sqlx::query("UPDATE refresh_families SET revoked_at = $1 WHERE session_id = ANY($2) AND revoked_at IS NULL")
+            .bind(now.0)
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        ended.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        Ok(ended)
+    }
+
     async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT client_id FROM refresh_families WHERE session_id = $1

@@ -129,6 +129,36 @@ impl SessionStore for SqliteStore {
         self.db.write(move |tx| end_in(tx, &id, &reason, now)).await
     }
 
+    async fn end_user_sessions(
+        &self,
+        user: &UserId,
+        except: Option<&SessionId>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Session>, StoreError> {
+        let (user, except, reason) = (user.to_string(), except.map(|e| e.to_string()), reason.to_owned());
+        self.db
+            .write(move |tx| {
+                let sql = format!(
+                    "UPDATE sessions SET ended_at = ?1, end_reason = ?2
+                     WHERE user_id = ?3 AND id IS NOT ?4 AND ended_at IS NULL
+                       AND idle_expires_at > ?1 AND absolute_expires_at > ?1
+                     RETURNING {COLUMNS}"
+                );
+                let mut ended = all(tx, &sql, params![now.0, reason, user, except], session)?;
+                for session in &ended {
+                    exec(
+                        tx,
+                        "UPDATE refresh_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL",
+                        params![now.0, session.id.as_str()],
+                    )?;
+                }
+                ended.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+                Ok(ended)
+            })
+            .await
+    }
+
     async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError> {
         let id = id.to_string();
         let ids: Vec<String> = self

@@ -10,6 +10,7 @@ use crate::error::CoreError;
 use crate::ids::{ClientId, SessionId};
 use crate::services::audit::{self, Actor};
 use crate::services::keys::KeySet;
+use crate::sessions::{self, EndReason};
 use crate::store::Session;
 use hallpass_proto::claims::IdTokenClaims;
 use serde_json::json;
@@ -104,10 +105,9 @@ pub async fn logout(
             targets.push(sid);
         }
     }
-    let now = ctx.clock.now();
     let mut ended = Vec::new();
     for id in targets {
-        if let Some(session) = ctx.store.end_session(&id, "logout", now).await? {
+        if let Some(session) = sessions::end(ctx, &id, EndReason::Logout).await? {
             let actor = Actor::User(session.user_id.to_string());
             audit::record(
                 ctx,

@@ -14,7 +14,6 @@ mod policy;
 pub mod refresh_grant;
 pub mod rotation;
 mod scope;
-pub mod sessions;
 pub mod tokens;
 pub mod userinfo;
 

@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::ids::OrgId;
 use crate::services::keys::KeySet;
+use crate::sessions;
 use crate::store::{Access, Client, PresentedRefresh, RefreshRotation, RotateRefresh, Session, User};
 use hallpass_proto::oauth::TokenResponse;
 
@@ -59,6 +60,7 @@ pub async fn refresh(
         }
         RefreshRotation::ReuseDetected { family } => {
             tracing::warn!(session_id = %family.session_id, client_id = %family.client_id, "refresh token reused after rotation; session ended");
+            sessions::ended_elsewhere(ctx, &family.session_id).await?;
             return Err(OAuthError::invalid_grant(
                 "the refresh token was already used; the session has been ended",
             ));

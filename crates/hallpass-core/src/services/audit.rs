@@ -2,7 +2,7 @@
 //! undo the change it describes: the change is already committed.
 
 use crate::context::Context;
-use crate::oauth::sessions::Device;
+use crate::sessions::Device;
 use crate::store::NewAuditEvent;
 
 /// Who asked for a change.

@@ -20,6 +20,31 @@ pub struct KeyPolicy {
     pub retired_publication: Duration,
 }
 
+/// The key set a node is using now, shared by whoever signs: replaced whole
+/// when the keys are reloaded, so a reader always sees one consistent set.
+#[derive(Debug, Clone, Default)]
+pub struct KeyRing(Arc<std::sync::RwLock<Arc<KeySet>>>);
+
+impl KeyRing {
+    pub fn new(keys: KeySet) -> KeyRing {
+        KeyRing(Arc::new(std::sync::RwLock::new(Arc::new(keys))))
+    }
+
+    pub fn current(&self) -> Arc<KeySet> {
+        match self.0.read() {
+            Ok(keys) => keys.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn replace(&self, keys: KeySet) {
+        match self.0.write() {
+            Ok(mut slot) => *slot = Arc::new(keys),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(keys),
+        }
+    }
+}
+
 /// The keys a node signs with and the JWKS it publishes, as loaded at one moment.
 #[derive(Debug, Default)]
 pub struct KeySet {

@@ -6,6 +6,7 @@ use crate::ids::{SessionId, UserId};
 use crate::rng::random_bytes;
 use crate::services::audit::{self, Actor};
 use crate::services::passwords::{check_new_password, PasswordPolicy};
+use crate::sessions::{self, EndReason};
 use crate::store::{Session, User};
 use serde_json::json;
 
@@ -55,11 +56,7 @@ pub async fn change_password(
     let now = ctx.clock.now();
     user.updated_at = now;
     ctx.store.update_user(&user).await?;
-    for session in ctx.store.list_user_sessions(&user.id).await? {
-        if session.id != current_session.id && session.is_live(now) {
-            ctx.store.end_session(&session.id, "password_changed", now).await?;
-        }
-    }
+    sessions::end_for_user(ctx, &user.id, Some(&current_session.id), EndReason::PasswordChanged).await?;
     let actor = Actor::User(user.id.to_string());
     audit::record(
         ctx,
@@ -70,18 +67,6 @@ pub async fn change_password(
     )
     .await;
     Ok(())
-}
-
-/// The user's live sessions, newest first.
-pub async fn live_sessions(ctx: &Context, id: &UserId) -> Result<Vec<Session>, CoreError> {
-    let now = ctx.clock.now();
-    Ok(ctx
-        .store
-        .list_user_sessions(id)
-        .await?
-        .into_iter()
-        .filter(|s| s.is_live(now))
-        .collect())
 }
 
 /// Ends one of `owner`'s sessions (asked by the user or an admin); `Ok(Some)`
@@ -98,7 +83,7 @@ pub async fn revoke_session(
         .await?
         .filter(|s| &s.user_id == owner)
         .ok_or(CoreError::NotFound("session"))?;
-    let ended = ctx.store.end_session(&session.id, "revoked", ctx.clock.now()).await?;
+    let ended = sessions::end(ctx, &session.id, EndReason::Revoked).await?;
     if ended.is_some() {
         audit::record(
             ctx,

@@ -8,10 +8,10 @@ use crate::context::Context;
 use crate::crypto::{CodeHasher, SecretHash};
 use crate::error::CoreError;
 use crate::ids::{OneTimeTokenId, UserId};
-use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::random_token;
 use crate::services::audit::{self, Actor};
+use crate::sessions::{self, Device};
 use crate::store::{CodeAttempt, OneTimePurpose, OneTimeToken, Redemption, Session, User};
 use crate::values::Email;
 use serde_json::json;
@@ -183,7 +183,7 @@ async fn finish(
         user.updated_at = ctx.clock.now();
         ctx.store.update_user(&user).await?;
     }
-    let (cookie, session) = start_session(ctx, oauth, &user, vec!["otp".into()], None, device.clone()).await?;
+    let (cookie, session) = sessions::start(ctx, oauth, &user, vec!["otp".into()], None, device.clone()).await?;
     let details = json!({ "session_id": session.id, "method": how });
     audit::record_from(
         ctx,

@@ -2,11 +2,11 @@
 
 use crate::context::Context;
 use crate::error::CoreError;
-use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::random_bytes;
 use crate::services::audit::{self, Actor};
 use crate::services::passwords::PasswordPolicy;
+use crate::sessions::{self, Device};
 use crate::store::Session;
 use crate::values::Email;
 use serde_json::json;
@@ -65,7 +65,7 @@ pub async fn sign_in(
         user.updated_at = ctx.clock.now();
         ctx.store.update_user(&user).await?;
     }
-    let (token, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device.clone()).await?;
+    let (token, session) = sessions::start(ctx, oauth, &user, vec!["pwd".into()], None, device.clone()).await?;
     let details = json!({ "session_id": session.id, "method": "password" });
     audit::record_from(
         ctx,

@@ -8,11 +8,11 @@ use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
 use crate::ids::{OneTimeTokenId, UserId};
-use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::{random_bytes, random_token};
 use crate::services::audit::{self, Actor};
 use crate::services::passwords::check_new_password;
+use crate::sessions::{self, Device, EndReason};
 use crate::store::{OneTimePurpose, OneTimeToken, Redemption, Session};
 use crate::values::Email;
 use serde_json::json;
@@ -108,11 +108,7 @@ pub async fn complete(
     user.email_verified = true;
     user.updated_at = now;
     ctx.store.update_user(&user).await?;
-    for session in ctx.store.list_user_sessions(&user.id).await? {
-        if session.is_live(now) {
-            ctx.store.end_session(&session.id, "password_reset", now).await?;
-        }
-    }
+    sessions::end_for_user(ctx, &user.id, None, EndReason::PasswordReset).await?;
     let actor = Actor::User(user.id.to_string());
     let details = json!({ "via": "reset" });
     audit::record_from(
@@ -124,7 +120,7 @@ pub async fn complete(
         Some(&device),
     )
     .await;
-    let (cookie, session) = start_session(ctx, oauth, &user, vec!["pwd".into()], None, device).await?;
+    let (cookie, session) = sessions::start(ctx, oauth, &user, vec!["pwd".into()], None, device).await?;
     Ok(Reset::SignedIn {
         token: cookie,
         session: Box::new(session),

@@ -7,11 +7,11 @@ use crate::context::Context;
 use crate::crypto::CodeHasher;
 use crate::error::CoreError;
 use crate::ids::{OneTimeTokenId, UserId};
-use crate::oauth::sessions::{start_session, Device};
 use crate::oauth::OAuthPolicy;
 use crate::rng::random_bytes;
 use crate::services::audit::{self, Actor};
 use crate::services::passwords::check_new_password;
+use crate::sessions::{self, Device};
 use crate::store::{CodeAttempt, OneTimePurpose, OneTimeToken, Session, User};
 use crate::values::Email;
 use serde_json::json;
@@ -148,7 +148,7 @@ pub async fn verify(
         Some(&device),
     )
     .await;
-    let (token, session) = start_session(ctx, oauth, &user, vec!["pwd".into(), "otp".into()], None, device).await?;
+    let (token, session) = sessions::start(ctx, oauth, &user, vec!["pwd".into(), "otp".into()], None, device).await?;
     Ok(Verification::SignedIn {
         token,
         session: Box::new(session),

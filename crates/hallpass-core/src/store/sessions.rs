@@ -49,6 +49,15 @@ pub trait SessionStore: Send + Sync {
     /// one step. Returns the session if this call ended it, `None` if it was
     /// already ended or never existed: ending is idempotent.
     async fn end_session(&self, id: &SessionId, reason: &str, now: Timestamp) -> Result<Option<Session>, StoreError>;
+    /// Ends, in one statement, every session of `user` still live at `now`
+    /// except `except`, revoking their refresh families; gives those it ended.
+    async fn end_user_sessions(
+        &self,
+        user: &UserId,
+        except: Option<&SessionId>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Session>, StoreError>;
     /// The clients that received codes or refresh tokens in this session
     /// (whom a logout must tell).
     async fn clients_of_session(&self, id: &SessionId) -> Result<Vec<ClientId>, StoreError>;

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use hallpass_core::ids::{SessionId, UserId};
-use hallpass_core::oauth::sessions::end_user_sessions;
 use hallpass_core::services::audit;
 use hallpass_core::services::users;
+use hallpass_core::sessions::{self, EndReason};
 use hallpass_core::signin::account;
 use hallpass_proto::management::{self as wire, Page};
 use hallpass_proto::ErrorBody;
@@ -25,7 +25,7 @@ pub async fn list(
     caller.may(Resource::Sessions)?;
     let id = path_id(&id, UserId::parse, "user")?;
     users::get_user(state.ctx(), &id).await.map_err(fail)?;
-    let live = account::live_sessions(state.ctx(), &id).await.map_err(fail)?;
+    let live = sessions::live_for_user(state.ctx(), &id).await.map_err(fail)?;
     Ok(Json(Page {
         data: live.iter().map(views::session).collect(),
         next_cursor: None,
@@ -43,7 +43,9 @@ pub async fn revoke_all(
     let actor = caller.may(Resource::Sessions)?;
     let id = path_id(&id, UserId::parse, "user")?;
     users::get_user(state.ctx(), &id).await.map_err(fail)?;
-    let ended = end_user_sessions(state.ctx(), &id, "revoked").await.map_err(fail)?;
+    let ended = sessions::end_for_user(state.ctx(), &id, None, EndReason::Revoked)
+        .await
+        .map_err(fail)?;
     let ids: Vec<&str> = ended.iter().map(|s| s.id.as_str()).collect();
     audit::record(
         state.ctx(),
@@ -53,7 +55,6 @@ pub async fn revoke_all(
         json!({ "session_ids": ids }),
     )
     .await;
-    state.tell_apps(&ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -69,9 +70,8 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Pat
         .await
         .map_err(|e| fail(e.into()))?
         .ok_or_else(|| fail(hallpass_core::CoreError::NotFound("session")))?;
-    let ended = account::revoke_session(state.ctx(), &session.user_id, &id, &actor)
+    account::revoke_session(state.ctx(), &session.user_id, &id, &actor)
         .await
         .map_err(fail)?;
-    state.tell_apps(ended.as_slice()).await;
     Ok(StatusCode::NO_CONTENT)
 }

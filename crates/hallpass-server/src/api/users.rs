@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use hallpass_core::ids::UserId;
-use hallpass_core::oauth::sessions::end_user_sessions;
 use hallpass_core::services::users::{self, NewUser, UserChanges};
 use hallpass_core::services::{memberships, roles};
+use hallpass_core::sessions::{self, EndReason};
 use hallpass_proto::management::{CreateUser, Membership, Page, UpdateUser, User};
 use hallpass_proto::ErrorBody;
 use serde::Deserialize;
@@ -111,10 +111,9 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let actor = caller.may(Resource::Users)?;
     let id = path_id(&id, UserId::parse, "user")?;
     users::get_user(state.ctx(), &id).await.map_err(fail)?;
-    let ended = end_user_sessions(state.ctx(), &id, "user_deleted")
+    sessions::end_for_user(state.ctx(), &id, None, EndReason::UserDeleted)
         .await
         .map_err(fail)?;
-    state.tell_apps(&ended).await;
     users::delete_user(state.ctx(), &id, &actor).await.map_err(fail)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,10 +5,10 @@ use crate::startup::ready_store;
 use crate::views;
 use anyhow::Context as _;
 use hallpass_core::ids::UserId;
-use hallpass_core::oauth::sessions::end_user_sessions;
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::users::{self, NewUser, UserChanges};
 use hallpass_core::services::{memberships, roles};
+use hallpass_core::sessions::{self, EndReason};
 use hallpass_proto::management::Page;
 
 pub async fn run(config: &Config, command: UsersCommand, json: bool) -> anyhow::Result<()> {
@@ -113,7 +113,8 @@ pub async fn run(config: &Config, command: UsersCommand, json: bool) -> anyhow::
         UsersCommand::Delete { id } => {
             let id = UserId::parse(&id)?;
             users::get_user(&ctx, &id).await?;
-            let ended = end_user_sessions(&ctx, &id, "user_deleted").await?;
+            let ctx = crate::startup::telling_apps(config, ctx).await?;
+            let ended = sessions::end_for_user(&ctx, &id, None, EndReason::UserDeleted).await?;
             users::delete_user(&ctx, &id, &Actor::Cli).await?;
             let done = serde_json::json!({ "deleted": id, "sessions_ended": ended.len() });
             emit(json, &done, |_| {

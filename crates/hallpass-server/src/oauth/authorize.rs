@@ -13,7 +13,7 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::authorize::{authorize as decide, Outcome};
-use hallpass_core::oauth::sessions::live_session;
+use hallpass_core::sessions;
 
 pub async fn authorize(
     State(state): State<AppState>,
@@ -35,7 +35,7 @@ pub async fn authorize(
         form::parse(query.unwrap_or_default().as_bytes())
     };
     let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
-        Some(token) => match live_session(state.ctx(), &token).await {
+        Some(token) => match sessions::live(state.ctx(), &token).await {
             Ok(session) => session,
             Err(err) => return crate::http::error::ApiError::from(err).into_response(),
         },

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use hallpass_core::oauth::backchannel::{notices, BackchannelSender, Notice};
 use hallpass_core::oauth::OAuthPolicy;
-use hallpass_core::services::keys::KeySet;
+use hallpass_core::services::keys::{KeyRing, KeySet};
+use hallpass_core::sessions::SessionNotifier;
 use hallpass_core::store::Session;
 use hallpass_core::Context;
 use std::sync::Arc;
@@ -63,6 +64,9 @@ impl BackchannelSender for HttpSender {
 pub struct Backchannel {
     sender: Arc<dyn BackchannelSender>,
     backoff: Arc<[Duration]>,
+    /// Deliver before `notify` returns (a CLI command, whose process ends
+    /// with it) instead of in the background.
+    wait: bool,
 }
 
 impl Backchannel {
@@ -75,6 +79,19 @@ impl Backchannel {
         Backchannel {
             sender,
             backoff: backoff.into(),
+            wait: false,
+        }
+    }
+
+    /// Delivers before `notify` returns, each notice tried `attempts` times a
+    /// second apart: for a command that exits when it is done.
+    pub fn waiting(sender: Arc<dyn BackchannelSender>, attempts: usize) -> Backchannel {
+        let backoff: Vec<Duration> = (0..attempts.max(1))
+            .map(|i| if i == 0 { Duration::ZERO } else { Duration::from_secs(1) })
+            .collect();
+        Backchannel {
+            wait: true,
+            ..Backchannel::with_backoff(sender, &backoff)
         }
     }
 
@@ -86,9 +103,36 @@ impl Backchannel {
                 return;
             }
         };
-        for notice in notices {
-            let (sender, backoff) = (self.sender.clone(), self.backoff.clone());
-            tokio::spawn(async move { deliver(sender.as_ref(), &backoff, &notice).await });
+        let deliveries: Vec<_> = notices
+            .into_iter()
+            .map(|notice| {
+                let (sender, backoff) = (self.sender.clone(), self.backoff.clone());
+                tokio::spawn(async move { deliver(sender.as_ref(), &backoff, &notice).await })
+            })
+            .collect();
+        if self.wait {
+            for delivery in deliveries {
+                let _delivered_or_logged = delivery.await;
+            }
+        }
+    }
+}
+
+/// Tells the apps of every ended session on the back channel: the core's
+/// [`SessionNotifier`], so every way a session ends reaches them.
+#[derive(Debug, Clone)]
+pub struct BackchannelNotifier {
+    pub backchannel: Backchannel,
+    pub keys: KeyRing,
+    pub policy: OAuthPolicy,
+}
+
+#[async_trait]
+impl SessionNotifier for BackchannelNotifier {
+    async fn sessions_ended(&self, ctx: &Context, ended: &[Session]) {
+        let keys = self.keys.current();
+        for session in ended {
+            self.backchannel.notify(ctx, &keys, &self.policy, session).await;
         }
     }
 }

@@ -11,7 +11,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
-use hallpass_core::oauth::sessions::live_session;
+use hallpass_core::sessions;
 
 pub async fn logout(
     State(state): State<AppState>,
@@ -30,7 +30,7 @@ pub async fn logout(
         Err(reason) => return page::render(StatusCode::BAD_REQUEST, "Sign-out request not understood", &reason),
     };
     let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
-        Some(token) => live_session(state.ctx(), &token).await.ok().flatten(),
+        Some(token) => sessions::live(state.ctx(), &token).await.ok().flatten(),
         None => None,
     };
     let keys = state.keys();
@@ -38,7 +38,6 @@ pub async fn logout(
         Ok(result) => result,
         Err(err) => return crate::http::error::ApiError::from(err).into_response(),
     };
-    state.tell_apps(&result.ended).await;
     let mut response = match result.outcome {
         Outcome::Redirect(location) => redirect(&location),
         Outcome::SignedOut => page::render(StatusCode::OK, "You are signed out", "You can close this window."),

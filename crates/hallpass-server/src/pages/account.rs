@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::ids::SessionId;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest};
-use hallpass_core::oauth::sessions::live_session;
+use hallpass_core::sessions;
 use hallpass_core::signin::account;
 use hallpass_core::store::Session;
 use hallpass_core::CoreError;
@@ -22,7 +22,7 @@ use serde::Serialize;
 
 async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let token = cookies::read(headers, cookies::session_cookie_name(state.mode()))?;
-    live_session(state.ctx(), &token).await.ok().flatten()
+    sessions::live(state.ctx(), &token).await.ok().flatten()
 }
 
 fn to_login() -> Response {
@@ -77,7 +77,7 @@ async fn render(
     let ctx = state.ctx();
     let (user, sessions) = match (
         ctx.store.get_user(&current.user_id).await,
-        account::live_sessions(ctx, &current.user_id).await,
+        sessions::live_for_user(ctx, &current.user_id).await,
     ) {
         (Ok(Some(user)), Ok(sessions)) => (crate::views::user(&user), sessions),
         _ => {
@@ -239,8 +239,7 @@ pub async fn revoke_session(
     };
     let actor = hallpass_core::services::audit::Actor::User(current.user_id.to_string());
     match account::revoke_session(state.ctx(), &current.user_id, &id, &actor).await {
-        Ok(ended) => {
-            state.tell_apps(ended.as_slice()).await;
+        Ok(_) => {
             render(
                 &state,
                 &headers,
@@ -284,9 +283,8 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
     }
     let keys = state.keys();
     let current = session(&state, &headers).await;
-    match end(state.ctx(), &keys, state.policy(), current, LogoutRequest::default()).await {
-        Ok(result) => state.tell_apps(&result.ended).await,
-        Err(err) => tracing::error!(%err, "sign-out failed"),
+    if let Err(err) = end(state.ctx(), &keys, state.policy(), current, LogoutRequest::default()).await {
+        tracing::error!(%err, "sign-out failed");
     }
     let mut response = state
         .pages()

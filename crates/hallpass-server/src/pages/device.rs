@@ -3,7 +3,7 @@
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
-use hallpass_core::oauth::sessions::Device;
+use hallpass_core::sessions::Device;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 

@@ -14,8 +14,8 @@ use axum::extract::{Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hallpass_core::oauth::sessions::start_session;
 use hallpass_core::services::invitations;
+use hallpass_core::sessions;
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -85,7 +85,7 @@ pub async fn accept(
         return (StatusCode::SEE_OTHER, [(LOCATION, target)]).into_response();
     }
     let org = Some(accepted.organization.id.clone());
-    let started = start_session(
+    let started = sessions::start(
         state.ctx(),
         state.policy(),
         &accepted.user,

@@ -48,7 +48,7 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
 }
 
 /// 429 with when to come back, when an attempt is over its allowance.
-pub fn limited(state: &AppState, device: &hallpass_core::oauth::sessions::Device, account: &str) -> Option<Response> {
+pub fn limited(state: &AppState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
     let ip = device.ip.as_deref().and_then(|ip| ip.parse().ok());
     let RetryAfter(wait) = state.limits().check(ip, Some(account)).err()?;
     let seconds = wait.as_secs().max(1);

@@ -16,9 +16,7 @@ async fn sessions_are_listed_and_revoked_one_or_all() {
         api.call("DELETE", &format!("/sessions/{}", first.id), None).await.0,
         204
     );
-    let live = hallpass_core::oauth::sessions::live_session(api.app.state.ctx(), &one)
-        .await
-        .unwrap();
+    let live = hallpass_core::sessions::live(api.app.state.ctx(), &one).await.unwrap();
     assert!(live.is_none(), "the revoked session is over");
     assert_eq!(
         api.ok("GET", &format!("/users/{}/sessions", user.id), None).await["data"]
@@ -34,7 +32,7 @@ async fn sessions_are_listed_and_revoked_one_or_all() {
             .0,
         204
     );
-    assert!(hallpass_core::oauth::sessions::live_session(api.app.state.ctx(), &two)
+    assert!(hallpass_core::sessions::live(api.app.state.ctx(), &two)
         .await
         .unwrap()
         .is_none());

@@ -6,10 +6,10 @@
 use async_trait::async_trait;
 use hallpass_core::clock::{Clock, ManualClock};
 use hallpass_core::oauth::backchannel::{BackchannelSender, Notice};
-use hallpass_core::oauth::sessions::{start_session, Device};
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::clients::{create_client, NewClient};
 use hallpass_core::services::users::{create_user, NewUser};
+use hallpass_core::sessions::{self, Device};
 use hallpass_core::store::{Session, User};
 use hallpass_server::config::Config;
 use hallpass_server::mail::Outbox;
@@ -62,6 +62,21 @@ impl TestApp {
         adjust: impl FnOnce(&mut Config),
         mailer: Option<Arc<dyn hallpass_core::signin::mailer::Mailer>>,
     ) -> TestApp {
+        Self::start_full(adjust, mailer, None).await
+    }
+
+    /// Back-channel logout tokens go out over HTTP for real (to a receiver
+    /// the test runs), not to the recorder.
+    pub async fn start_posting_logouts() -> TestApp {
+        let sender = Arc::new(hallpass_server::oauth::backchannel::HttpSender::new());
+        Self::start_full(|_| {}, None, Some(sender)).await
+    }
+
+    async fn start_full(
+        adjust: impl FnOnce(&mut Config),
+        mailer: Option<Arc<dyn hallpass_core::signin::mailer::Mailer>>,
+        sender: Option<Arc<dyn BackchannelSender>>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
@@ -74,7 +89,7 @@ impl TestApp {
         let clock = Arc::new(ManualClock::starting_now());
         let recorder = Arc::new(RecordingSender::default());
         let outbox = Arc::new(Outbox::new(config.branding.clone()));
-        let backchannel = Backchannel::new(recorder.clone());
+        let backchannel = Backchannel::new(sender.unwrap_or_else(|| recorder.clone()));
         let services = match mailer {
             Some(mailer) => Services {
                 backchannel,
@@ -103,6 +118,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Where this server keeps its database and master key, for running the
+    /// CLI against the same data.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("data")
     }
 
     pub async fn client(&self, configure: impl FnOnce(&mut NewClient)) -> RegisteredClient {
@@ -160,7 +181,7 @@ impl TestApp {
             user_agent: Some("test".into()),
             ip: Some("127.0.0.1".into()),
         };
-        start_session(
+        sessions::start(
             self.state.ctx(),
             self.state.policy(),
             user,

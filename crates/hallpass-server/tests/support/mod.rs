@@ -140,6 +140,7 @@ pub fn http() -> reqwest::Client {
 
 pub mod app;
 pub mod demo;
+pub mod receiver;
 pub mod smtp;
 
 /// The value of the hidden form field `name` in a page, unescaped.

@@ -71,3 +71,95 @@ pub async fn organization_session_limits_are_set_replaced_and_removed(store: S) 
     assert!(!store.delete_organization_session_limits(&org.id).await.unwrap());
     assert_eq!(store.get_organization_session_limits(&org.id).await.unwrap(), None);
 }
+
+pub async fn ending_a_users_sessions_ends_only_the_live_ones_but_one(store: S) {
+    let u = user("leaver@example.com");
+    store.insert_user(&u).await.unwrap();
+    let other = user("stayer@example.com");
+    store.insert_user(&other).await.unwrap();
+    let (_, kept) = session(&u.id);
+    let (_, a) = session(&u.id);
+    let (_, b) = session(&u.id);
+    let (_, already) = session(&u.id);
+    let (_, theirs) = session(&other.id);
+    for s in [&kept, &a, &b, &already, &theirs] {
+        store.insert_session(s).await.unwrap();
+    }
+    let c = client();
+    store.insert_client(&c, None).await.unwrap();
+    let (_, refresh) = new_token();
+    store
+        .insert_refresh_family(&family(&c.id, &u.id, &a.id, None), &refresh, T0.plus(MINUTE * 60))
+        .await
+        .unwrap();
+    store.end_session(&already.id, "logout", T0).await.unwrap();
+
+    let now = T0.plus(SECOND);
+    let ended = store
+        .end_user_sessions(&u.id, Some(&kept.id), "password_changed", now)
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = ended.iter().map(|s| s.id.clone()).collect();
+    ids.sort();
+    let mut expected = vec![a.id.clone(), b.id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected, "the live ones but the kept one");
+    assert!(ended
+        .iter()
+        .all(|s| s.ended_at == Some(now) && s.end_reason.as_deref() == Some("password_changed")));
+    assert_eq!(
+        store.find_refresh_family(&refresh, now).await.unwrap(),
+        None,
+        "their refresh tokens die too"
+    );
+    let still = |id| {
+        let store = store.clone();
+        async move { store.get_session(&id).await.unwrap().unwrap() }
+    };
+    assert_eq!(still(kept.id.clone()).await.ended_at, None);
+    assert_eq!(
+        still(theirs.id.clone()).await.ended_at,
+        None,
+        "another user's session is untouched"
+    );
+    assert_eq!(
+        still(already.id.clone()).await.end_reason.as_deref(),
+        Some("logout"),
+        "an ended one keeps its reason"
+    );
+
+    let all = store.end_user_sessions(&u.id, None, "user_deleted", now).await.unwrap();
+    assert_eq!(all.iter().map(|s| &s.id).collect::<Vec<_>>(), vec![&kept.id]);
+    assert!(
+        store
+            .end_user_sessions(&u.id, None, "user_deleted", now)
+            .await
+            .unwrap()
+            .is_empty(),
+        "ending twice ends nothing new"
+    );
+}
+
+pub async fn concurrent_ends_of_a_users_sessions_end_each_once(store: S) {
+    let u = user("raced@example.com");
+    store.insert_user(&u).await.unwrap();
+    for _ in 0..5 {
+        store.insert_session(&session(&u.id).1).await.unwrap();
+    }
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (store, id) = (store.clone(), u.id.clone());
+            tokio::spawn(async move {
+                store
+                    .end_user_sessions(&id, None, "revoked", T0.plus(SECOND))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap().len();
+    }
+    assert_eq!(total, 5, "each session is reported ended by exactly one caller");
+}
