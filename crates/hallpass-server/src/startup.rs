@@ -67,6 +67,7 @@ pub fn context(store: Arc<dyn Store>) -> Context {
         clock: Arc::new(SystemClock),
         rng: Arc::new(SystemRng),
         notifier: Arc::new(hallpass_core::sessions::NobodyToTell),
+        hashing: hallpass_core::services::passwords::HashingPool::sized_to_cores(),
     }
 }
 

@@ -3,6 +3,40 @@
 use crate::error::CoreError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Argon2, Params, Version};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Where Argon2id runs: on blocking threads, never on the async workers, and
+/// at most one hash per core at a time. A flood of password forms then
+/// queues here instead of starving every other request (`/healthz` included).
+#[derive(Debug, Clone)]
+pub struct HashingPool {
+    permits: Arc<Semaphore>,
+}
+
+impl HashingPool {
+    pub fn new(at_once: usize) -> HashingPool {
+        HashingPool {
+            permits: Arc::new(Semaphore::new(at_once.max(1))),
+        }
+    }
+
+    /// One hash at a time per core this process may use.
+    pub fn sized_to_cores() -> HashingPool {
+        HashingPool::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, CoreError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| CoreError::Key("the password hashing pool is closed".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| CoreError::Key(format!("password hashing failed: {e}")))
+    }
+}
 
 /// Argon2id cost. The defaults are OWASP's recommendation; raising them makes
 /// every existing hash get rehashed at its owner's next sign-in.
@@ -50,6 +84,18 @@ impl PasswordPolicy {
             return false;
         };
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    }
+
+    /// [`PasswordPolicy::hash`] in `pool`.
+    pub async fn hash_in(&self, pool: &HashingPool, password: &str, salt: &[u8; 16]) -> Result<String, CoreError> {
+        let (policy, password, salt) = (*self, password.to_owned(), *salt);
+        pool.run(move || policy.hash(&password, &salt)).await?
+    }
+
+    /// [`PasswordPolicy::verify`] in `pool`; a pool failure never matches.
+    pub async fn verify_in(&self, pool: &HashingPool, password: &str, phc: &str) -> bool {
+        let (policy, password, phc) = (*self, password.to_owned(), phc.to_owned());
+        pool.run(move || policy.verify(&password, &phc)).await.unwrap_or(false)
     }
 
     /// Whether a stored hash was made with other parameters than these.

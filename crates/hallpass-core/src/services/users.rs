@@ -32,7 +32,8 @@ pub async fn create_user(
     let password_hash = match new.password {
         Some(password) => {
             check_new_password(&password)?;
-            Some(passwords.hash(&password, &random_bytes::<16>(ctx.rng.as_ref()))?)
+            let salt = random_bytes::<16>(ctx.rng.as_ref());
+            Some(passwords.hash_in(&ctx.hashing, &password, &salt).await?)
         }
         None => None,
     };

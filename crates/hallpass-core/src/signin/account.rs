@@ -47,12 +47,13 @@ pub async fn change_password(
 ) -> Result<(), CoreError> {
     let mut user = user(ctx, &current_session.user_id).await?;
     if let Some(hash) = &user.password_hash {
-        if !passwords.verify(current, hash) {
+        if !passwords.verify_in(&ctx.hashing, current, hash).await {
             return Err(CoreError::invalid("current_password", "is not right"));
         }
     }
     check_new_password(new)?;
-    user.password_hash = Some(passwords.hash(new, &random_bytes::<16>(ctx.rng.as_ref()))?);
+    let salt = random_bytes::<16>(ctx.rng.as_ref());
+    user.password_hash = Some(passwords.hash_in(&ctx.hashing, new, &salt).await?);
     let now = ctx.clock.now();
     user.updated_at = now;
     ctx.store.update_user(&user).await?;

@@ -39,10 +39,10 @@ pub async fn sign_in(
     };
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matched = match &stored {
-        Some(hash) => passwords.verify(password, hash),
+        Some(hash) => passwords.verify_in(&ctx.hashing, password, hash).await,
         None => {
             if let Some(decoy) = DECOY.as_ref() {
-                passwords.verify(password, decoy);
+                passwords.verify_in(&ctx.hashing, password, decoy).await;
             }
             false
         }
@@ -61,7 +61,8 @@ pub async fn sign_in(
         return Ok(PasswordSignIn::Rejected);
     };
     if stored.as_deref().is_some_and(|h| passwords.needs_rehash(h)) {
-        user.password_hash = Some(passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?);
+        let salt = random_bytes::<16>(ctx.rng.as_ref());
+        user.password_hash = Some(passwords.hash_in(&ctx.hashing, password, &salt).await?);
         user.updated_at = ctx.clock.now();
         ctx.store.update_user(&user).await?;
     }

@@ -74,8 +74,9 @@ pub async fn request(
     Ok(email)
 }
 
-/// Sets the new password. The password is checked before the link is used,
-/// so a refused password leaves the link working.
+/// Sets the new password. The password's rules are checked before the link
+/// is used, so a refused password leaves the link working; the link is
+/// redeemed before Argon2id runs, so a made-up link costs no hashing.
 pub async fn complete(
     ctx: &Context,
     oauth: &OAuthPolicy,
@@ -85,9 +86,6 @@ pub async fn complete(
     device: Device,
 ) -> Result<Reset, CoreError> {
     check_new_password(new_password)?;
-    let password_hash = policy
-        .passwords
-        .hash(new_password, &random_bytes::<16>(ctx.rng.as_ref()))?;
     let now = ctx.clock.now();
     let redeemed = ctx
         .store
@@ -104,7 +102,8 @@ pub async fn complete(
     let Some(mut user) = user else {
         return Ok(Reset::LinkInvalid);
     };
-    user.password_hash = Some(password_hash);
+    let salt = random_bytes::<16>(ctx.rng.as_ref());
+    user.password_hash = Some(policy.passwords.hash_in(&ctx.hashing, new_password, &salt).await?);
     user.email_verified = true;
     user.updated_at = now;
     ctx.store.update_user(&user).await?;

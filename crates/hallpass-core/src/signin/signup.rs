@@ -56,7 +56,10 @@ pub async fn start(
         return Ok(email);
     }
     let password_hash = match password {
-        Some(password) => Some(policy.passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?),
+        Some(password) => {
+            let salt = random_bytes::<16>(ctx.rng.as_ref());
+            Some(policy.passwords.hash_in(&ctx.hashing, password, &salt).await?)
+        }
         None => None,
     };
     let code = six_digit_code(ctx.rng.as_ref());

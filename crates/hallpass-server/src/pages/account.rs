@@ -2,6 +2,7 @@
 //! ending sessions; signing out.
 
 use super::csrf;
+use super::device::ClientDevice;
 use super::field;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
@@ -170,11 +171,19 @@ pub async fn change_name(State(state): State<AppState>, headers: HeaderMap, body
     }
 }
 
-pub async fn change_password(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientDevice(device): ClientDevice,
+    body: Bytes,
+) -> Response {
     let (current, pairs) = match authorized_form(&state, &headers, &body).await {
         Ok(ok) => ok,
         Err(response) => return response,
     };
+    if let Some(limited) = super::limited(&state, &device, current.user_id.as_str()) {
+        return limited;
+    }
     let passwords = state.config().passwords;
     match account::change_password(
         state.ctx(),

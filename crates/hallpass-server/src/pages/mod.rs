@@ -49,8 +49,18 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
 
 /// 429 with when to come back, when an attempt is over its allowance.
 pub fn limited(state: &AppState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
+    limited_as(state, device, Some(account))
+}
+
+/// [`limited`] for a form that names no account until it has done its work
+/// (a reset link's account is known only once the link is redeemed).
+pub fn limited_by_address(state: &AppState, device: &hallpass_core::sessions::Device) -> Option<Response> {
+    limited_as(state, device, None)
+}
+
+fn limited_as(state: &AppState, device: &hallpass_core::sessions::Device, account: Option<&str>) -> Option<Response> {
     let ip = device.ip.as_deref().and_then(|ip| ip.parse().ok());
-    let RetryAfter(wait) = state.limits().check(ip, Some(account)).err()?;
+    let RetryAfter(wait) = state.limits().check(ip, account).err()?;
     let seconds = wait.as_secs().max(1);
     let minutes = seconds.div_ceil(60);
     let message = format!(

@@ -109,6 +109,9 @@ pub async fn reset(
     if !policy.methods.password {
         return super::method_off(&state);
     }
+    if let Some(limited) = super::limited_by_address(&state, &device) {
+        return limited;
+    }
     match reset::complete(
         state.ctx(),
         state.policy(),
