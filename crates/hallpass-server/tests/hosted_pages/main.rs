@@ -8,6 +8,7 @@
 mod support;
 
 mod account;
+mod csrf;
 mod email_code;
 mod methods;
 mod password;
