@@ -22,15 +22,36 @@ use std::time::Duration;
 
 pub use hallpass_server::mail::Rendered as Mail;
 
-#[derive(Debug, Default)]
+/// How long a test waits for something the server does in the background
+/// (a back-channel call, a mail): generous, since it is an event's bound,
+/// not a pause; a test that gets its event sooner goes on at once.
+pub const EVENT_BOUND: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
 pub struct RecordingSender {
     pub sent: Mutex<Vec<Notice>>,
+    /// How many have been sent, for tests to wait on.
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+impl Default for RecordingSender {
+    fn default() -> Self {
+        RecordingSender {
+            sent: Mutex::default(),
+            count: tokio::sync::watch::Sender::new(0),
+        }
+    }
 }
 
 #[async_trait]
 impl BackchannelSender for RecordingSender {
     async fn send(&self, notice: &Notice) -> Result<(), String> {
-        self.sent.lock().unwrap().push(notice.clone());
+        let count = {
+            let mut sent = self.sent.lock().unwrap();
+            sent.push(notice.clone());
+            sent.len()
+        };
+        self.count.send_replace(count);
         Ok(())
     }
 }
@@ -187,5 +208,18 @@ impl TestApp {
 
     pub fn sent_logout_tokens(&self) -> Vec<Notice> {
         self.backchannel.sent.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `count` logout tokens have been sent (they go out
+    /// in the background), at most [`EVENT_BOUND`]; then all that were sent.
+    pub async fn logout_tokens_sent(&self, count: usize) -> Vec<Notice> {
+        let mut sent = self.backchannel.count.subscribe();
+        let arrived = tokio::time::timeout(EVENT_BOUND, sent.wait_for(|n| *n >= count)).await;
+        assert!(
+            matches!(arrived, Ok(Ok(_))),
+            "{count} logout tokens were not sent within {EVENT_BOUND:?}: {:?}",
+            self.sent_logout_tokens()
+        );
+        self.sent_logout_tokens()
     }
 }
