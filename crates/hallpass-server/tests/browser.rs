@@ -210,7 +210,7 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     click(c, "button[type=submit]").await;
     wait_text(c, "Check your email").await;
     screenshot(c, "04-verify").await;
-    let mail = support::smtp::received(&mail_server.maildir, 1).await.remove(0);
+    let mail = mail_server.received(1).await.remove(0);
     let code = support::smtp::code_in(&mail);
     fill(c, "#code", &code).await;
     click(c, "button[type=submit]").await;

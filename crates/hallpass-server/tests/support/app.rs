@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use super::EVENT_BOUND;
 use async_trait::async_trait;
 use hallpass_core::clock::{Clock, ManualClock};
 use hallpass_core::oauth::backchannel::{BackchannelSender, Notice};
@@ -21,11 +22,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use hallpass_server::mail::Rendered as Mail;
-
-/// How long a test waits for something the server does in the background
-/// (a back-channel call, a mail): generous, since it is an event's bound,
-/// not a pause; a test that gets its event sooner goes on at once.
-pub const EVENT_BOUND: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
 pub struct RecordingSender {

@@ -8,8 +8,15 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_hallpass");
+
+/// How long a test waits for something that happens without it (a log line,
+/// a back-channel call, a mail): generous, since it bounds a wait on an
+/// event rather than pausing; a test whose event comes sooner goes on at once.
+pub const EVENT_BOUND: Duration = Duration::from_secs(30);
 
 /// A command run in `dir`, with no `HALLPASS_*` variable leaking in from outside.
 pub fn hallpass(dir: &Path) -> Command {
@@ -58,6 +65,9 @@ pub struct Server {
     pub base: String,
     pub announcement: Value,
     pub dir: PathBuf,
+    /// Everything the server has logged so far, read as it comes.
+    log: watch::Receiver<String>,
+    log_reader: JoinHandle<()>,
 }
 
 impl Server {
@@ -91,12 +101,26 @@ impl Server {
             let mut sink = String::new();
             let _ = stdout.read_to_string(&mut sink).await;
         });
+        let (log, log_reader) = read_log(child.stderr.take().expect("stderr"));
         Ok(Server {
             child,
             base: format!("http://{address}"),
             announcement,
             dir: dir.to_owned(),
+            log,
+            log_reader,
         })
+    }
+
+    /// Waits until the server logs a line containing `needle`, at most
+    /// [`EVENT_BOUND`]; returns the log so far.
+    pub async fn logged(&mut self, needle: &str) -> String {
+        let seen = tokio::time::timeout(EVENT_BOUND, self.log.wait_for(|log| log.contains(needle)))
+            .await
+            .is_ok_and(|found| found.is_ok());
+        let log = self.log.borrow().clone();
+        assert!(seen, "the server did not log {needle:?} within {EVENT_BOUND:?}: {log}");
+        log
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -119,16 +143,30 @@ impl Server {
 
     /// Waits for the process to exit on its own.
     pub async fn wait(mut self) -> (std::process::ExitStatus, String) {
-        let mut stderr = String::new();
-        if let Some(mut err) = self.child.stderr.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(30), err.read_to_string(&mut stderr)).await;
-        }
         let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
             .await
             .expect("exits")
             .expect("status");
-        (status, stderr)
+        let _ = tokio::time::timeout(EVENT_BOUND, self.log_reader).await;
+        let log = self.log.borrow().clone();
+        (status, log)
     }
+}
+
+/// Reads the server's stderr as it is written, so tests can wait for a line
+/// and the server never blocks on a full pipe.
+fn read_log(stderr: tokio::process::ChildStderr) -> (watch::Receiver<String>, JoinHandle<()>) {
+    let (sender, log) = watch::channel(String::new());
+    let reader = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            sender.send_modify(|log| {
+                log.push_str(&line);
+                log.push('\n');
+            });
+        }
+    });
+    (log, reader)
 }
 
 pub fn http() -> reqwest::Client {
