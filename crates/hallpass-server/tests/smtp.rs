@@ -43,6 +43,7 @@ async fn smtp_delivers_branded_plain_text_mail() {
 
 #[tokio::test]
 async fn an_unreachable_smtp_server_is_an_error_not_a_panic() {
+    let _bound = support::Watchdog::arm();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

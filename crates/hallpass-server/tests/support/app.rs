@@ -58,6 +58,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub backchannel: Arc<RecordingSender>,
     _dir: tempfile::TempDir,
+    _bound: super::Watchdog,
 }
 
 pub struct RegisteredClient {
@@ -79,6 +80,7 @@ impl TestApp {
         adjust: impl FnOnce(&mut Config),
         mailer: Option<Arc<dyn hallpass_core::signin::mailer::Mailer>>,
     ) -> TestApp {
+        let bound = super::Watchdog::arm();
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
@@ -115,6 +117,7 @@ impl TestApp {
             clock,
             backchannel: recorder,
             _dir: dir,
+            _bound: bound,
         }
     }
 

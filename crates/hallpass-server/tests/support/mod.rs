@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -18,6 +19,33 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_hallpass");
 /// event rather than pausing; a test whose event comes sooner goes on at once.
 pub const EVENT_BOUND: Duration = Duration::from_secs(30);
 
+/// The most a test may run once it has started a server: one that hangs
+/// fails the run after this instead of holding CI until its own timeout.
+pub const TEST_BOUND: Duration = Duration::from_secs(300);
+
+/// Ends the test process if the test that armed it still runs after
+/// [`TEST_BOUND`]. Servers started for a test hold one, so every test that
+/// starts a server is bounded; dropping it (the test ended) disarms it.
+#[derive(Debug)]
+pub struct Watchdog(std::sync::mpsc::Sender<()>);
+
+impl Watchdog {
+    pub fn arm() -> Watchdog {
+        let (disarm, disarmed) = std::sync::mpsc::channel::<()>();
+        let test = std::thread::current().name().unwrap_or("a test").to_owned();
+        std::thread::spawn(move || {
+            if disarmed.recv_timeout(TEST_BOUND) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{test} still runs after {TEST_BOUND:?}: stopping the run"
+                );
+                std::process::exit(101);
+            }
+        });
+        Watchdog(disarm)
+    }
+}
+
 /// A command run in `dir`, with no `HALLPASS_*` variable leaking in from outside.
 pub fn hallpass(dir: &Path) -> Command {
     let mut command = Command::new(BIN);
@@ -32,7 +60,10 @@ pub fn hallpass(dir: &Path) -> Command {
 }
 
 pub async fn run(dir: &Path, args: &[&str]) -> Output {
-    hallpass(dir).args(args).output().await.expect("run hallpass")
+    tokio::time::timeout(TEST_BOUND, hallpass(dir).args(args).output())
+        .await
+        .unwrap_or_else(|_| panic!("hallpass {args:?} did not finish within {TEST_BOUND:?}"))
+        .expect("run hallpass")
 }
 
 pub async fn run_ok_json(dir: &Path, args: &[&str]) -> Value {
@@ -68,11 +99,13 @@ pub struct Server {
     /// Everything the server has logged so far, read as it comes.
     log: watch::Receiver<String>,
     log_reader: JoinHandle<()>,
+    _bound: Watchdog,
 }
 
 impl Server {
     /// Starts `hallpass serve --listen 127.0.0.1:0 --json` plus `args`, and waits for it to listen.
     pub async fn start(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
+        let bound = Watchdog::arm();
         let mut command = hallpass(dir);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--json"])
@@ -109,6 +142,7 @@ impl Server {
             dir: dir.to_owned(),
             log,
             log_reader,
+            _bound: bound,
         })
     }
 
@@ -210,7 +244,10 @@ pub async fn run_json_with(dir: &Path, env: &[(&str, &str)], args: &[&str], stdi
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin.as_bytes()).await.expect("write stdin");
     drop(input);
-    let out = child.wait_with_output().await.expect("run hallpass");
+    let out = tokio::time::timeout(TEST_BOUND, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("hallpass {args:?} did not finish within {TEST_BOUND:?}"))
+        .expect("run hallpass");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }

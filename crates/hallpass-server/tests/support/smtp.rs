@@ -39,6 +39,7 @@ pub struct SmtpServer {
     pub maildir: PathBuf,
     /// How many messages have been delivered.
     delivered: watch::Receiver<usize>,
+    _bound: super::Watchdog,
     _process: Child,
     _dir: tempfile::TempDir,
 }
@@ -56,6 +57,7 @@ pub async fn smtp_server() -> Option<SmtpServer> {
         let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
         return None;
     }
+    let bound = super::Watchdog::arm();
     let dir = tempfile::tempdir().unwrap();
     let maildir = dir.path().join("Maildir");
     let mut process = Command::new("python3")
@@ -85,6 +87,7 @@ pub async fn smtp_server() -> Option<SmtpServer> {
         url: format!("smtp://127.0.0.1:{port}"),
         maildir,
         delivered,
+        _bound: bound,
         _process: process,
         _dir: dir,
     })
