@@ -166,10 +166,15 @@ impl AppState {
     /// (or the CLI) reaches this one. On failure the old set stays in use.
     pub async fn reload_keys(&self) {
         match keys::load_key_set(&self.0.ctx, &self.0.master).await {
-            Ok(fresh) => match self.0.keys.write() {
-                Ok(mut slot) => *slot = Arc::new(fresh),
-                Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
-            },
+            Ok(fresh) => {
+                let kids: Vec<String> = fresh.jwks().keys.iter().map(|k| k.kid.clone()).collect();
+                match self.0.keys.write() {
+                    Ok(mut slot) => *slot = Arc::new(fresh),
+                    Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+                }
+                // After the swap: whoever reads this line gets these keys.
+                tracing::debug!(?kids, "signing keys reloaded");
+            }
             Err(err) => tracing::warn!(%err, "could not reload signing keys; keeping the current set"),
         }
     }
