@@ -6,7 +6,7 @@
 use axum::body::Body;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Method, Request};
 use hallpass_server::config::Config;
 use hallpass_server::mail::Outbox;
 use hallpass_server::oauth::backchannel::{Backchannel, HttpSender};
@@ -99,5 +99,6 @@ fuzz_target!(|data: &[u8]| {
         request.headers_mut().insert(header::AUTHORIZATION, basic.parse().unwrap());
     }
     let response = t.runtime.block_on(t.router.clone().oneshot(request)).unwrap();
-    assert_ne!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+    let status = response.status();
+    assert!(!status.is_server_error(), "{path} answered {status}");
 });

@@ -145,13 +145,15 @@ impl ClientBuilder {
         self
     }
 
-    /// How long the JWKS is used before it is fetched again (default 5 min).
+    /// How long the JWKS is used before it is fetched again (default 5 min),
+    /// on the client's clock in whole seconds.
     pub fn jwks_ttl(mut self, ttl: Duration) -> Self {
         self.jwks_ttl = ttl;
         self
     }
 
-    /// The least time between two fetches of the JWKS (default 10 s).
+    /// The least time between two fetches of the JWKS (default 10 s), on the
+    /// client's clock in whole seconds.
     pub fn min_jwks_refresh(mut self, interval: Duration) -> Self {
         self.min_jwks_refresh = interval;
         self
@@ -201,9 +203,16 @@ impl ClientBuilder {
                 metadata.issuer, self.issuer
             )));
         }
-        let keys = KeyCache::load(&http, &metadata.jwks_uri, self.jwks_ttl, self.min_jwks_refresh)
-            .await
-            .map_err(Error::Discovery)?;
+        let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(system_now));
+        let keys = KeyCache::load(
+            &http,
+            &metadata.jwks_uri,
+            self.jwks_ttl,
+            self.min_jwks_refresh,
+            clock.clone(),
+        )
+        .await
+        .map_err(Error::Discovery)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -212,7 +221,7 @@ impl ClientBuilder {
                 client_secret: self.client_secret,
                 metadata,
                 leeway: i64::try_from(self.leeway.as_secs()).unwrap_or(i64::MAX),
-                clock: self.clock.unwrap_or_else(|| Arc::new(system_now)),
+                clock,
                 keys,
                 verified: self.verified_cache.map(VerifiedCache::new),
             }),

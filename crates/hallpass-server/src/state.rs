@@ -156,7 +156,12 @@ impl AppState {
     /// (or the CLI) reaches this one. On failure the old set stays in use.
     pub async fn reload_keys(&self) {
         match keys::load_key_set(&self.0.ctx, &self.0.master).await {
-            Ok(fresh) => self.0.keys.replace(fresh),
+            Ok(fresh) => {
+                let kids: Vec<String> = fresh.jwks().keys.iter().map(|k| k.kid.clone()).collect();
+                self.0.keys.replace(fresh);
+                // After the swap: whoever reads this line gets these keys.
+                tracing::debug!(?kids, "signing keys reloaded");
+            }
             Err(err) => tracing::warn!(%err, "could not reload signing keys; keeping the current set"),
         }
     }

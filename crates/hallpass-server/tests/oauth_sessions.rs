@@ -311,14 +311,7 @@ async fn logout_tells_every_client_of_the_session_on_the_back_channel() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let mut sent = Vec::new();
-    for _ in 0..50 {
-        sent = s.app.sent_logout_tokens();
-        if sent.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let sent = s.app.logout_tokens_sent(2).await;
     let mut uris: Vec<&str> = sent.iter().map(|n| n.uri.as_str()).collect();
     uris.sort();
     assert_eq!(

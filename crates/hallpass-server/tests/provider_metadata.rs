@@ -74,6 +74,7 @@ async fn authorize_accepts_a_form_post() {
 
 #[tokio::test]
 async fn the_http_sender_posts_the_logout_token_as_a_form() {
+    let _bound = support::Watchdog::arm();
     let received: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = received.clone();
     let receiver = axum::Router::new()

@@ -242,7 +242,11 @@ async fn an_unreachable_database_fails_the_start() {
     )
     .await;
     assert_clean_failure(&out, "PostgreSQL");
-    let out = run(dir.path(), &["serve", "--database-url", "mysql://x"]).await;
+    let out = run(
+        dir.path(),
+        &["serve", "--listen", "127.0.0.1:0", "--database-url", "mysql://x"],
+    )
+    .await;
     assert_clean_failure(&out, "database_url");
 }
 
@@ -269,7 +273,7 @@ async fn a_wrong_or_missing_master_key_fails_the_start_and_changes_nothing() {
         .unwrap();
     assert_clean_failure(&out, "master key");
     let out = hallpass(dir.path())
-        .args(["serve"])
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .env("HALLPASS_MASTER_KEY", "too-short")
         .output()
         .await
@@ -342,27 +346,38 @@ async fn serves_on_postgresql() {
 async fn sigterm_lets_an_in_flight_request_finish_then_exits_zero() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[], &[]).await.unwrap();
+    // At debug level the trace layer logs each request as its handler starts.
+    let env = [("RUST_LOG", "info,tower_http=debug")];
+    let mut server = Server::start(dir.path(), &[], &env).await.unwrap();
     let mut stream = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://"))
         .await
         .unwrap();
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let pid = server.pid();
+    // A POST whose body has only half arrived: in flight when the signal comes.
+    let body = "grant_type=client_credentials";
+    let head = format!(
+        "POST /oauth/token HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first_half.as_bytes()).await.unwrap();
+    server.logged("started processing request").await;
     std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args(["-TERM", &server.pid().to_string()])
         .status()
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    // The request began before the signal: the server finishes it.
-    stream.write_all(b"Connection: close\r\n\r\n").await.unwrap();
+    server.logged("shutting down").await;
+    stream.write_all(second_half.as_bytes()).await.unwrap();
     let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    tokio::time::timeout(EVENT_BOUND, stream.read_to_string(&mut response))
+        .await
+        .expect("the answer comes")
+        .unwrap();
+    // The whole body was read and the handler answered: no client, so 401.
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    assert!(response.contains("invalid_client"), "{response}");
     let (status, logs) = server.wait().await;
     assert!(status.success(), "{status:?}");
-    assert!(logs.contains("shutting down"), "{logs}");
+    assert!(logs.contains("stopped"), "{logs}");
 }

@@ -14,7 +14,7 @@ use hallpass_server::config::Branding;
 use hallpass_server::mail::Smtp;
 use std::sync::Arc;
 use support::app::TestApp;
-use support::smtp::{received, smtp_server};
+use support::smtp::smtp_server;
 
 #[tokio::test]
 async fn smtp_delivers_branded_plain_text_mail() {
@@ -30,7 +30,7 @@ async fn smtp_delivers_branded_plain_text_mail() {
         minutes: 5,
     };
     smtp.send(&message).await.unwrap();
-    let mail = received(&server.maildir, 1).await.remove(0);
+    let mail = server.received(1).await.remove(0);
     assert!(mail.contains("From: Acme <auth@acme.test>"), "{mail}");
     assert!(mail.contains("To: dana@example.com"));
     assert!(mail.contains("Subject: 424242 is your Acme Login code"));
@@ -43,6 +43,7 @@ async fn smtp_delivers_branded_plain_text_mail() {
 
 #[tokio::test]
 async fn an_unreachable_smtp_server_is_an_error_not_a_panic() {
+    let _bound = support::Watchdog::arm();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -91,7 +92,7 @@ async fn sign_up_with_the_code_from_the_received_mail() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let mail = received(&server.maildir, 1).await.remove(0);
+    let mail = server.received(1).await.remove(0);
     let code = support::smtp::code_in(&mail);
     let verified = browser
         .post(app.url("/signup/verify"))

@@ -2,8 +2,9 @@
 //!
 //! Reads `HALLPASS_TEST_DATABASE_URL` (default: the local server at
 //! 127.0.0.1:5432, database `test`). If PostgreSQL cannot be reached the
-//! caller is told loudly and gets `None`; under `CI=true` it panics instead,
-//! because a CI run that skips the PostgreSQL suite proves nothing about it.
+//! caller is told loudly and gets `None`; under CI ([`in_ci`]) it panics
+//! instead, because a CI run that skips the PostgreSQL suite proves nothing
+//! about it.
 
 #![allow(clippy::panic)]
 
@@ -54,6 +55,22 @@ impl TestSchema {
     }
 }
 
+/// Whether tests run under CI, where one that cannot run must fail rather
+/// than skip: `CI` set to anything but empty, `0` or `false`. The server's
+/// tests ask this too.
+pub fn in_ci() -> bool {
+    env_flag("CI")
+}
+
+/// Whether the variable `name` is on: set, and not empty, `0` or `false`.
+pub fn env_flag(name: &str) -> bool {
+    flag_is_on(std::env::var(name).ok().as_deref())
+}
+
+fn flag_is_on(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
+}
+
 pub fn test_url() -> String {
     std::env::var("HALLPASS_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_URL.to_owned())
 }
@@ -70,8 +87,8 @@ pub async fn test_schema() -> Option<TestSchema> {
         Ok(pool) => pool,
         Err(err) => {
             let message = format!("PostgreSQL at {url} is not reachable ({err}); the PostgreSQL tests did NOT run");
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("{message} (CI=true makes this a failure)");
+            if in_ci() {
+                panic!("{message} (under CI this is a failure)");
             }
             // Written past the test harness's capture, so it shows even when the test "passes".
             let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
@@ -94,4 +111,19 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flag_is_on;
+
+    #[test]
+    fn any_value_but_empty_zero_or_false_turns_a_flag_on() {
+        for on in ["true", "1", "yes", "TRUE", "woodpecker", "False-ish"] {
+            assert!(flag_is_on(Some(on)), "{on}");
+        }
+        for off in [None, Some(""), Some(" "), Some("0"), Some("false"), Some("FALSE")] {
+            assert!(!flag_is_on(off), "{off:?}");
+        }
+    }
 }

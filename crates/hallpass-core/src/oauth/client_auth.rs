@@ -97,6 +97,14 @@ impl ClientCache {
         }
         Ok(record)
     }
+
+    /// Drops what is cached for `id`, so a change made on this node (a new or
+    /// deleted secret, a deleted client) counts here at once.
+    pub fn forget(&self, id: &ClientId) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(id);
+        }
+    }
 }
 
 /// Returns the client if it proved who it is. Every failure is the same

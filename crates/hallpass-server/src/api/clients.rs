@@ -140,6 +140,7 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
     let id = path_id(&id, ClientId::parse, "client")?;
     guarded(&state, &caller, &id).await?;
     clients::delete_client(state.ctx(), &id, &actor).await.map_err(fail)?;
+    state.clients().forget(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -157,6 +158,7 @@ pub async fn rotate_secret(
     let (secret_id, secret) = clients::rotate_client_secret(state.ctx(), &id, &actor)
         .await
         .map_err(fail)?;
+    state.clients().forget(&id);
     let out = ClientSecret {
         client_id: id.to_string(),
         secret_id: secret_id.to_string(),
@@ -180,5 +182,6 @@ pub async fn delete_secret(
     clients::delete_client_secret(state.ctx(), &id, &secret, &actor)
         .await
         .map_err(fail)?;
+    state.clients().forget(&id);
     Ok(StatusCode::NO_CONTENT)
 }

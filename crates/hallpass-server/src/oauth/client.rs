@@ -54,7 +54,10 @@ pub fn presented(headers: &HeaderMap, pairs: &Pairs) -> Result<Presented, OAuthE
     }
 }
 
+/// Undoes the form-encoding of one value: `+` is a space, `%XX` a byte, and
+/// a raw `&` is part of the value, not the end of it.
 fn form_decode(text: &str) -> String {
+    let text = text.replace('&', "%26");
     url::form_urlencoded::parse(format!("x={text}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())

@@ -1,6 +1,7 @@
 //! Who may call: machine tokens with the right scope, nobody else.
 
 use super::*;
+use hallpass_store_postgres::testing::{env_flag, in_ci};
 
 #[tokio::test]
 async fn without_a_valid_machine_token_the_answer_is_401_with_a_challenge() {
@@ -131,7 +132,9 @@ async fn the_openapi_document_matches_its_snapshot() {
     assert_eq!(document["openapi"], "3.1.0");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     let pretty = serde_json::to_string_pretty(&document).unwrap() + "\n";
-    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+    if env_flag("UPDATE_SNAPSHOTS") {
+        // CI checks the committed snapshot; it must never write its own.
+        assert!(!in_ci(), "UPDATE_SNAPSHOTS cannot rewrite a snapshot under CI");
         std::fs::write(&path, &pretty).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();

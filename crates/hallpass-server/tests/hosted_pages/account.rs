@@ -98,3 +98,43 @@ async fn the_account_page_changes_name_and_password_and_ends_other_sessions() {
         .unwrap();
     assert_eq!(forged.status(), 403);
 }
+
+#[tokio::test]
+async fn another_users_session_cannot_be_revoked_from_the_account_page() {
+    let app = TestApp::start().await;
+    app.user_with_password("kim@example.com", "kim pass phrase").await;
+    let other = app.user("lee@example.com").await;
+    let (other_token, other_session) = app.sign_in(&other).await;
+    let kim = browser();
+    password_sign_in(&app, &kim, "kim@example.com", "kim pass phrase").await;
+    let html = kim.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+
+    let refused = kim
+        .post(app.url(&format!("/account/sessions/{}/revoke", other_session.id)))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        404,
+        "another user's session is as if it did not exist"
+    );
+    let stored = app
+        .state
+        .ctx()
+        .store
+        .get_session(&other_session.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.ended_at, None, "the other user's session is not ended");
+    let still_in = browser()
+        .get(app.url("/account"))
+        .header("cookie", app.cookie(&other_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still_in.status(), 200, "the other user is still signed in");
+}

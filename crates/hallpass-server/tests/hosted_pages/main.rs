@@ -8,6 +8,7 @@
 mod support;
 
 mod account;
+mod csrf;
 mod email_code;
 mod methods;
 mod password;
@@ -52,13 +53,16 @@ pub async fn authorize_url(app: &TestApp, client_id: &str) -> String {
     .to_string()
 }
 
+/// How many redirects inside Hallpass one step may take; more is a loop.
+const MAX_REDIRECTS: usize = 10;
+
 /// Follows redirects inside Hallpass; returns the first one that leaves it.
 pub async fn follow(
     app: &TestApp,
     browser: &reqwest::Client,
     mut response: reqwest::Response,
 ) -> (reqwest::Response, String) {
-    loop {
+    for _ in 0..MAX_REDIRECTS {
         if !response.status().is_redirection() {
             return (response, String::new());
         }
@@ -69,6 +73,10 @@ pub async fn follow(
         let url = if to.starts_with('/') { app.url(&to) } else { to };
         response = browser.get(url).send().await.unwrap();
     }
+    panic!(
+        "more than {MAX_REDIRECTS} redirects inside Hallpass, last to {:?}",
+        response.headers().get("location")
+    );
 }
 
 pub async fn existing_user(app: &TestApp, email: &str) {

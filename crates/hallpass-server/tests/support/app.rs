@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use super::EVENT_BOUND;
 use async_trait::async_trait;
 use hallpass_core::clock::{Clock, ManualClock};
 use hallpass_core::oauth::backchannel::{BackchannelSender, Notice};
@@ -22,15 +23,31 @@ use std::time::Duration;
 
 pub use hallpass_server::mail::Rendered as Mail;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RecordingSender {
     pub sent: Mutex<Vec<Notice>>,
+    /// How many have been sent, for tests to wait on.
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+impl Default for RecordingSender {
+    fn default() -> Self {
+        RecordingSender {
+            sent: Mutex::default(),
+            count: tokio::sync::watch::Sender::new(0),
+        }
+    }
 }
 
 #[async_trait]
 impl BackchannelSender for RecordingSender {
     async fn send(&self, notice: &Notice) -> Result<(), String> {
-        self.sent.lock().unwrap().push(notice.clone());
+        let count = {
+            let mut sent = self.sent.lock().unwrap();
+            sent.push(notice.clone());
+            sent.len()
+        };
+        self.count.send_replace(count);
         Ok(())
     }
 }
@@ -41,6 +58,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub backchannel: Arc<RecordingSender>,
     _dir: tempfile::TempDir,
+    _bound: super::Watchdog,
 }
 
 pub struct RegisteredClient {
@@ -77,6 +95,7 @@ impl TestApp {
         mailer: Option<Arc<dyn hallpass_core::signin::mailer::Mailer>>,
         sender: Option<Arc<dyn BackchannelSender>>,
     ) -> TestApp {
+        let bound = super::Watchdog::arm();
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
@@ -113,6 +132,7 @@ impl TestApp {
             clock,
             backchannel: recorder,
             _dir: dir,
+            _bound: bound,
         }
     }
 
@@ -208,5 +228,18 @@ impl TestApp {
 
     pub fn sent_logout_tokens(&self) -> Vec<Notice> {
         self.backchannel.sent.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `count` logout tokens have been sent (they go out
+    /// in the background), at most [`EVENT_BOUND`]; then all that were sent.
+    pub async fn logout_tokens_sent(&self, count: usize) -> Vec<Notice> {
+        let mut sent = self.backchannel.count.subscribe();
+        let arrived = tokio::time::timeout(EVENT_BOUND, sent.wait_for(|n| *n >= count)).await;
+        assert!(
+            matches!(arrived, Ok(Ok(_))),
+            "{count} logout tokens were not sent within {EVENT_BOUND:?}: {:?}",
+            self.sent_logout_tokens()
+        );
+        self.sent_logout_tokens()
     }
 }

@@ -3,13 +3,48 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_hallpass");
+
+/// How long a test waits for something that happens without it (a log line,
+/// a back-channel call, a mail): generous, since it bounds a wait on an
+/// event rather than pausing; a test whose event comes sooner goes on at once.
+pub const EVENT_BOUND: Duration = Duration::from_secs(30);
+
+/// The most a test may run once it has started a server: one that hangs
+/// fails the run after this instead of holding CI until its own timeout.
+pub const TEST_BOUND: Duration = Duration::from_secs(300);
+
+/// Ends the test process if the test that armed it still runs after
+/// [`TEST_BOUND`]. Servers started for a test hold one, so every test that
+/// starts a server is bounded; dropping it (the test ended) disarms it.
+#[derive(Debug)]
+pub struct Watchdog(std::sync::mpsc::Sender<()>);
+
+impl Watchdog {
+    pub fn arm() -> Watchdog {
+        let (disarm, disarmed) = std::sync::mpsc::channel::<()>();
+        let test = std::thread::current().name().unwrap_or("a test").to_owned();
+        std::thread::spawn(move || {
+            if disarmed.recv_timeout(TEST_BOUND) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{test} still runs after {TEST_BOUND:?}: stopping the run"
+                );
+                std::process::exit(101);
+            }
+        });
+        Watchdog(disarm)
+    }
+}
 
 /// A command run in `dir`, with no `HALLPASS_*` variable leaking in from outside.
 pub fn hallpass(dir: &Path) -> Command {
@@ -25,7 +60,10 @@ pub fn hallpass(dir: &Path) -> Command {
 }
 
 pub async fn run(dir: &Path, args: &[&str]) -> Output {
-    hallpass(dir).args(args).output().await.expect("run hallpass")
+    tokio::time::timeout(TEST_BOUND, hallpass(dir).args(args).output())
+        .await
+        .unwrap_or_else(|_| panic!("hallpass {args:?} did not finish within {TEST_BOUND:?}"))
+        .expect("run hallpass")
 }
 
 pub async fn run_ok_json(dir: &Path, args: &[&str]) -> Value {
@@ -58,11 +96,16 @@ pub struct Server {
     pub base: String,
     pub announcement: Value,
     pub dir: PathBuf,
+    /// Everything the server has logged so far, read as it comes.
+    log: watch::Receiver<String>,
+    log_reader: JoinHandle<()>,
+    _bound: Watchdog,
 }
 
 impl Server {
     /// Starts `hallpass serve --listen 127.0.0.1:0 --json` plus `args`, and waits for it to listen.
     pub async fn start(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
+        let bound = Watchdog::arm();
         let mut command = hallpass(dir);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--json"])
@@ -91,12 +134,27 @@ impl Server {
             let mut sink = String::new();
             let _ = stdout.read_to_string(&mut sink).await;
         });
+        let (log, log_reader) = read_log(child.stderr.take().expect("stderr"));
         Ok(Server {
             child,
             base: format!("http://{address}"),
             announcement,
             dir: dir.to_owned(),
+            log,
+            log_reader,
+            _bound: bound,
         })
+    }
+
+    /// Waits until the server logs a line containing `needle`, at most
+    /// [`EVENT_BOUND`]; returns the log so far.
+    pub async fn logged(&mut self, needle: &str) -> String {
+        let seen = tokio::time::timeout(EVENT_BOUND, self.log.wait_for(|log| log.contains(needle)))
+            .await
+            .is_ok_and(|found| found.is_ok());
+        let log = self.log.borrow().clone();
+        assert!(seen, "the server did not log {needle:?} within {EVENT_BOUND:?}: {log}");
+        log
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -119,16 +177,30 @@ impl Server {
 
     /// Waits for the process to exit on its own.
     pub async fn wait(mut self) -> (std::process::ExitStatus, String) {
-        let mut stderr = String::new();
-        if let Some(mut err) = self.child.stderr.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(30), err.read_to_string(&mut stderr)).await;
-        }
         let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
             .await
             .expect("exits")
             .expect("status");
-        (status, stderr)
+        let _ = tokio::time::timeout(EVENT_BOUND, self.log_reader).await;
+        let log = self.log.borrow().clone();
+        (status, log)
     }
+}
+
+/// Reads the server's stderr as it is written, so tests can wait for a line
+/// and the server never blocks on a full pipe.
+fn read_log(stderr: tokio::process::ChildStderr) -> (watch::Receiver<String>, JoinHandle<()>) {
+    let (sender, log) = watch::channel(String::new());
+    let reader = tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            sender.send_modify(|log| {
+                log.push_str(&line);
+                log.push('\n');
+            });
+        }
+    });
+    (log, reader)
 }
 
 pub fn http() -> reqwest::Client {
@@ -173,7 +245,10 @@ pub async fn run_json_with(dir: &Path, env: &[(&str, &str)], args: &[&str], stdi
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin.as_bytes()).await.expect("write stdin");
     drop(input);
-    let out = child.wait_with_output().await.expect("run hallpass");
+    let out = tokio::time::timeout(TEST_BOUND, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("hallpass {args:?} did not finish within {TEST_BOUND:?}"))
+        .expect("run hallpass");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }

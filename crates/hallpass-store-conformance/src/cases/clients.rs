@@ -48,3 +48,25 @@ pub async fn deleting_a_client_removes_its_grants(store: S) {
         CodeRedemption::Unknown
     );
 }
+
+pub async fn concurrent_secret_additions_keep_the_limit(store: S) {
+    let c = client();
+    let (_, first) = secret(&c.id);
+    store.insert_client(&c, Some(&first)).await.unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (store, (_, added)) = (store.clone(), secret(&c.id));
+            tokio::spawn(async move { store.add_client_secret(&added).await })
+        })
+        .collect();
+    let mut added = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => added += 1,
+            Err(StoreError::Limit(_)) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(added, 1, "one caller gets the second place");
+    assert_eq!(store.list_client_secrets(&c.id).await.unwrap().len(), 2);
+}

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn rotation(
+pub(crate) fn rotation(
     client: &hallpass_core::ids::ClientId,
     presented: hallpass_core::crypto::SecretHash,
     replacement: hallpass_core::crypto::SecretHash,
@@ -23,7 +23,7 @@ fn rotation(
     }
 }
 
-async fn family_with_token(store: &S) -> (Grounds, RefreshFamily, hallpass_core::crypto::SecretHash) {
+pub(crate) async fn family_with_token(store: &S) -> (Grounds, RefreshFamily, hallpass_core::crypto::SecretHash) {
     let g = grounds(store).await;
     let (_, first) = new_token();
     let fam = family(&g.client.id, &g.user.id, &g.session.id, None);

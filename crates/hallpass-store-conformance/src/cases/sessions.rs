@@ -163,3 +163,56 @@ pub async fn concurrent_ends_of_a_users_sessions_end_each_once(store: S) {
     }
     assert_eq!(total, 5, "each session is reported ended by exactly one caller");
 }
+
+pub async fn concurrent_session_ending_has_one_winner(store: S) {
+    let (g, _, refresh) = family_with_token(&store).await;
+    // Each caller ends at its own moment, so an overwrite would show.
+    let tasks: Vec<_> = (1..=10)
+        .map(|i| {
+            let (store, id) = (store.clone(), g.session.id.clone());
+            tokio::spawn(async move { store.end_session(&id, "logout", T0.plus(SECOND * i)).await.unwrap() })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for task in tasks {
+        winners.extend(task.await.unwrap());
+    }
+    assert_eq!(winners.len(), 1, "exactly one caller ends the session");
+    let stored = store.get_session(&g.session.id).await.unwrap().unwrap();
+    assert_eq!(stored.ended_at, winners[0].ended_at, "the winner's end is the one kept");
+    assert_eq!(
+        store.find_refresh_family(&refresh, T0).await.unwrap(),
+        None,
+        "its refresh tokens are revoked"
+    );
+}
+
+pub async fn ending_a_session_while_its_token_rotates_leaves_nothing_live(store: S) {
+    // A few rounds, so both orders of the race get their chance.
+    for _ in 0..5 {
+        let (g, _, first) = family_with_token(&store).await;
+        let (_, next) = new_token();
+        let now = T0.plus(SECOND);
+        let rotate = {
+            let (store, request) = (store.clone(), rotation(&g.client.id, first, next, now, Duration::ZERO));
+            tokio::spawn(async move { store.rotate_refresh_token(&request).await.unwrap() })
+        };
+        let end = {
+            let (store, id) = (store.clone(), g.session.id.clone());
+            tokio::spawn(async move { store.end_session(&id, "logout", now).await.unwrap() })
+        };
+        let (rotated, ended) = (rotate.await.unwrap(), end.await.unwrap());
+        assert!(ended.is_some(), "the session ends whichever goes first");
+        assert!(
+            matches!(rotated, RefreshRotation::Rotated { .. } | RefreshRotation::Revoked),
+            "{rotated:?}"
+        );
+        for token in [first, next] {
+            assert_eq!(
+                store.find_refresh_family(&token, now).await.unwrap(),
+                None,
+                "no refresh token of an ended session works"
+            );
+        }
+    }
+}
