@@ -360,6 +360,7 @@ async fn logout_urls_name_the_session_and_where_to_return() {
         .build()
         .unwrap()
         .get(&url)
+        .header("cookie", &s.cookie) // the browser's own session: it ends at once
         .send()
         .await
         .unwrap();
@@ -393,7 +394,12 @@ async fn logout_tokens_are_verified_before_they_end_anything() {
     };
     let done = authenticated(&s).await;
     let logout = s.sdk.logout_url(done.tokens.id_token.as_deref(), None, None).unwrap();
-    reqwest::get(&logout).await.unwrap();
+    reqwest::Client::new()
+        .get(&logout)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
     let mut sent = Vec::new();
     for _ in 0..50 {
         sent = s.app.sent_logout_tokens();

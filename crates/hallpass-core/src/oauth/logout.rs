@@ -1,13 +1,16 @@
-//! RP-Initiated Logout 1.0 at `/oidc/logout`: ends the Hallpass session (and
-//! with it every refresh token of the session), then returns the user to a
-//! registered post-logout URI. The URL is one-time: once its session is over,
-//! it ends nothing more and shows the signed-out page.
+//! RP-Initiated Logout 1.0 at `/oidc/logout`: ends the browser's own Hallpass
+//! session (and with it every refresh token of the session), then returns the
+//! user to a registered post-logout URI. A link cannot force it: it ends at
+//! once only when a valid `id_token_hint` names the browser's own session;
+//! otherwise the user is asked first (§2–3 allow it). A session only a hint
+//! names, without the browser's cookie, is never ended. The URL is one-time:
+//! once its session is over, it ends nothing more and shows the signed-out page.
 
 use super::OAuthPolicy;
 use crate::context::Context;
 use crate::crypto::jws;
 use crate::error::CoreError;
-use crate::ids::{ClientId, SessionId};
+use crate::ids::ClientId;
 use crate::services::audit::{self, Actor};
 use crate::services::keys::KeySet;
 use crate::store::Session;
@@ -30,6 +33,18 @@ pub enum Outcome {
     Refuse(String),
     Redirect(String),
     SignedOut,
+    /// The browser has a session the request does not prove it may end: ask
+    /// its user, and end it when they confirm.
+    Confirm(Confirmation),
+}
+
+/// What the confirmation page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The account signed in here.
+    pub email: String,
+    /// The application that asked, when it said which.
+    pub application: Option<String>,
 }
 
 #[derive(Debug)]
@@ -45,6 +60,7 @@ pub async fn logout(
     policy: &OAuthPolicy,
     cookie_session: Option<Session>,
     request: LogoutRequest,
+    confirmed: bool,
 ) -> Result<Logout, CoreError> {
     let refuse = |message: String| {
         Ok(Logout {
@@ -92,33 +108,39 @@ pub async fn logout(
         (None, _) => None,
     };
 
-    let mut targets: Vec<SessionId> = Vec::new();
-    if let Some(session) = &cookie_session {
-        targets.push(session.id.clone());
-    }
-    if let Some(sid) = hint.as_ref().and_then(|h| SessionId::parse(&h.sid).ok()) {
-        let same_user = hint
-            .as_ref()
-            .is_some_and(|h| cookie_session.as_ref().is_none_or(|s| s.user_id.as_str() == h.sub));
-        if same_user && !targets.contains(&sid) {
-            targets.push(sid);
-        }
+    let Some(session) = cookie_session else {
+        return Ok(Logout {
+            outcome: Outcome::SignedOut,
+            ended: Vec::new(),
+        });
+    };
+    let hint_is_this_session = hint
+        .as_ref()
+        .is_some_and(|h| h.sub == session.user_id.as_str() && h.sid == session.id.as_str());
+    if !hint_is_this_session && !confirmed {
+        let email = match ctx.store.get_user(&session.user_id).await? {
+            Some(user) => user.email.to_string(),
+            None => String::new(),
+        };
+        let application = client.map(|c| c.name);
+        return Ok(Logout {
+            outcome: Outcome::Confirm(Confirmation { email, application }),
+            ended: Vec::new(),
+        });
     }
     let now = ctx.clock.now();
     let mut ended = Vec::new();
-    for id in targets {
-        if let Some(session) = ctx.store.end_session(&id, "logout", now).await? {
-            let actor = Actor::User(session.user_id.to_string());
-            audit::record(
-                ctx,
-                &actor,
-                "session.logout",
-                Some(session.user_id.as_str()),
-                json!({ "session_id": session.id }),
-            )
-            .await;
-            ended.push(session);
-        }
+    if let Some(session) = ctx.store.end_session(&session.id, "logout", now).await? {
+        let actor = Actor::User(session.user_id.to_string());
+        audit::record(
+            ctx,
+            &actor,
+            "session.logout",
+            Some(session.user_id.as_str()),
+            json!({ "session_id": session.id }),
+        )
+        .await;
+        ended.push(session);
     }
     let outcome = match redirect {
         Some(uri) if !ended.is_empty() => {

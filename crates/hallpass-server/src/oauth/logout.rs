@@ -1,9 +1,12 @@
-//! `GET|POST /oidc/logout` (OpenID RP-Initiated Logout 1.0).
+//! `GET|POST /oidc/logout` (OpenID RP-Initiated Logout 1.0). The user is asked
+//! first unless the request proves it comes from their own session; their
+//! answer comes back here as a POST with `confirm` and the CSRF token.
 
 use super::authorize::redirect;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
 use crate::http::page;
+use crate::pages::logout::{answer, ask, Answer};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -29,12 +32,23 @@ pub async fn logout(
         Ok(request) => request,
         Err(reason) => return page::render(StatusCode::BAD_REQUEST, "Sign-out request not understood", &reason),
     };
+    let confirmed = match answer(&state, &method, &headers, &pairs) {
+        Answer::NotAsked => false,
+        Answer::Confirmed => true,
+        Answer::Forged => {
+            return state.pages().message(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Go back, reload the page and try again.",
+            )
+        }
+    };
     let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
         Some(token) => live_session(state.ctx(), &token).await.ok().flatten(),
         None => None,
     };
     let keys = state.keys();
-    let result = match end(state.ctx(), &keys, state.policy(), session, request).await {
+    let result = match end(state.ctx(), &keys, state.policy(), session, request.clone(), confirmed).await {
         Ok(result) => result,
         Err(err) => return crate::http::error::ApiError::from(err).into_response(),
     };
@@ -42,6 +56,7 @@ pub async fn logout(
     let mut response = match result.outcome {
         Outcome::Redirect(location) => redirect(&location),
         Outcome::SignedOut => page::render(StatusCode::OK, "You are signed out", "You can close this window."),
+        Outcome::Confirm(confirmation) => return ask(&state, &headers, &confirmation, &request),
         Outcome::Refuse(reason) => {
             return page::render(StatusCode::BAD_REQUEST, "This sign-out link is not valid", &reason)
         }

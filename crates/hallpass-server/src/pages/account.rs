@@ -284,7 +284,16 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
     }
     let keys = state.keys();
     let current = session(&state, &headers).await;
-    match end(state.ctx(), &keys, state.policy(), current, LogoutRequest::default()).await {
+    match end(
+        state.ctx(),
+        &keys,
+        state.policy(),
+        current,
+        LogoutRequest::default(),
+        true,
+    )
+    .await
+    {
         Ok(result) => state.tell_apps(&result.ended).await,
         Err(err) => tracing::error!(%err, "sign-out failed"),
     }

@@ -10,6 +10,7 @@ mod device;
 pub mod invitations;
 mod limits;
 pub mod login;
+pub mod logout;
 pub mod outbox;
 pub mod password;
 pub mod signup;

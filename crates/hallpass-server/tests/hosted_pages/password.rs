@@ -190,14 +190,7 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
         .await
         .unwrap();
     assert_eq!(done.status(), 303, "a refused password left the link working");
-    let ended = app
-        .state
-        .ctx()
-        .store
-        .get_session(&other_session.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let ended = app.session(&other_session.id).await;
     assert_eq!(ended.end_reason.as_deref(), Some("password_reset"));
     let again = browser
         .post(app.url("/password/reset"))

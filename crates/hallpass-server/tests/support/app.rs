@@ -172,6 +172,11 @@ impl TestApp {
         .unwrap()
     }
 
+    /// A session as stored, ended or not.
+    pub async fn session(&self, id: &hallpass_core::ids::SessionId) -> Session {
+        self.state.ctx().store.get_session(id).await.unwrap().unwrap()
+    }
+
     pub fn cookie(&self, token: &str) -> String {
         format!("hallpass_session={token}")
     }
