@@ -48,6 +48,22 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
     response
 }
 
+/// Gives the browser a secret that what it asked for (a magic link, a sign-up
+/// code) only works with, for as long as that lives; `path` is where it is used.
+pub fn bind_to_browser(state: &AppState, mut response: Response, name: &str, path: &str, secret: &str) -> Response {
+    let secure = if state.mode() == crate::config::Mode::Production {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = state.signin_policy().code_ttl.as_secs();
+    let cookie = format!("{name}={secret}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
 /// 429 with when to come back, when an attempt is over its allowance.
 pub fn limited(state: &AppState, device: &hallpass_core::oauth::sessions::Device, account: &str) -> Option<Response> {
     let ip = device.ip.as_deref().and_then(|ip| ip.parse().ok());

@@ -129,50 +129,68 @@ async fn magic_links_ask_for_a_click_and_work_once() {
     assert_eq!(redeem().await.unwrap().status(), 410, "a link works once");
 }
 
+/// Opens a sign-in link in `browser` and clicks its button.
+async fn click_link(app: &TestApp, browser: &reqwest::Client, token: &str) -> reqwest::Response {
+    let html = browser
+        .get(app.url(&format!("/login/link?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    browser
+        .post(app.url("/login/link"))
+        .form(&[("csrf", hidden(&html, "csrf").as_str()), ("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn same_browser_links_refuse_another_browser() {
-    let app = TestApp::start_with(|c| c.signin.same_browser_links = true).await;
-    existing_user(&app, "fay@example.com").await;
-    let asking = browser();
-    ask_for_code(&app, &asking, "fay@example.com", "/account").await;
+async fn a_link_asked_for_the_attackers_account_does_not_sign_a_victim_in() {
+    let app = TestApp::start().await; // the default configuration
+    existing_user(&app, "mallory@example.com").await;
+    app.user_with_password("victim@example.com", "the victim's own pass")
+        .await;
+    let attacker = browser();
+    ask_for_code(&app, &attacker, "mallory@example.com", "/account").await;
     let token = link_token(&app.mails()[0]);
-    let other = browser();
-    let html = other
-        .get(app.url(&format!("/login/link?token={token}")))
+
+    // The victim, signed in as themself, clicks the link the attacker sent.
+    let victim = browser();
+    password_sign_in(&app, &victim, "victim@example.com", "the victim's own pass").await;
+    let refused = click_link(&app, &victim, &token).await;
+    assert_eq!(refused.status(), 410, "a link works only in the browser that asked");
+    assert!(
+        refused.headers().get("set-cookie").is_none(),
+        "the victim's session is untouched"
+    );
+    let account = victim
+        .get(app.url("/account"))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    let csrf = hidden(&html, "csrf");
-    let refused = other
-        .post(app.url("/login/link"))
-        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 410);
-    let html = asking
-        .get(app.url(&format!("/login/link?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&html, "csrf");
-    let ok = asking
-        .post(app.url("/login/link"))
-        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    assert!(account.contains("victim@example.com"), "still signed in as themself");
+
+    let ok = click_link(&app, &attacker, &token).await;
     assert_eq!(
         ok.status(),
         303,
         "the asking browser can still use it: the other one did not use it up"
     );
+}
+
+#[tokio::test]
+async fn links_can_be_allowed_in_any_browser() {
+    let app = TestApp::start_with(|c| c.signin.same_browser_links = false).await;
+    existing_user(&app, "fay@example.com").await;
+    ask_for_code(&app, &browser(), "fay@example.com", "/account").await;
+    let token = link_token(&app.mails()[0]);
+    assert_eq!(click_link(&app, &browser(), &token).await.status(), 303);
 }
 
 #[tokio::test]
