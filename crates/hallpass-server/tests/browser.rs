@@ -249,7 +249,7 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
     screenshot(c, "07-code").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     fill(c, "#code", &code).await;
     click(c, "form[action='/login/code/verify'] button").await;
     wait_for_callback(c).await;
@@ -260,8 +260,8 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     fill(c, "#email", "code@example.com").await;
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
-    assert_eq!(app.mails().len(), 2, "a second mail was sent");
-    let mail = app.mails().remove(0);
+    assert_eq!(app.mails().await.len(), 2, "a second mail was sent");
+    let mail = app.mails().await.remove(0);
     let start = mail.text.find("http").unwrap();
     let link = mail.text[start..]
         .split_whitespace()
@@ -295,7 +295,7 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     fill(c, "#email", "reset@example.com").await;
     click(c, "button[type=submit]").await;
     wait_text(c, "we sent it a link").await;
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     let link = mail
         .text
         .split_whitespace()
@@ -315,7 +315,7 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     fill(c, "#email", "reset@example.com").await;
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     app.advance(Duration::from_secs(301));
     fill(c, "#code", &code).await;
     click(c, "form[action='/login/code/verify'] button").await;
@@ -415,7 +415,7 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     invitations::invite(ctx, &org.id, invite, &links, &Actor::Cli)
         .await
         .unwrap();
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     let link = mail.text[mail.text.find("http").unwrap()..]
         .split_whitespace()
         .next()

@@ -67,10 +67,10 @@ pub async fn start(
     if let Some(password) = password {
         check_new_password(password)?;
     }
-    if ctx.store.find_user_by_email(&email).await?.is_some() {
-        send(mailer, &Message::AccountExists { to: email.to_string() }).await;
-        return Ok(email);
-    }
+    // The same work whether or not the address has an account: Argon2id, a
+    // stored code (never sent to an owner who already has an account, so a
+    // guess is as wrong as for a new address), one mail and one audit event.
+    let exists = ctx.store.find_user_by_email(&email).await?.is_some();
     let password_hash = match password {
         Some(password) => Some(policy.passwords.hash(password, &random_bytes::<16>(ctx.rng.as_ref()))?),
         None => None,
@@ -91,23 +91,18 @@ pub async fn start(
     };
     ctx.store.issue_one_time_token(&token).await?;
     let minutes = policy.code_ttl.as_secs().div_ceil(60);
-    send(
-        mailer,
-        &Message::SignupCode {
-            to: email.to_string(),
-            code,
-            minutes,
-        },
-    )
-    .await;
-    audit::record(
-        ctx,
-        &Actor::Anonymous,
-        "user.signup_code_sent",
-        None,
-        json!({ "email": email.normalized() }),
-    )
-    .await;
+    let (message, event) = if exists {
+        (
+            Message::AccountExists { to: email.to_string() },
+            "user.signup_account_exists",
+        )
+    } else {
+        let to = email.to_string();
+        (Message::SignupCode { to, code, minutes }, "user.signup_code_sent")
+    };
+    send(mailer, &message).await;
+    let details = json!({ "email": email.normalized() });
+    audit::record(ctx, &Actor::Anonymous, event, None, details).await;
     Ok(email)
 }
 

@@ -9,6 +9,7 @@ mod support;
 
 mod account;
 mod email_code;
+mod enumeration;
 mod methods;
 mod password;
 mod signup;

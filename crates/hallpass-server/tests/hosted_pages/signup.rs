@@ -64,7 +64,7 @@ async fn sign_up_verify_then_complete_the_authorization() {
         "no account before the address is proved"
     );
 
-    let mail = app.mails().into_iter().next().expect("a code was mailed");
+    let mail = app.mails().await.into_iter().next().expect("a code was mailed");
     assert_eq!(mail.to, "New@Example.com");
     let code: String = mail.subject.chars().take(6).collect();
     assert!(code.chars().all(|c| c.is_ascii_digit()), "{}", mail.subject);
@@ -153,7 +153,7 @@ async fn an_abandoned_sign_up_can_start_again() {
             .unwrap();
         assert_eq!(response.status(), 200);
     }
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 2);
     let old_code: String = mails[1].subject.chars().take(6).collect();
     let new_code: String = mails[0].subject.chars().take(6).collect();
@@ -194,7 +194,7 @@ async fn an_abandoned_sign_up_can_start_again() {
         .await
         .unwrap();
     assert!(response.text().await.unwrap().contains("Check your email"));
-    assert!(app.mails()[0].subject.contains("already have"));
+    assert!(app.mails().await[0].subject.contains("already have"));
 }
 
 #[tokio::test]
@@ -214,7 +214,7 @@ async fn a_common_password_is_refused_at_sign_up() {
         .unwrap();
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("most common passwords"));
-    assert!(app.mails().is_empty(), "nothing is sent for a refused sign-up");
+    assert!(app.mails().await.is_empty(), "nothing is sent for a refused sign-up");
 }
 
 /// Starts a sign-up in `browser`; gives the CSRF token its forms carry.
@@ -248,7 +248,7 @@ async fn a_second_sign_up_for_the_same_address_cannot_take_over_the_first() {
     // Inside the first one's window, an attacker signs up the same address
     // with a password of their own; the owner then gets a second code.
     start_sign_up(&app, &browser(), "vic@example.com", "the attacker's pass phrase").await;
-    let attackers_code: String = app.mails()[0].subject.chars().take(6).collect();
+    let attackers_code: String = app.mails().await[0].subject.chars().take(6).collect();
     let status = verify_sign_up(&app, &victim, &victim_csrf, "vic@example.com", &attackers_code).await;
     assert_ne!(status, 303, "the attacker's code does not work in the owner's browser");
     let user = app
@@ -262,7 +262,7 @@ async fn a_second_sign_up_for_the_same_address_cannot_take_over_the_first() {
 
     // Starting again in the owner's browser works as usual.
     let victim_csrf = start_sign_up(&app, &victim, "vic@example.com", "the victim's pass phrase").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     assert_eq!(
         verify_sign_up(&app, &victim, &victim_csrf, "vic@example.com", &code).await,
         303

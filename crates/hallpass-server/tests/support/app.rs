@@ -185,8 +185,9 @@ impl TestApp {
         self.clock.advance(by);
     }
 
-    /// The mail the server has sent, newest first.
-    pub fn mails(&self) -> Vec<Mail> {
+    /// The mail the server has sent, newest first, once the queue is drained.
+    pub async fn mails(&self) -> Vec<Mail> {
+        self.state.mailer().flushed().await;
         self.state.outbox().map(|o| o.mails()).unwrap_or_default()
     }
 
