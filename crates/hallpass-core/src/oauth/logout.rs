@@ -73,13 +73,13 @@ pub async fn logout(
     let hint = match &request.id_token_hint {
         Some(token) => match jws::parse(token).and_then(|p| p.verify::<IdTokenClaims>(keys.verifiers(), None)) {
             Ok(claims) if claims.iss == policy.issuer => Some(claims),
-            _ => return refuse("id_token_hint is not an ID token issued by this server".into()),
+            _ => return refuse("The id_token_hint is not an ID token issued here.".into()),
         },
         None => None,
     };
     let client_id = match (hint.as_ref().map(|h| h.aud.as_str()), request.client_id.as_deref()) {
         (Some(aud), Some(given)) if aud != given => {
-            return refuse("client_id does not match the id_token_hint's audience".into())
+            return refuse("The client_id is not the application the id_token_hint was issued to.".into())
         }
         (Some(aud), _) => Some(aud.to_owned()),
         (None, given) => given.map(str::to_owned),
@@ -88,19 +88,21 @@ pub async fn logout(
         Some(id) => match ClientId::parse(id) {
             Ok(id) => match ctx.store.get_client(&id).await? {
                 Some(client) => Some(client),
-                None => return refuse(format!("there is no application with client_id `{id}`")),
+                None => return refuse(format!("No application here has the id “{id}”.")),
             },
-            Err(_) => return refuse(format!("there is no application with client_id `{id}`")),
+            Err(_) => return refuse(format!("No application here has the id “{id}”.")),
         },
         None => None,
     };
     let redirect = match (&request.post_logout_redirect_uri, &client) {
         (Some(_), None) => {
-            return refuse("post_logout_redirect_uri needs id_token_hint or client_id to know the application".into())
+            return refuse(
+                "A post_logout_redirect_uri needs an id_token_hint or a client_id to name the application.".into(),
+            )
         }
         (Some(uri), Some(client)) if !client.post_logout_redirect_uris.iter().any(|r| r.as_str() == uri) => {
             return refuse(format!(
-                "`{uri}` is not a registered post-logout redirect URI of {}",
+                "{} may not return to “{uri}” after signing out: it is not a registered address.",
                 client.name
             ));
         }

@@ -20,7 +20,8 @@ use hallpass_core::CoreError;
 use minijinja::context;
 use serde::Serialize;
 
-async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+/// The browser's live session, if any.
+pub(super) async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let token = cookies::read(headers, cookies::session_cookie_name(state.mode()))?;
     live_session(state.ctx(), &token).await.ok().flatten()
 }

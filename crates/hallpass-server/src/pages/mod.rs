@@ -7,6 +7,8 @@ pub mod account;
 pub mod code;
 mod csrf;
 mod device;
+pub mod errors;
+pub mod home;
 pub mod invitations;
 mod limits;
 pub mod login;

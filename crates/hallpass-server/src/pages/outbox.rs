@@ -20,7 +20,8 @@ async fn flushed(state: &AppState) {
 
 pub async fn page(State(state): State<AppState>) -> Response {
     let Some(outbox) = state.outbox() else {
-        return not_found();
+        let message = "Mail goes to a mail server here, not to a development outbox.";
+        return state.pages().message(StatusCode::NOT_FOUND, "No outbox", message);
     };
     flushed(&state).await;
     state

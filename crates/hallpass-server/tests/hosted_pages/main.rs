@@ -10,6 +10,7 @@ mod support;
 mod account;
 mod email_code;
 mod enumeration;
+mod for_browsers;
 mod methods;
 mod password;
 mod signup;
