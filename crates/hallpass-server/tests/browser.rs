@@ -233,6 +233,30 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     fill(c, "#password", "a browser pass phrase").await;
     click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
     wait_for_callback(c).await;
+
+    // An app's sign-out link without this browser's ID token asks first;
+    // opening it ends nothing.
+    let logout = url::Url::parse_with_params(
+        &app.url("/oidc/logout"),
+        &[
+            ("client_id", client.id.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ("state", "bye"),
+        ],
+    )
+    .unwrap();
+    c.goto(logout.as_str()).await.unwrap();
+    wait_text(c, "Sign out?").await;
+    screenshot(c, "07-logout-confirm").await;
+    c.goto(&app.url("/")).await.unwrap();
+    wait_text(c, "Signed in as").await;
+    screenshot(c, "08-start-page").await;
+    c.goto(logout.as_str()).await.unwrap();
+    click(c, "form[action='/oidc/logout'] button").await;
+    let back = wait_url(c, "http://localhost:3000/").await;
+    assert_eq!(back.query(), Some("state=bye"));
+    c.goto(&app.url("/")).await.unwrap();
+    wait_text(c, "You are not signed in").await;
     browser.client.close().await.unwrap();
 }
 
