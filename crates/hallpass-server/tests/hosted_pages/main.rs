@@ -107,8 +107,7 @@ pub fn link_token(mail: &support::app::Mail) -> String {
 
 /// Opens the page at `path` in `browser`; gives the CSRF token its forms carry.
 pub async fn page_csrf(app: &TestApp, browser: &reqwest::Client, path: &str) -> String {
-    let html = browser.get(app.url(path)).send().await.unwrap().text().await.unwrap();
-    hidden(&html, "csrf")
+    support::csrf_of(browser, &app.url(path)).await
 }
 
 pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &str, password: &str) {

@@ -142,6 +142,12 @@ pub mod app;
 pub mod demo;
 pub mod smtp;
 
+/// Opens the page at `url` with `browser`; gives the CSRF token its forms carry.
+pub async fn csrf_of(browser: &reqwest::Client, url: &str) -> String {
+    let html = browser.get(url).send().await.unwrap().text().await.unwrap();
+    hidden(&html, "csrf")
+}
+
 /// The value of the hidden form field `name` in a page, unescaped.
 pub fn hidden(html: &str, name: &str) -> String {
     form_fields(html)
