@@ -51,7 +51,9 @@ pub struct SignInConfig {
     /// Sender address of Hallpass's mail.
     pub mail_from: String,
     /// A magic link works only in the browser that asked for it (stops a
-    /// forwarded or phished link; breaks "asked on the laptop, opened on the phone").
+    /// forwarded or phished link, and one an attacker asked for their own
+    /// account from signing a victim in as them; breaks "asked on the laptop,
+    /// opened on the phone").
     pub same_browser_links: bool,
     /// The ways the pages offer: `password`, `email_code`, `magic_link`.
     pub methods: Vec<String>,
@@ -65,7 +67,7 @@ impl Default for SignInConfig {
             code_ttl_secs: 300,
             code_attempts: 5,
             mail_from: "Hallpass <no-reply@localhost>".into(),
-            same_browser_links: false,
+            same_browser_links: true,
             methods: vec!["password".into(), "email_code".into(), "magic_link".into()],
             ask_name: true,
         }

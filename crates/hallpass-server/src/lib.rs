@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod logging;
 pub mod mail;
+pub mod mail_queue;
 pub mod oauth;
 pub mod output;
 pub mod pages;

@@ -1,14 +1,15 @@
 //! Every route Hallpass serves, in one place.
 
-use crate::http::{error, health, jwks, layers, metrics};
+use crate::http::{health, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
-use crate::pages::{self, account, code, invitations, login, outbox, password, signup};
+use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
+        .route("/", get(home::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
@@ -46,7 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/outbox.json", get(outbox::json))
         .route("/static/hallpass.css", get(pages::stylesheet))
         .route("/static/theme.css", get(pages::theme))
-        .fallback(error::not_found)
+        .fallback(errors::not_found)
+        .method_not_allowed_fallback(errors::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
     layers::apply(routes, state.mode()).with_state(state)
 }

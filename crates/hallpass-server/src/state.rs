@@ -4,6 +4,7 @@
 use crate::config::{Config, Mode};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
+use crate::mail_queue::MailQueue;
 use crate::oauth::backchannel::{Backchannel, BackchannelNotifier};
 use crate::pages::{Limits, Pages};
 use hallpass_core::crypto::{CodeHasher, MasterKey};
@@ -36,7 +37,7 @@ struct Inner {
     codes: CodeHasher,
     pages: Pages,
     limits: Limits,
-    mailer: Arc<dyn Mailer>,
+    mail: MailQueue,
     outbox: Option<Arc<Outbox>>,
     master: Arc<MasterKey>,
     keys: KeyRing,
@@ -75,7 +76,7 @@ impl AppState {
                 config.signin.ask_name,
             )?,
             limits: Limits::new(&config.limits),
-            mailer: services.mailer,
+            mail: MailQueue::start(services.mailer)?,
             outbox: services.outbox,
             config,
             mode,
@@ -101,8 +102,9 @@ impl AppState {
         &self.0.limits
     }
 
-    pub fn mailer(&self) -> &dyn Mailer {
-        self.0.mailer.as_ref()
+    /// Where handlers send mail: a queue, delivered outside the request.
+    pub fn mailer(&self) -> &MailQueue {
+        &self.0.mail
     }
 
     /// The development outbox, when mail goes there.

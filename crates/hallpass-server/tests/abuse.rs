@@ -118,7 +118,12 @@ async fn a_flood_is_limited_while_another_user_signs_in() {
         codes.push(status);
     }
     assert!(codes.iter().all(|s| *s == 200 || *s == 429), "{codes:?}");
-    let mails = app.mails().iter().filter(|m| m.to == "someone@example.com").count();
+    let mails = app
+        .mails()
+        .await
+        .iter()
+        .filter(|m| m.to == "someone@example.com")
+        .count();
     assert!(
         mails <= PER_ACCOUNT as usize,
         "{mails} mails: the mailbox is not flooded"

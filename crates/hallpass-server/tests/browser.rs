@@ -234,6 +234,30 @@ async fn sign_up_then_sign_in_through_the_authorization_flow() {
     fill(c, "#password", "a browser pass phrase").await;
     click(c, "form[action='/login'] button[type=submit]:not([formaction])").await;
     wait_for_callback(c).await;
+
+    // An app's sign-out link without this browser's ID token asks first;
+    // opening it ends nothing.
+    let logout = url::Url::parse_with_params(
+        &app.url("/oidc/logout"),
+        &[
+            ("client_id", client.id.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ("state", "bye"),
+        ],
+    )
+    .unwrap();
+    c.goto(logout.as_str()).await.unwrap();
+    wait_text(c, "Sign out?").await;
+    screenshot(c, "07-logout-confirm").await;
+    c.goto(&app.url("/")).await.unwrap();
+    wait_text(c, "Signed in as").await;
+    screenshot(c, "08-start-page").await;
+    c.goto(logout.as_str()).await.unwrap();
+    click(c, "form[action='/oidc/logout'] button").await;
+    let back = wait_url(c, "http://localhost:3000/").await;
+    assert_eq!(back.query(), Some("state=bye"));
+    c.goto(&app.url("/")).await.unwrap();
+    wait_text(c, "You are not signed in").await;
     browser.client.close().await.unwrap();
 }
 
@@ -250,7 +274,7 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
     screenshot(c, "07-code").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     fill(c, "#code", &code).await;
     click(c, "form[action='/login/code/verify'] button").await;
     wait_for_callback(c).await;
@@ -261,8 +285,8 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
     fill(c, "#email", "code@example.com").await;
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
-    assert_eq!(app.mails().len(), 2, "a second mail was sent");
-    let mail = app.mails().remove(0);
+    assert_eq!(app.mails().await.len(), 2, "a second mail was sent");
+    let mail = app.mails().await.remove(0);
     let start = mail.text.find("http").unwrap();
     let link = mail.text[start..]
         .split_whitespace()
@@ -296,7 +320,7 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     fill(c, "#email", "reset@example.com").await;
     click(c, "button[type=submit]").await;
     wait_text(c, "we sent it a link").await;
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     let link = mail
         .text
         .split_whitespace()
@@ -316,7 +340,7 @@ async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     fill(c, "#email", "reset@example.com").await;
     click(c, "button[formaction='/login/code']").await;
     wait_text(c, "6-digit code").await;
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     app.advance(Duration::from_secs(301));
     fill(c, "#code", &code).await;
     click(c, "form[action='/login/code/verify'] button").await;
@@ -416,7 +440,7 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     invitations::invite(ctx, &org.id, invite, &links, &Actor::Cli)
         .await
         .unwrap();
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     let link = mail.text[mail.text.find("http").unwrap()..]
         .split_whitespace()
         .next()

@@ -115,14 +115,22 @@ async fn a_back_channel_logout_ends_the_apps_session() {
 
     // Signed out at Hallpass from elsewhere (e.g. the account page): Hallpass
     // tells the app on the back channel.
-    let ended = browser
+    let asked = browser
         .http
         .post(app.url("/oidc/logout"))
         .form(&[("client_id", demo.client.id.as_str())])
         .send()
         .await
         .unwrap();
-    assert!(ended.status().is_success() || ended.status().is_redirection());
+    let html = asked.text().await.unwrap();
+    let ended = browser
+        .http
+        .post(app.url("/oidc/logout"))
+        .form(&support::form_fields(&html))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 200, "signed out once the user confirmed");
     let notices = app.logout_tokens_sent(1).await;
     assert_eq!(notices[0].uri, demo.url("/backchannel-logout"));
     let forged = browser

@@ -9,7 +9,7 @@ use hallpass_proto::claims::BACKCHANNEL_LOGOUT_EVENT;
 use serde_json::Value;
 use std::collections::HashMap;
 use support::app::{RegisteredClient, TestApp};
-use support::http;
+use support::{form_fields, http};
 use url::Url;
 
 const REDIRECT: &str = "http://localhost:3000/callback";
@@ -105,12 +105,13 @@ async fn introspection_reflects_the_end_of_the_session_at_once() {
     assert_eq!(rt["active"], true);
     assert_eq!(rt["token_type"], "refresh_token");
 
-    let logout = http()
+    let asked = http()
         .get(s.app.url("/oidc/logout"))
         .header("cookie", &s.cookie)
         .send()
         .await
         .unwrap();
+    let logout = confirm(&s.app, &s.cookie, asked).await;
     assert_eq!(logout.status(), 200, "no redirect asked: the signed-out page");
     assert_eq!(
         introspect(&s, &s.client, &access(&s)).await,
@@ -269,27 +270,148 @@ async fn logout_refuses_unregistered_redirects_and_changes_nothing() {
     }
 }
 
+fn logout_url(s: &SignedIn, params: &[(&str, &str)]) -> Url {
+    Url::parse_with_params(&s.app.url("/oidc/logout"), params).unwrap()
+}
+
+fn id_token(s: &SignedIn) -> String {
+    s.tokens["id_token"].as_str().unwrap().to_owned()
+}
+
+/// Answers `/oidc/logout`'s confirmation page as its user would: posts the
+/// page's form back with the browser's session and CSRF cookies.
+async fn confirm(app: &TestApp, cookie: &str, asked: reqwest::Response) -> reqwest::Response {
+    assert_eq!(asked.status(), 200);
+    let csrf = asked.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = asked.text().await.unwrap();
+    assert!(html.contains("Sign out?"), "{html}");
+    assert!(html.contains("<strong>"), "the page names the account signed in here");
+    http()
+        .post(app.url("/oidc/logout"))
+        .header("cookie", format!("{cookie}; {csrf}"))
+        .form(&form_fields(&html))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn logout_with_client_id_and_an_expired_hint_still_works() {
+async fn logout_with_client_id_and_an_expired_hint_of_this_browser_ends_at_once() {
     let s = signed_in(|_| {}).await;
-    let id_token = s.tokens["id_token"].as_str().unwrap().to_owned();
+    let id_token = id_token(&s);
     s.app.advance(std::time::Duration::from_secs(2 * 3600)); // the ID token has expired
-    let url = Url::parse_with_params(
-        &s.app.url("/oidc/logout"),
+    let url = logout_url(
+        &s,
         &[
             ("id_token_hint", id_token.as_str()),
             ("client_id", s.client.id.as_str()),
             ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ("state", "s1"),
         ],
-    )
-    .unwrap();
-    // No cookie (a third-party context): the hint's sid names the session.
-    let response = http().get(url.clone()).send().await.unwrap();
+    );
+    let response = http()
+        .get(url.clone())
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 302);
-    assert_eq!(response.headers()["location"], "http://localhost:3000/");
+    assert_eq!(response.headers()["location"], "http://localhost:3000/?state=s1");
     assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], false);
-    let again = http().get(url).send().await.unwrap();
+    let again = http().get(url).header("cookie", &s.cookie).send().await.unwrap();
     assert_eq!(again.status(), 200, "the one-time URL now shows the signed-out page");
+}
+
+#[tokio::test]
+async fn a_hint_without_the_browsers_cookie_ends_nothing() {
+    let s = signed_in(|_| {}).await;
+    let id_token = id_token(&s);
+    let url = logout_url(
+        &s,
+        &[
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+        ],
+    );
+    let response = http().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("location").is_none());
+    assert_eq!(
+        introspect(&s, &s.client, &refresh(&s)).await["active"],
+        true,
+        "a session only a link names lives on"
+    );
+}
+
+#[tokio::test]
+async fn client_id_alone_asks_and_ends_the_session_only_once_confirmed() {
+    let s = signed_in(|_| {}).await;
+    let url = logout_url(
+        &s,
+        &[
+            ("client_id", s.client.id.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ("state", "s2"),
+        ],
+    );
+    let asked = http().get(url).header("cookie", &s.cookie).send().await.unwrap();
+    assert_eq!(asked.status(), 200);
+    assert!(asked.headers().get("location").is_none());
+    assert_eq!(
+        introspect(&s, &s.client, &refresh(&s)).await["active"],
+        true,
+        "asked, not ended"
+    );
+
+    // The confirmation form forged from another site: no CSRF cookie.
+    let fields = [
+        ("confirm", "yes"),
+        ("csrf", "x".repeat(43).as_str()),
+        ("client_id", s.client.id.as_str()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let forged = http()
+        .post(s.app.url("/oidc/logout"))
+        .header("cookie", &s.cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], true);
+
+    let confirmed = confirm(&s.app, &s.cookie, asked).await;
+    assert_eq!(confirmed.status(), 302);
+    assert_eq!(confirmed.headers()["location"], "http://localhost:3000/?state=s2");
+    assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], false);
+}
+
+#[tokio::test]
+async fn a_hint_for_another_user_asks_and_never_ends_the_hinted_session() {
+    let s = signed_in(|_| {}).await;
+    let hinted = id_token(&s);
+    let other = s.app.user("mo@example.com").await;
+    let (other_token, other_session) = s.app.sign_in(&other).await;
+    let other_cookie = s.app.cookie(&other_token);
+    let url = logout_url(&s, &[("id_token_hint", hinted.as_str())]);
+    let asked = http().get(url).header("cookie", &other_cookie).send().await.unwrap();
+    assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], true);
+    let confirmed = confirm(&s.app, &other_cookie, asked).await;
+    assert_eq!(confirmed.status(), 200);
+    assert!(confirmed.text().await.unwrap().contains("signed out"));
+    assert_eq!(
+        introspect(&s, &s.client, &refresh(&s)).await["active"],
+        true,
+        "the hinted session of the other user lives on"
+    );
+    let ended = s.app.session(&other_session.id).await;
+    assert!(ended.ended_at.is_some(), "the browser's own session ended");
 }
 
 #[tokio::test]
@@ -303,13 +425,14 @@ async fn logout_tells_every_client_of_the_session_on_the_back_channel() {
     tokens_for(&s.app, &silent, &s.cookie).await;
     tokens_for(&s.app, &other, &s.cookie).await;
 
-    let response = http()
+    let asked = http()
         .post(s.app.url("/oidc/logout"))
         .header("cookie", &s.cookie)
         .form(&[("client_id", s.client.id.as_str())])
         .send()
         .await
         .unwrap();
+    let response = confirm(&s.app, &s.cookie, asked).await;
     assert_eq!(response.status(), 200);
     let sent = s.app.logout_tokens_sent(2).await;
     let mut uris: Vec<&str> = sent.iter().map(|n| n.uri.as_str()).collect();

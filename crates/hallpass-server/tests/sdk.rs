@@ -364,6 +364,7 @@ async fn logout_urls_name_the_session_and_where_to_return() {
         .build()
         .unwrap()
         .get(&url)
+        .header("cookie", &s.cookie) // the browser's own session: it ends at once
         .send()
         .await
         .unwrap();
@@ -397,7 +398,12 @@ async fn logout_tokens_are_verified_before_they_end_anything() {
     };
     let done = authenticated(&s).await;
     let logout = s.sdk.logout_url(done.tokens.id_token.as_deref(), None, None).unwrap();
-    reqwest::get(&logout).await.unwrap();
+    reqwest::Client::new()
+        .get(&logout)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
     let sent = s.app.logout_tokens_sent(1).await;
     let claims = s.sdk.verify_logout_token(&sent[0].logout_token).await.unwrap();
     assert_eq!(claims.sid, done.id_token.sid);

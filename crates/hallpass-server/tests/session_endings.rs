@@ -185,7 +185,7 @@ async fn a_password_reset_tells_the_apps() {
         &[("email", "ada@example.com")],
     )
     .await;
-    let mail = w.app.mails().remove(0);
+    let mail = w.app.mails().await.remove(0);
     let start = mail.text.find("/password/reset?token=").unwrap();
     let path = mail.text[start..].split_whitespace().next().unwrap().to_owned();
     let token = path.trim_start_matches("/password/reset?token=").to_owned();

@@ -106,3 +106,64 @@ async fn sign_up_with_the_code_from_the_received_mail() {
         .unwrap();
     assert_eq!(verified.status(), 303);
 }
+
+/// Holds every connection to the mail server until `open` turns true.
+async fn gate_in_front_of(upstream: String) -> (String, tokio::sync::watch::Sender<bool>) {
+    let gate = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", gate.local_addr().unwrap());
+    let (open, opened) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = gate.accept().await {
+            let (mut opened, upstream) = (opened.clone(), upstream.clone());
+            tokio::spawn(async move {
+                let _ = opened.wait_for(|open| *open).await;
+                let mut outbound = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    (url, open)
+}
+
+#[tokio::test]
+async fn mail_queued_when_the_server_stops_still_goes_out() {
+    let Some(smtp) = smtp_server().await else { return };
+    let (gated_url, open) = gate_in_front_of(smtp.url.trim_start_matches("smtp://").to_owned()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let created = support::run(dir.path(), &["users", "create", "--email", "quinn@example.com"]).await;
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let server = support::Server::start(dir.path(), &[], &[("HALLPASS_SMTP_URL", gated_url.as_str())])
+        .await
+        .unwrap();
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let csrf = support::csrf_of(&browser, &server.url("/password/forgot")).await;
+    let asked = browser
+        .post(server.url("/password/forgot"))
+        .form(&[("csrf", csrf.as_str()), ("email", "quinn@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 200, "answered while the mail waits at the gate");
+
+    // SIGTERM; once the server has stopped taking requests, let the mail through.
+    let address = server.base.trim_start_matches("http://").to_owned();
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    let stopped_listening = async {
+        while tokio::net::TcpStream::connect(&address).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    };
+    let bound = std::time::Duration::from_secs(10);
+    assert!(
+        tokio::time::timeout(bound, stopped_listening).await.is_ok(),
+        "the server stopped listening"
+    );
+    open.send(true).unwrap();
+    let (status, stderr) = server.wait().await;
+    assert!(status.success(), "{stderr}");
+    let mail = smtp.received(1).await.remove(0);
+    assert!(mail.contains("/password/reset?token="), "{mail}");
+}

@@ -14,12 +14,25 @@ impl CodeHasher {
     }
 
     pub fn hash(&self, email_normalized: &str, code: &str) -> SecretHash {
+        self.hash_parts(&[email_normalized, code])
+    }
+
+    /// A code that only works together with a secret the asking browser
+    /// keeps: typed in another browser, it is simply wrong.
+    pub fn hash_for_browser(&self, email_normalized: &str, code: &str, browser_secret: &str) -> SecretHash {
+        self.hash_parts(&[email_normalized, code, browser_secret])
+    }
+
+    fn hash_parts(&self, parts: &[&str]) -> SecretHash {
         let mut context = hmac::Context::with_key(&self.0);
-        context.update(email_normalized.as_bytes());
-        context.update(&[0]);
-        context.update(code.as_bytes());
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                context.update(&[0]);
+            }
+            context.update(part.as_bytes());
+        }
         let tag = context.sign();
-        SecretHash::from_slice(tag.as_ref()).unwrap_or_else(|| SecretHash::of(code))
+        SecretHash::from_slice(tag.as_ref()).unwrap_or_else(|| SecretHash::of(&parts.concat()))
     }
 }
 

@@ -62,11 +62,13 @@ pub async fn authorize(
     }
     for trusted in ["client_id", "redirect_uri"] {
         if repeated.contains(&trusted) {
-            return Ok(Outcome::Refuse(format!("`{trusted}` is given more than once")));
+            return Ok(Outcome::Refuse(format!("The request gives {trusted} more than once.")));
         }
     }
     let Some(client_id) = params.get("client_id").filter(|v| !v.is_empty()) else {
-        return Ok(Outcome::Refuse("the request has no client_id".into()));
+        return Ok(Outcome::Refuse(
+            "The request does not say which application it is for (no client_id).".into(),
+        ));
     };
     let client = match ClientId::parse(client_id) {
         Ok(id) => ctx.store.get_client(&id).await?,
@@ -74,15 +76,17 @@ pub async fn authorize(
     };
     let Some(client) = client else {
         return Ok(Outcome::Refuse(format!(
-            "there is no application with client_id `{client_id}`"
+            "No application here has the id “{client_id}”. The link may be old or mistyped."
         )));
     };
     let Some(redirect_uri) = params.get("redirect_uri").filter(|v| !v.is_empty()) else {
-        return Ok(Outcome::Refuse("the request has no redirect_uri".into()));
+        return Ok(Outcome::Refuse(
+            "The request does not say where to return (no redirect_uri).".into(),
+        ));
     };
     if !is_registered(&client, redirect_uri) {
         return Ok(Outcome::Refuse(format!(
-            "`{redirect_uri}` is not a registered redirect URI of {}; it must match one exactly",
+            "{} may not return to “{redirect_uri}”: the address must match a registered one exactly.",
             client.name
         )));
     }

@@ -51,7 +51,9 @@ fn link_hash(token: &str, browser_secret: Option<&str>) -> SecretHash {
 }
 
 /// Mails a code and a link to the account's owner. Answers the same whether
-/// or not the address has an account (without one, the mail says so).
+/// or not the address has an account, after the same work: without one, the
+/// mail says so, and a code and a link nobody is sent are stored all the
+/// same, so a guessed code is as wrong (not as absent) as for a real account.
 pub async fn request(
     ctx: &Context,
     policy: &SignInPolicy,
@@ -63,10 +65,8 @@ pub async fn request(
         return Err(CoreError::invalid("method", "signing in by mail is turned off"));
     }
     let email = Email::parse(request.email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
-    let Some(user) = ctx.store.find_user_by_email(&email).await? else {
-        deliver(mailer, &Message::NoAccount { to: email.to_string() }).await;
-        return Ok(email);
-    };
+    let user = ctx.store.find_user_by_email(&email).await?;
+    let user_id = user.as_ref().map(|u| u.id.as_str());
     let now = ctx.clock.now();
     let code = six_digit_code(ctx.rng.as_ref());
     let link_token = random_token(ctx.rng.as_ref());
@@ -75,7 +75,7 @@ pub async fn request(
         purpose,
         email: email.normalized().to_owned(),
         hash,
-        payload: json!({ "user_id": user.id, "return_to": request.return_to }),
+        payload: json!({ "user_id": user_id, "return_to": request.return_to }),
         attempts: 0,
         max_attempts,
         created_at: now,
@@ -94,24 +94,24 @@ pub async fn request(
             .issue_one_time_token(&token(OneTimePurpose::MagicLink, hash, 1))
             .await?;
     }
-    let message = Message::SignInCode {
-        to: email.to_string(),
-        code: policy.methods.email_code.then_some(code),
-        link: policy
-            .methods
-            .magic_link
-            .then(|| format!("{}{link_token}", request.link_base)),
-        minutes: policy.code_ttl.as_secs().div_ceil(60),
+    let message = match user_id {
+        Some(_) => Message::SignInCode {
+            to: email.to_string(),
+            code: policy.methods.email_code.then_some(code),
+            link: policy
+                .methods
+                .magic_link
+                .then(|| format!("{}{link_token}", request.link_base)),
+            minutes: policy.code_ttl.as_secs().div_ceil(60),
+        },
+        None => Message::NoAccount { to: email.to_string() },
     };
     deliver(mailer, &message).await;
-    audit::record(
-        ctx,
-        &Actor::Anonymous,
-        "user.sign_in_code_sent",
-        Some(user.id.as_str()),
-        json!({}),
-    )
-    .await;
+    let event = match user_id {
+        Some(_) => "user.sign_in_code_sent",
+        None => "user.sign_in_code_no_account",
+    };
+    audit::record(ctx, &Actor::Anonymous, event, user_id, json!({})).await;
     Ok(email)
 }
 

@@ -27,7 +27,9 @@ pub enum Reset {
     LinkInvalid,
 }
 
-/// Mails a reset link if the address has an account; answers the same either way.
+/// Mails a reset link if the address has an account; answers the same either
+/// way, after the same work (a link nobody is sent is stored for an unknown
+/// address; it names no account, so it resets nothing).
 pub async fn request(
     ctx: &Context,
     policy: &SignInPolicy,
@@ -36,9 +38,8 @@ pub async fn request(
     link_base: &str,
 ) -> Result<Email, CoreError> {
     let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
-    let Some(user) = ctx.store.find_user_by_email(&email).await? else {
-        return Ok(email);
-    };
+    let user = ctx.store.find_user_by_email(&email).await?;
+    let user_id = user.as_ref().map(|u| u.id.as_str());
     let now = ctx.clock.now();
     let secret = random_token(ctx.rng.as_ref());
     let token = OneTimeToken {
@@ -46,7 +47,7 @@ pub async fn request(
         purpose: OneTimePurpose::PasswordReset,
         email: email.normalized().to_owned(),
         hash: SecretHash::of(&secret),
-        payload: json!({ "user_id": user.id }),
+        payload: json!({ "user_id": user_id }),
         attempts: 0,
         max_attempts: 1,
         created_at: now,
@@ -54,23 +55,23 @@ pub async fn request(
         consumed_at: None,
     };
     ctx.store.issue_one_time_token(&token).await?;
-    let minutes = policy.code_ttl.as_secs().div_ceil(60);
-    let message = Message::PasswordReset {
-        to: email.to_string(),
-        link: format!("{link_base}{secret}"),
-        minutes,
-    };
-    if let Err(err) = mailer.send(&message).await {
-        tracing::error!(%err, "could not send the password reset mail");
+    if user_id.is_some() {
+        let minutes = policy.code_ttl.as_secs().div_ceil(60);
+        let message = Message::PasswordReset {
+            to: email.to_string(),
+            link: format!("{link_base}{secret}"),
+            minutes,
+        };
+        // Queued: the request ends before any mail goes out, known address or not.
+        if let Err(err) = mailer.send(&message).await {
+            tracing::error!(%err, "could not send the password reset mail");
+        }
     }
-    audit::record(
-        ctx,
-        &Actor::Anonymous,
-        "user.password_reset_requested",
-        Some(user.id.as_str()),
-        json!({}),
-    )
-    .await;
+    let event = match user_id {
+        Some(_) => "user.password_reset_requested",
+        None => "user.password_reset_no_account",
+    };
+    audit::record(ctx, &Actor::Anonymous, event, user_id, json!({})).await;
     Ok(email)
 }
 

@@ -1,5 +1,8 @@
 //! Signing up: the address is proved by a code before any account exists, so
-//! an abandoned sign-up leaves nothing behind and can simply start again.
+//! an abandoned sign-up leaves nothing behind and can simply start again. The
+//! code works only in the browser that started the sign-up (it is hashed with
+//! a secret that browser keeps), so a second sign-up for the same address from
+//! elsewhere cannot have the first one's owner verify it.
 
 use super::mailer::{Mailer, Message};
 use super::{six_digit_code, SignInPolicy};
@@ -30,6 +33,15 @@ pub enum Verification {
     NoLiveCode,
 }
 
+/// What the sign-up form sends.
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub name: Option<&'a str>,
+    pub password: &'a str,
+    /// The secret the asking browser keeps (in a cookie).
+    pub browser_secret: &'a str,
+}
+
 /// Checks the input, then mails a code. Answers the same whether or not the
 /// address already has an account (its owner gets a different mail).
 pub async fn start(
@@ -37,10 +49,14 @@ pub async fn start(
     policy: &SignInPolicy,
     codes: &CodeHasher,
     mailer: &dyn Mailer,
-    email: &str,
-    name: Option<&str>,
-    password: &str,
+    form: SignUp<'_>,
 ) -> Result<Email, CoreError> {
+    let SignUp {
+        email,
+        name,
+        password,
+        browser_secret,
+    } = form;
     let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
     let name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
@@ -51,10 +67,10 @@ pub async fn start(
     if let Some(password) = password {
         check_new_password(password)?;
     }
-    if ctx.store.find_user_by_email(&email).await?.is_some() {
-        send(mailer, &Message::AccountExists { to: email.to_string() }).await;
-        return Ok(email);
-    }
+    // The same work whether or not the address has an account: Argon2id, a
+    // stored code (never sent to an owner who already has an account, so a
+    // guess is as wrong as for a new address), one mail and one audit event.
+    let exists = ctx.store.find_user_by_email(&email).await?.is_some();
     let password_hash = match password {
         Some(password) => {
             let salt = random_bytes::<16>(ctx.rng.as_ref());
@@ -68,7 +84,7 @@ pub async fn start(
         id: OneTimeTokenId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),
         purpose: OneTimePurpose::EmailVerification,
         email: email.normalized().to_owned(),
-        hash: codes.hash(email.normalized(), &code),
+        hash: codes.hash_for_browser(email.normalized(), &code, browser_secret),
         payload: json!({ "email": email.as_str(), "name": name, "password_hash": password_hash }),
         attempts: 0,
         max_attempts: policy.code_attempts,
@@ -78,23 +94,18 @@ pub async fn start(
     };
     ctx.store.issue_one_time_token(&token).await?;
     let minutes = policy.code_ttl.as_secs().div_ceil(60);
-    send(
-        mailer,
-        &Message::SignupCode {
-            to: email.to_string(),
-            code,
-            minutes,
-        },
-    )
-    .await;
-    audit::record(
-        ctx,
-        &Actor::Anonymous,
-        "user.signup_code_sent",
-        None,
-        json!({ "email": email.normalized() }),
-    )
-    .await;
+    let (message, event) = if exists {
+        (
+            Message::AccountExists { to: email.to_string() },
+            "user.signup_account_exists",
+        )
+    } else {
+        let to = email.to_string();
+        (Message::SignupCode { to, code, minutes }, "user.signup_code_sent")
+    };
+    send(mailer, &message).await;
+    let details = json!({ "email": email.normalized() });
+    audit::record(ctx, &Actor::Anonymous, event, None, details).await;
     Ok(email)
 }
 
@@ -112,11 +123,12 @@ pub async fn verify(
     codes: &CodeHasher,
     email: &str,
     code: &str,
+    browser_secret: &str,
     device: Device,
 ) -> Result<Verification, CoreError> {
     let email = Email::parse(email).map_err(|e| CoreError::invalid("email", e.to_string()))?;
     let code = code.trim();
-    let hash = codes.hash(email.normalized(), code);
+    let hash = codes.hash_for_browser(email.normalized(), code, browser_secret);
     let now = ctx.clock.now();
     let token = match ctx
         .store

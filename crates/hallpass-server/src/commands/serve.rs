@@ -36,12 +36,20 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
     announce(state.config(), mode, local, &target, getting_started, json);
 
     let reloader = tokio::spawn(reload_keys(state.clone()));
+    let mail = state.mailer().clone();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
     reloader.abort();
+    // Mail the last requests queued still goes out; a dead mail server does not hold the exit.
+    if tokio::time::timeout(Duration::from_secs(10), mail.flushed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("mail still queued at exit was not sent");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,7 +5,6 @@
 
 use crate::http::cookies;
 use crate::http::form::{self, Pairs};
-use crate::http::page;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -24,7 +23,7 @@ pub async fn authorize(
 ) -> Response {
     let pairs: Pairs = if method == Method::POST {
         if !form::is_form(&headers) {
-            return page::render(
+            return state.pages().message(
                 StatusCode::BAD_REQUEST,
                 "Sign-in request not understood",
                 "The application sent a malformed request.",
@@ -37,13 +36,17 @@ pub async fn authorize(
     let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
         Some(token) => match sessions::live(state.ctx(), &token).await {
             Ok(session) => session,
-            Err(err) => return crate::http::error::ApiError::from(err).into_response(),
+            Err(err) => return crate::pages::server_error(&state, "reading the session failed", &err),
         },
         None => None,
     };
     match decide(state.ctx(), state.policy(), &pairs, session).await {
         Ok(Outcome::Redirect(location)) => redirect(&location),
-        Ok(Outcome::Refuse(reason)) => page::render(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &reason),
+        Ok(Outcome::Refuse(reason)) => {
+            state
+                .pages()
+                .message(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &reason)
+        }
         Ok(Outcome::PickOrganization(organizations)) => {
             // The picker sends the same request back with the chosen
             // `organization_id` and without `prompt`, so it is not asked again.
@@ -81,7 +84,12 @@ pub async fn authorize(
                 .finish();
             redirect(&format!("{page}?{target}"))
         }
-        Err(err) => crate::http::error::ApiError::from(err).into_response(),
+        Err(err @ hallpass_core::CoreError::Invalid { .. }) => state.pages().message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link is not valid",
+            &err.to_string(),
+        ),
+        Err(err) => crate::pages::server_error(&state, "authorization failed", &err),
     }
 }
 

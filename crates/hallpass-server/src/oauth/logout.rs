@@ -1,15 +1,17 @@
-//! `GET|POST /oidc/logout` (OpenID RP-Initiated Logout 1.0).
+//! `GET|POST /oidc/logout` (OpenID RP-Initiated Logout 1.0). The user is asked
+//! first unless the request proves it comes from their own session; their
+//! answer comes back here as a POST with `confirm` and the CSRF token.
 
 use super::authorize::redirect;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
-use crate::http::page;
+use crate::pages::logout::{answer, ask, Answer};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
 use hallpass_core::sessions;
 
@@ -27,22 +29,42 @@ pub async fn logout(
     };
     let request = match read_request(&pairs) {
         Ok(request) => request,
-        Err(reason) => return page::render(StatusCode::BAD_REQUEST, "Sign-out request not understood", &reason),
+        Err(reason) => {
+            return state
+                .pages()
+                .message(StatusCode::BAD_REQUEST, "Sign-out request not understood", &reason)
+        }
+    };
+    let confirmed = match answer(&state, &method, &headers, &pairs) {
+        Answer::NotAsked => false,
+        Answer::Confirmed => true,
+        Answer::Forged => {
+            return state.pages().message(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Go back, reload the page and try again.",
+            )
+        }
     };
     let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
         Some(token) => sessions::live(state.ctx(), &token).await.ok().flatten(),
         None => None,
     };
     let keys = state.keys();
-    let result = match end(state.ctx(), &keys, state.policy(), session, request).await {
+    let result = match end(state.ctx(), &keys, state.policy(), session, request.clone(), confirmed).await {
         Ok(result) => result,
-        Err(err) => return crate::http::error::ApiError::from(err).into_response(),
+        Err(err) => return crate::pages::server_error(&state, "sign-out failed", &err),
     };
     let mut response = match result.outcome {
         Outcome::Redirect(location) => redirect(&location),
-        Outcome::SignedOut => page::render(StatusCode::OK, "You are signed out", "You can close this window."),
+        Outcome::SignedOut => state
+            .pages()
+            .message(StatusCode::OK, "You are signed out", "You can close this window."),
+        Outcome::Confirm(confirmation) => return ask(&state, &headers, &confirmation, &request),
         Outcome::Refuse(reason) => {
-            return page::render(StatusCode::BAD_REQUEST, "This sign-out link is not valid", &reason)
+            return state
+                .pages()
+                .message(StatusCode::BAD_REQUEST, "This sign-out link is not valid", &reason)
         }
     };
     if let Ok(clear) = HeaderValue::from_str(&cookies::clear_session_cookie(state.mode())) {
@@ -52,7 +74,11 @@ pub async fn logout(
 }
 
 fn read_request(pairs: &Pairs) -> Result<LogoutRequest, String> {
-    let get = |name: &str| single(pairs, name).map(|v| v.map(str::to_owned));
+    let get = |name: &str| {
+        single(pairs, name)
+            .map(|v| v.map(str::to_owned))
+            .map_err(|_| format!("The request gives {name} more than once."))
+    };
     Ok(LogoutRequest {
         id_token_hint: get("id_token_hint")?,
         client_id: get("client_id")?,

@@ -21,7 +21,8 @@ use hallpass_core::CoreError;
 use minijinja::context;
 use serde::Serialize;
 
-async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+/// The browser's live session, if any.
+pub(super) async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     let token = cookies::read(headers, cookies::session_cookie_name(state.mode()))?;
     sessions::live(state.ctx(), &token).await.ok().flatten()
 }
@@ -292,7 +293,16 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
     }
     let keys = state.keys();
     let current = session(&state, &headers).await;
-    if let Err(err) = end(state.ctx(), &keys, state.policy(), current, LogoutRequest::default()).await {
+    if let Err(err) = end(
+        state.ctx(),
+        &keys,
+        state.policy(),
+        current,
+        LogoutRequest::default(),
+        true,
+    )
+    .await
+    {
         tracing::error!(%err, "sign-out failed");
     }
     let mut response = state

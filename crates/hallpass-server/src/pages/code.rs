@@ -11,8 +11,7 @@ use crate::http::form;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hallpass_core::rng::random_token;
 use hallpass_core::signin::email_code::{self, CodeRequest, CodeSignIn};
@@ -91,22 +90,11 @@ pub async fn request(
     .await
     {
         Ok(email) => {
-            let mut page = render_code(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None);
-            if let Some(secret) = browser_secret {
-                let secure = if state.mode() == crate::config::Mode::Production {
-                    "; Secure"
-                } else {
-                    ""
-                };
-                let max_age = state.signin_policy().code_ttl.as_secs();
-                let cookie = format!(
-                    "{LINK_COOKIE}={secret}; Path=/login/link; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-                );
-                if let Ok(value) = HeaderValue::from_str(&cookie) {
-                    page.headers_mut().append(SET_COOKIE, value);
-                }
+            let page = render_code(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None);
+            match browser_secret {
+                Some(secret) => super::bind_to_browser(&state, page, LINK_COOKIE, "/login/link", &secret),
+                None => page,
             }
-            page
         }
         Err(CoreError::Invalid { .. }) => super::login::render(
             &state,

@@ -7,9 +7,12 @@ pub mod account;
 pub mod code;
 mod csrf;
 mod device;
+pub mod errors;
+pub mod home;
 pub mod invitations;
 mod limits;
 pub mod login;
+pub mod logout;
 pub mod outbox;
 pub mod password;
 pub mod signup;
@@ -43,6 +46,22 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
         .into_response();
     if let Ok(cookie) = HeaderValue::from_str(&cookies::session_cookie(state.mode(), token, max_age)) {
         response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Gives the browser a secret that what it asked for (a magic link, a sign-up
+/// code) only works with, for as long as that lives; `path` is where it is used.
+pub fn bind_to_browser(state: &AppState, mut response: Response, name: &str, path: &str, secret: &str) -> Response {
+    let secure = if state.mode() == crate::config::Mode::Production {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = state.signin_policy().code_ttl.as_secs();
+    let cookie = format!("{name}={secret}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
     }
     response
 }

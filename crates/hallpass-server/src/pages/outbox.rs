@@ -10,13 +10,23 @@ use axum::Json;
 use minijinja::context;
 use serde::Deserialize;
 
-pub async fn page(State(state): State<AppState>) -> Response {
-    match state.outbox() {
-        Some(outbox) => state
-            .pages()
-            .render(StatusCode::OK, "outbox.html", context! { mails => outbox.mails() }),
-        None => not_found(),
+/// Mail still queued arrives first, so what a form just sent is shown.
+async fn flushed(state: &AppState) {
+    let wait = std::time::Duration::from_secs(5);
+    if tokio::time::timeout(wait, state.mailer().flushed()).await.is_err() {
+        tracing::warn!("mail still queued after 5 s; showing the outbox as it is");
     }
+}
+
+pub async fn page(State(state): State<AppState>) -> Response {
+    let Some(outbox) = state.outbox() else {
+        let message = "Mail goes to a mail server here, not to a development outbox.";
+        return state.pages().message(StatusCode::NOT_FOUND, "No outbox", message);
+    };
+    flushed(&state).await;
+    state
+        .pages()
+        .render(StatusCode::OK, "outbox.html", context! { mails => outbox.mails() })
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +39,7 @@ pub async fn json(State(state): State<AppState>, Query(filter): Query<Filter>) -
     let Some(outbox) = state.outbox() else {
         return not_found();
     };
+    flushed(&state).await;
     Json(outbox.mails_to(filter.to.as_deref())).into_response()
 }
 

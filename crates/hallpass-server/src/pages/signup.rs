@@ -1,18 +1,23 @@
-//! `/signup`: the address is proved with a mailed code before the account exists.
+//! `/signup`: the address is proved with a mailed code before the account
+//! exists, in the browser that asked for it (a cookie holds its secret).
 
 use super::device::ClientDevice;
 use super::field;
 use super::{csrf, safe_return_to, signed_in};
-use crate::http::form;
+use crate::http::{cookies, form};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use hallpass_core::signin::signup::{self, Verification};
+use hallpass_core::rng::random_token;
+use hallpass_core::signin::signup::{self, SignUp, Verification};
 use hallpass_core::CoreError;
 use minijinja::context;
 use std::collections::HashMap;
+
+/// Holds the secret the sign-up code works with.
+const SIGNUP_COOKIE: &str = "hallpass_signup";
 
 pub async fn page(
     State(state): State<AppState>,
@@ -87,19 +92,20 @@ pub async fn submit(
     if let Some(refused) = super::limited(&state, &device, &email) {
         return refused;
     }
-    let name_given = (!name.trim().is_empty()).then_some(name.as_str());
-    let started = signup::start(
-        state.ctx(),
-        &state.signin_policy(),
-        state.codes(),
-        state.mailer(),
-        &email,
-        name_given,
-        &field(&pairs, "password"),
-    )
-    .await;
+    let browser_secret = random_token(state.ctx().rng.as_ref());
+    let password = field(&pairs, "password");
+    let form = SignUp {
+        email: &email,
+        name: (!name.trim().is_empty()).then_some(name.as_str()),
+        password: &password,
+        browser_secret: &browser_secret,
+    };
+    let started = signup::start(state.ctx(), &state.signin_policy(), state.codes(), state.mailer(), form).await;
     match started {
-        Ok(email) => render_verify(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None),
+        Ok(email) => {
+            let page = render_verify(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None);
+            super::bind_to_browser(&state, page, SIGNUP_COOKIE, "/signup", &browser_secret)
+        }
         Err(CoreError::Invalid { field, message }) => {
             let text = match field {
                 "email" => "Enter a valid email address, like name@example.com.".to_owned(),
@@ -151,6 +157,7 @@ pub async fn verify(
         state.codes(),
         &email,
         &field(&pairs, "code"),
+        &cookies::read(&headers, SIGNUP_COOKIE).unwrap_or_default(),
         device,
     )
     .await

@@ -25,7 +25,9 @@ impl Pages {
         let mut env = Environment::new();
         for (name, source) in [
             ("base.html", include_str!("../../templates/base.html")),
+            ("home.html", include_str!("../../templates/home.html")),
             ("login.html", include_str!("../../templates/login.html")),
+            ("logout.html", include_str!("../../templates/logout.html")),
             ("signup.html", include_str!("../../templates/signup.html")),
             ("verify.html", include_str!("../../templates/verify.html")),
             ("message.html", include_str!("../../templates/message.html")),
@@ -95,7 +97,9 @@ mod tests {
         let pages = Pages::new(Branding::default(), all, true).unwrap();
         let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com", has_password => true }, sessions => vec![minijinja::context!{ id => "ses_x", device => "Chrome", current => false }] };
         for template in [
+            "home.html",
             "login.html",
+            "logout.html",
             "signup.html",
             "verify.html",
             "message.html",

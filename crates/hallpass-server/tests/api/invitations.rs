@@ -35,8 +35,8 @@ fn browser() -> reqwest::Client {
 }
 
 /// The link in the newest mail to `to`.
-fn link_for(api: &Api, to: &str) -> String {
-    let mail = api.app.mails().into_iter().find(|m| m.to == to).unwrap();
+async fn link_for(api: &Api, to: &str) -> String {
+    let mail = api.app.mails().await.into_iter().find(|m| m.to == to).unwrap();
     let start = mail.text.find("http").unwrap();
     mail.text[start..].split_whitespace().next().unwrap().to_owned()
 }
@@ -74,7 +74,7 @@ async fn an_invitee_joins_with_the_roles_given_and_is_sent_to_the_app() {
     assert_eq!(created.0, 201, "{}", created.1);
     assert_eq!(created.1["status"], "pending");
     assert_eq!(created.1["email"], "newcomer@example.com");
-    let link = link_for(&s.api, "Newcomer@Example.com");
+    let link = link_for(&s.api, "Newcomer@Example.com").await;
     assert!(link.starts_with(&s.api.app.url("/invitations/accept?token=")), "{link}");
 
     let browser = browser();
@@ -181,7 +181,7 @@ async fn invitations_refuse_bad_input_and_change_nothing() {
         .as_str()
         .unwrap()
         .contains("initiate_login_uri"));
-    assert!(s.api.app.mails().is_empty(), "nothing was sent");
+    assert!(s.api.app.mails().await.is_empty(), "nothing was sent");
     assert!(s.api.ok("GET", &path, None).await["data"]
         .as_array()
         .unwrap()
@@ -233,10 +233,10 @@ async fn pending_invitations_are_revoked_resent_and_expire() {
     let path = format!("/organizations/{}/invitations", s.org);
     let first = s.api.ok("POST", &path, Some(json!({"email": "r@example.com"}))).await;
     let id = first["id"].as_str().unwrap();
-    let old_link = link_for(&s.api, "r@example.com");
+    let old_link = link_for(&s.api, "r@example.com").await;
     let resent = s.api.ok("POST", &format!("{path}/{id}/resend"), None).await;
     assert_eq!(resent["status"], "pending");
-    let new_link = link_for(&s.api, "r@example.com");
+    let new_link = link_for(&s.api, "r@example.com").await;
     assert_ne!(new_link, old_link);
     assert_eq!(
         accept(&browser(), &old_link).await.status(),
@@ -266,7 +266,7 @@ async fn pending_invitations_are_revoked_resent_and_expire() {
     );
 
     let later = s.api.ok("POST", &path, Some(json!({"email": "r@example.com"}))).await;
-    let link = link_for(&s.api, "r@example.com");
+    let link = link_for(&s.api, "r@example.com").await;
     s.api.app.advance(std::time::Duration::from_secs(15 * 24 * 3600 + 1));
     assert_eq!(
         accept(&browser(), &link).await.status(),
@@ -309,7 +309,7 @@ async fn an_existing_account_joins_but_signs_in_as_usual() {
             Some(json!({"email": "known@example.com", "client_id": s.client.id})),
         )
         .await;
-    let accepted = accept(&browser(), &link_for(&s.api, "known@example.com")).await;
+    let accepted = accept(&browser(), &link_for(&s.api, "known@example.com").await).await;
     assert_eq!(accepted.status(), 303);
     assert!(accepted.headers()["location"]
         .to_str()
@@ -342,7 +342,7 @@ async fn an_acceptance_without_its_form_token_uses_nothing() {
             Some(json!({"email": "x@example.com"})),
         )
         .await;
-    let link = link_for(&s.api, "x@example.com");
+    let link = link_for(&s.api, "x@example.com").await;
     let token = link.split("token=").nth(1).unwrap();
     let forged = browser()
         .post(s.api.app.url("/invitations/accept"))

@@ -51,7 +51,7 @@ async fn asking_for_a_code_mails_nothing_without_the_token() {
     let browser = browser();
     csrf_of(&app, &browser).await;
     forgeries_are_refused(&app, &browser, "/login/code", &[("email", "ann@example.com")]).await;
-    assert!(app.mails().is_empty(), "no mail was sent");
+    assert!(app.mails().await.is_empty(), "no mail was sent");
 }
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn a_forged_code_check_does_not_use_the_code() {
     existing_user(&app, "ben@example.com").await;
     let browser = browser();
     let (csrf, _) = ask_for_code(&app, &browser, "ben@example.com", "/account").await;
-    let code = code_in(&app.mails()[0]);
+    let code = code_in(&app.mails().await[0]);
     let fields = [("email", "ben@example.com"), ("code", code.as_str())];
     forgeries_are_refused(&app, &browser, "/login/code/verify", &fields).await;
     assert_eq!(
@@ -85,7 +85,7 @@ async fn a_forged_link_click_does_not_use_the_link() {
     existing_user(&app, "cat@example.com").await;
     let browser = browser();
     let (csrf, _) = ask_for_code(&app, &browser, "cat@example.com", "/account").await;
-    let token = link_token(&app.mails()[0]);
+    let token = link_token(&app.mails().await[0]);
     forgeries_are_refused(&app, &browser, "/login/link", &[("token", token.as_str())]).await;
     let used = browser
         .post(app.url("/login/link"))
@@ -103,7 +103,7 @@ async fn a_forged_reset_request_mails_nothing() {
     let browser = browser();
     csrf_of(&app, &browser).await;
     forgeries_are_refused(&app, &browser, "/password/forgot", &[("email", "dan@example.com")]).await;
-    assert!(app.mails().is_empty(), "no mail was sent");
+    assert!(app.mails().await.is_empty(), "no mail was sent");
 }
 
 #[tokio::test]
@@ -118,7 +118,7 @@ async fn a_forged_reset_leaves_the_password_and_the_link() {
         .send()
         .await
         .unwrap();
-    let token = link_token(&app.mails()[0]);
+    let token = link_token(&app.mails().await[0]);
     let fields = [("token", token.as_str()), ("password", "forged new password")];
     forgeries_are_refused(&app, &browser, "/password/reset", &fields).await;
     let after = user_named(&app, "eve@example.com").await.unwrap();
@@ -143,7 +143,7 @@ async fn a_forged_sign_up_creates_and_mails_nothing() {
     csrf_of(&app, &browser).await;
     let fields = [("email", "fay@example.com"), ("password", "a long pass phrase")];
     forgeries_are_refused(&app, &browser, "/signup", &fields).await;
-    assert!(app.mails().is_empty(), "no mail was sent");
+    assert!(app.mails().await.is_empty(), "no mail was sent");
     assert!(user_named(&app, "fay@example.com").await.is_none(), "no account");
 }
 
@@ -162,7 +162,7 @@ async fn a_forged_sign_up_check_creates_nothing_and_keeps_the_code() {
         .send()
         .await
         .unwrap();
-    let code = code_in(&app.mails()[0]);
+    let code = code_in(&app.mails().await[0]);
     let fields = [("email", "gil@example.com"), ("code", code.as_str())];
     forgeries_are_refused(&app, &browser, "/signup/verify", &fields).await;
     assert!(user_named(&app, "gil@example.com").await.is_none(), "no account");

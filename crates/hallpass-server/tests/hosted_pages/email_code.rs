@@ -21,7 +21,7 @@ async fn sign_in_with_an_emailed_code() {
         .await
         .unwrap()
         .contains("If <strong>cora@example.com</strong> has an account"));
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     assert!(
         mail.text.contains("/login/link?token="),
         "the mail carries a magic link too"
@@ -66,9 +66,9 @@ async fn codes_expire_run_out_of_tries_and_resending_voids_the_old() {
     existing_user(&app, "dev@example.com").await;
     let browser = browser();
     let (csrf, _) = ask_for_code(&app, &browser, "dev@example.com", "/account").await;
-    let first: String = app.mails()[0].subject.chars().take(6).collect();
+    let first: String = app.mails().await[0].subject.chars().take(6).collect();
     ask_for_code(&app, &browser, "dev@example.com", "/account").await;
-    let second: String = app.mails()[0].subject.chars().take(6).collect();
+    let second: String = app.mails().await[0].subject.chars().take(6).collect();
     let try_code = |code: String| {
         let browser = browser.clone();
         let (url, csrf) = (app.url("/login/code/verify"), csrf.clone());
@@ -97,7 +97,7 @@ async fn codes_expire_run_out_of_tries_and_resending_voids_the_old() {
     assert_eq!(try_code(second).await, 410, "five wrong tries use the code up");
 
     ask_for_code(&app, &browser, "dev@example.com", "/account").await;
-    let third: String = app.mails()[0].subject.chars().take(6).collect();
+    let third: String = app.mails().await[0].subject.chars().take(6).collect();
     app.advance(std::time::Duration::from_secs(301));
     assert_eq!(try_code(third).await, 410, "codes live five minutes");
 }
@@ -108,7 +108,7 @@ async fn magic_links_ask_for_a_click_and_work_once() {
     existing_user(&app, "eli@example.com").await;
     let browser = browser();
     ask_for_code(&app, &browser, "eli@example.com", "/account").await;
-    let token = link_token(&app.mails()[0]);
+    let token = link_token(&app.mails().await[0]);
     let page = browser
         .get(app.url(&format!("/login/link?token={token}")))
         .send()
@@ -129,50 +129,68 @@ async fn magic_links_ask_for_a_click_and_work_once() {
     assert_eq!(redeem().await.unwrap().status(), 410, "a link works once");
 }
 
+/// Opens a sign-in link in `browser` and clicks its button.
+async fn click_link(app: &TestApp, browser: &reqwest::Client, token: &str) -> reqwest::Response {
+    let html = browser
+        .get(app.url(&format!("/login/link?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    browser
+        .post(app.url("/login/link"))
+        .form(&[("csrf", hidden(&html, "csrf").as_str()), ("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn same_browser_links_refuse_another_browser() {
-    let app = TestApp::start_with(|c| c.signin.same_browser_links = true).await;
-    existing_user(&app, "fay@example.com").await;
-    let asking = browser();
-    ask_for_code(&app, &asking, "fay@example.com", "/account").await;
-    let token = link_token(&app.mails()[0]);
-    let other = browser();
-    let html = other
-        .get(app.url(&format!("/login/link?token={token}")))
+async fn a_link_asked_for_the_attackers_account_does_not_sign_a_victim_in() {
+    let app = TestApp::start().await; // the default configuration
+    existing_user(&app, "mallory@example.com").await;
+    app.user_with_password("victim@example.com", "the victim's own pass")
+        .await;
+    let attacker = browser();
+    ask_for_code(&app, &attacker, "mallory@example.com", "/account").await;
+    let token = link_token(&app.mails().await[0]);
+
+    // The victim, signed in as themself, clicks the link the attacker sent.
+    let victim = browser();
+    password_sign_in(&app, &victim, "victim@example.com", "the victim's own pass").await;
+    let refused = click_link(&app, &victim, &token).await;
+    assert_eq!(refused.status(), 410, "a link works only in the browser that asked");
+    assert!(
+        refused.headers().get("set-cookie").is_none(),
+        "the victim's session is untouched"
+    );
+    let account = victim
+        .get(app.url("/account"))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    let csrf = hidden(&html, "csrf");
-    let refused = other
-        .post(app.url("/login/link"))
-        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 410);
-    let html = asking
-        .get(app.url(&format!("/login/link?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&html, "csrf");
-    let ok = asking
-        .post(app.url("/login/link"))
-        .form(&[("csrf", csrf.as_str()), ("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    assert!(account.contains("victim@example.com"), "still signed in as themself");
+
+    let ok = click_link(&app, &attacker, &token).await;
     assert_eq!(
         ok.status(),
         303,
         "the asking browser can still use it: the other one did not use it up"
     );
+}
+
+#[tokio::test]
+async fn links_can_be_allowed_in_any_browser() {
+    let app = TestApp::start_with(|c| c.signin.same_browser_links = false).await;
+    existing_user(&app, "fay@example.com").await;
+    ask_for_code(&app, &browser(), "fay@example.com", "/account").await;
+    let token = link_token(&app.mails().await[0]);
+    assert_eq!(click_link(&app, &browser(), &token).await.status(), 303);
 }
 
 #[tokio::test]
@@ -186,7 +204,7 @@ async fn a_code_for_an_unknown_address_looks_the_same() {
         .await
         .unwrap()
         .contains("If <strong>ghost@example.com</strong> has an account"));
-    assert!(app.mails()[0].subject.contains("No Hallpass account"));
+    assert!(app.mails().await[0].subject.contains("No Hallpass account"));
 }
 
 #[tokio::test]
@@ -215,7 +233,7 @@ async fn the_json_outbox_gives_one_address_mail_newest_first() {
     assert!(mails.iter().all(|m| m["to"] == "dora@example.com"));
     assert_eq!(
         mails[0]["subject"].as_str().unwrap(),
-        app.mails()[0].subject,
+        app.mails().await[0].subject,
         "the newest comes first"
     );
     let all = outbox("").await;

@@ -10,6 +10,8 @@ mod support;
 mod account;
 mod csrf;
 mod email_code;
+mod enumeration;
+mod for_browsers;
 mod methods;
 mod password;
 mod signup;
@@ -111,16 +113,13 @@ pub fn link_token(mail: &support::app::Mail) -> String {
     mail.text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
+/// Opens the page at `path` in `browser`; gives the CSRF token its forms carry.
+pub async fn page_csrf(app: &TestApp, browser: &reqwest::Client, path: &str) -> String {
+    support::csrf_of(browser, &app.url(path)).await
+}
+
 pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &str, password: &str) {
-    let html = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&html, "csrf");
+    let csrf = page_csrf(app, browser, "/login").await;
     let response = browser
         .post(app.url("/login"))
         .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])

@@ -51,7 +51,7 @@ async fn links_only_no_password_no_code() {
         .await
         .unwrap();
     assert_eq!(started.status(), 200);
-    let code: String = app.mails()[0].subject.chars().take(6).collect();
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
     let verified = browser
         .post(app.url("/signup/verify"))
         .form(&[("csrf", csrf.as_str()), ("email", "linky@example.com"), ("code", &code)])
@@ -72,7 +72,7 @@ async fn links_only_no_password_no_code() {
     // A sign-in mail carries only a link, and codes cannot be typed.
     let fresh = super::browser();
     let (fresh_csrf, _) = ask_for_code(&app, &fresh, "linky@example.com", "/account").await;
-    let mail = app.mails().remove(0);
+    let mail = app.mails().await.remove(0);
     assert_eq!(mail.subject, "Your Hallpass sign-in link");
     assert!(mail.text.contains("/login/link?token=") && !mail.text.contains("sign-in code is"));
     let typed = fresh
@@ -109,5 +109,5 @@ async fn passwords_only_no_mail_sign_in() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 404);
-    assert!(app.mails().is_empty());
+    assert!(app.mails().await.is_empty());
 }

@@ -160,8 +160,8 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
             .contains("If nobody@example.com has an account"),
         "the same answer"
     );
-    assert_eq!(app.mails().len(), 1, "only the account's owner gets mail");
-    let mail = app.mails().remove(0);
+    assert_eq!(app.mails().await.len(), 1, "only the account's owner gets mail");
+    let mail = app.mails().await.remove(0);
     let start = mail.text.find("/password/reset?token=").unwrap();
     let path = mail.text[start..].split_whitespace().next().unwrap().to_owned();
     let token = path.trim_start_matches("/password/reset?token=").to_owned();
@@ -190,14 +190,7 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
         .await
         .unwrap();
     assert_eq!(done.status(), 303, "a refused password left the link working");
-    let ended = app
-        .state
-        .ctx()
-        .store
-        .get_session(&other_session.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let ended = app.session(&other_session.id).await;
     assert_eq!(ended.end_reason.as_deref(), Some("password_reset"));
     let again = browser
         .post(app.url("/password/reset"))

@@ -64,7 +64,7 @@ async fn sign_up_verify_then_complete_the_authorization() {
         "no account before the address is proved"
     );
 
-    let mail = app.mails().into_iter().next().expect("a code was mailed");
+    let mail = app.mails().await.into_iter().next().expect("a code was mailed");
     assert_eq!(mail.to, "New@Example.com");
     let code: String = mail.subject.chars().take(6).collect();
     assert!(code.chars().all(|c| c.is_ascii_digit()), "{}", mail.subject);
@@ -139,15 +139,7 @@ async fn sign_up_verify_then_complete_the_authorization() {
 async fn an_abandoned_sign_up_can_start_again() {
     let app = TestApp::start().await;
     let browser = browser();
-    let html = browser
-        .get(app.url("/signup"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&html, "csrf");
+    let csrf = page_csrf(&app, &browser, "/signup").await;
     for _ in 0..2 {
         let response = browser
             .post(app.url("/signup"))
@@ -161,7 +153,7 @@ async fn an_abandoned_sign_up_can_start_again() {
             .unwrap();
         assert_eq!(response.status(), 200);
     }
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 2);
     let old_code: String = mails[1].subject.chars().take(6).collect();
     let new_code: String = mails[0].subject.chars().take(6).collect();
@@ -202,22 +194,14 @@ async fn an_abandoned_sign_up_can_start_again() {
         .await
         .unwrap();
     assert!(response.text().await.unwrap().contains("Check your email"));
-    assert!(app.mails()[0].subject.contains("already have"));
+    assert!(app.mails().await[0].subject.contains("already have"));
 }
 
 #[tokio::test]
 async fn a_common_password_is_refused_at_sign_up() {
     let app = TestApp::start().await;
     let browser = browser();
-    let html = browser
-        .get(app.url("/signup"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&html, "csrf");
+    let csrf = page_csrf(&app, &browser, "/signup").await;
     let response = browser
         .post(app.url("/signup"))
         .form(&[
@@ -230,5 +214,58 @@ async fn a_common_password_is_refused_at_sign_up() {
         .unwrap();
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("most common passwords"));
-    assert!(app.mails().is_empty(), "nothing is sent for a refused sign-up");
+    assert!(app.mails().await.is_empty(), "nothing is sent for a refused sign-up");
+}
+
+/// Starts a sign-up in `browser`; gives the CSRF token its forms carry.
+async fn start_sign_up(app: &TestApp, browser: &reqwest::Client, email: &str, password: &str) -> String {
+    let csrf = page_csrf(app, browser, "/signup").await;
+    let response = browser
+        .post(app.url("/signup"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    csrf
+}
+
+async fn verify_sign_up(app: &TestApp, browser: &reqwest::Client, csrf: &str, email: &str, code: &str) -> u16 {
+    let response = browser
+        .post(app.url("/signup/verify"))
+        .form(&[("csrf", csrf), ("email", email), ("code", code)])
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
+}
+
+#[tokio::test]
+async fn a_second_sign_up_for_the_same_address_cannot_take_over_the_first() {
+    let app = TestApp::start().await;
+    let victim = browser();
+    let victim_csrf = start_sign_up(&app, &victim, "vic@example.com", "the victim's pass phrase").await;
+    // Inside the first one's window, an attacker signs up the same address
+    // with a password of their own; the owner then gets a second code.
+    start_sign_up(&app, &browser(), "vic@example.com", "the attacker's pass phrase").await;
+    let attackers_code: String = app.mails().await[0].subject.chars().take(6).collect();
+    let status = verify_sign_up(&app, &victim, &victim_csrf, "vic@example.com", &attackers_code).await;
+    assert_ne!(status, 303, "the attacker's code does not work in the owner's browser");
+    let user = app
+        .state
+        .ctx()
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("vic@example.com").unwrap())
+        .await
+        .unwrap();
+    assert!(user.is_none(), "no account with the attacker's password");
+
+    // Starting again in the owner's browser works as usual.
+    let victim_csrf = start_sign_up(&app, &victim, "vic@example.com", "the victim's pass phrase").await;
+    let code: String = app.mails().await[0].subject.chars().take(6).collect();
+    assert_eq!(
+        verify_sign_up(&app, &victim, &victim_csrf, "vic@example.com", &code).await,
+        303
+    );
+    password_sign_in(&app, &browser(), "vic@example.com", "the victim's pass phrase").await;
 }

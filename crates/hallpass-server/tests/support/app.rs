@@ -213,6 +213,11 @@ impl TestApp {
         .unwrap()
     }
 
+    /// A session as stored, ended or not.
+    pub async fn session(&self, id: &hallpass_core::ids::SessionId) -> Session {
+        self.state.ctx().store.get_session(id).await.unwrap().unwrap()
+    }
+
     pub fn cookie(&self, token: &str) -> String {
         format!("hallpass_session={token}")
     }
@@ -221,8 +226,9 @@ impl TestApp {
         self.clock.advance(by);
     }
 
-    /// The mail the server has sent, newest first.
-    pub fn mails(&self) -> Vec<Mail> {
+    /// The mail the server has sent, newest first, once the queue is drained.
+    pub async fn mails(&self) -> Vec<Mail> {
+        self.state.mailer().flushed().await;
         self.state.outbox().map(|o| o.mails()).unwrap_or_default()
     }
 

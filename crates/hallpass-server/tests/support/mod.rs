@@ -215,19 +215,66 @@ pub mod demo;
 pub mod receiver;
 pub mod smtp;
 
+/// Opens the page at `url` with `browser`; gives the CSRF token its forms carry.
+pub async fn csrf_of(browser: &reqwest::Client, url: &str) -> String {
+    let html = browser.get(url).send().await.unwrap().text().await.unwrap();
+    hidden(&html, "csrf")
+}
+
 /// The value of the hidden form field `name` in a page, unescaped.
 pub fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
+    form_fields(html)
+        .into_iter()
+        .find(|(field, _)| field == name)
+        .map(|(_, value)| value)
         .unwrap_or_else(|| panic!("no {name} field in {html}"))
-        + marker.len();
-    let end = html[start..].find('"').unwrap() + start;
-    html[start..end]
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/")
-        .replace("&#x3d;", "=")
-        .replace("&#x3f;", "?")
+}
+
+/// Every `name="…" value="…"` pair of a page's forms, in order, unescaped:
+/// what a browser submits for a form of hidden fields.
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(" name=\"") {
+        rest = &rest[at + 7..];
+        let Some(end) = rest.find('"') else { break };
+        let name = rest[..end].to_owned();
+        rest = &rest[end..];
+        if let Some(value) = rest.strip_prefix("\" value=\"") {
+            let end = value.find('"').unwrap();
+            fields.push((name, unescape(&value[..end])));
+        }
+    }
+    fields
+}
+
+/// Undoes the HTML escaping of an attribute value (`&#x2f;`, `&quot;`, `&amp;`…).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').unwrap();
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => '&',
+            "quot" => '"',
+            "lt" => '<',
+            "gt" => '>',
+            "apos" => '\'',
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32)
+                .unwrap_or_else(|| panic!("unknown entity &{entity};")),
+        };
+        out.push(decoded);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs a command with these `HALLPASS_*` variables and `stdin`; it must

@@ -1,0 +1,33 @@
+//! `/`: a browser that comes to the server itself sees who is signed in, the
+//! way to the account page and, in development, how to get started.
+
+use super::account::session;
+use super::csrf;
+use crate::config::Mode;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+
+pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let email = match session(&state, &headers).await {
+        Some(session) => match state.ctx().store.get_user(&session.user_id).await {
+            Ok(user) => user.map(|u| u.email.to_string()),
+            Err(err) => return super::server_error(&state, "reading the signed-in user failed", &err),
+        },
+        None => None,
+    };
+    let token = csrf::token(&headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state.pages().render(
+        StatusCode::OK,
+        "home.html",
+        context! {
+            csrf => &token,
+            email,
+            getting_started => state.mode() == Mode::Development,
+            issuer => &state.policy().issuer,
+        },
+    );
+    csrf::attach(page, state.mode(), &token)
+}
