@@ -46,7 +46,6 @@ async fn zero_config_start_serves_health_readiness_metrics_and_keys() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[], &[]).await.unwrap();
     assert_eq!(server.announcement["mode"], "development");
-    assert_eq!(server.announcement["issuer"], "http://localhost:8080");
     assert_eq!(server.announcement["getting_started"], true);
     assert!(dir.path().join("hallpass-data/hallpass.db").exists());
     let key_file = dir.path().join("hallpass-data/master.key");

@@ -12,6 +12,8 @@ use std::time::Duration;
 use support::*;
 
 const REDIRECT: &str = "http://localhost:3000/callback";
+/// The name both nodes answer as, as behind one proxy: each listens on a port of its own.
+const ISSUER_HOST: &str = "localhost:8080";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
@@ -62,7 +64,9 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
     };
     let url = schema.url_with_schema();
     let key = "22".repeat(32);
+    let issuer = format!("http://{ISSUER_HOST}");
     let env = [
+        ("HALLPASS_ISSUER", issuer.as_str()),
         ("HALLPASS_DATABASE_URL", url.as_str()),
         ("HALLPASS_MASTER_KEY", key.as_str()),
         ("HALLPASS_TOKENS__KEY_RELOAD_SECS", "1"),
