@@ -1,5 +1,6 @@
-//! Development mode with the real binary: it listens on this machine only, and
-//! its issuer follows the listen address unless one is configured.
+//! Development mode with the real binary: it listens on this machine only, its
+//! issuer follows the listen address unless one is configured, and its hosted
+//! pages and outbox answer only under the issuer's name.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -93,4 +94,38 @@ async fn a_configured_issuer_wins_and_a_port_it_does_not_listen_on_is_a_warning(
         "the warning names both: {}",
         warnings[0]
     );
+}
+
+#[tokio::test]
+async fn hosted_pages_and_the_outbox_answer_only_under_the_issuers_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[], &[]).await.unwrap();
+    let port = port(&server);
+    let get = |path: &str, host: Option<String>| {
+        let mut request = http().get(server.url(path));
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        request.send()
+    };
+    for path in ["/login", "/dev/outbox.json"] {
+        for foreign in [format!("evil.example:{port}"), format!("localhost:{}", port ^ 1)] {
+            let refused = get(path, Some(foreign.clone())).await.unwrap();
+            assert_eq!(refused.status(), 421, "{path} under {foreign}");
+            let body = refused.text().await.unwrap();
+            assert!(
+                body.contains(&format!("http://localhost:{port}{path}")),
+                "says where to go: {body}"
+            );
+        }
+        for own in [None, Some(format!("localhost:{port}")), Some(format!("[::1]:{port}"))] {
+            let served = get(path, own.clone()).await.unwrap();
+            assert_eq!(served.status(), 200, "{path} under {own:?}");
+        }
+    }
+    let discovery = get("/.well-known/openid-configuration", Some("evil.example".into()))
+        .await
+        .unwrap();
+    assert_eq!(discovery.status(), 200, "the Host rule is for the browser pages only");
+    server.stop().await;
 }

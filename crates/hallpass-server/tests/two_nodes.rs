@@ -113,9 +113,18 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let html = browser.get(a.url("/login")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(a.url("/login"))
+        .header("host", ISSUER_HOST)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let signed_in = browser
         .post(a.url("/login"))
+        .header("host", ISSUER_HOST)
         .form(&[
             ("csrf", hidden(&html, "csrf").as_str()),
             ("email", "ada@example.com"),
