@@ -133,6 +133,11 @@ impl Management {
         self.send::<()>(Method::DELETE, path, None).await.map(|_| ())
     }
 
+    /// A POST without a body whose answer carries none either (204).
+    async fn post_empty(&self, path: &str) -> Result<(), Error> {
+        self.send::<()>(Method::POST, path, None).await.map(|_| ())
+    }
+
     // Users.
 
     pub async fn list_users(&self, page: &PageRequest) -> Result<Page<User>, Error> {
@@ -235,12 +240,13 @@ impl Management {
             .await
     }
 
+    /// Ends one session (`POST /sessions/{id}/revoke`).
     pub async fn revoke_session(&self, id: &str) -> Result<(), Error> {
-        self.delete(&format!("/sessions/{}", enc(id))).await
+        self.post_empty(&format!("/sessions/{}/revoke", enc(id))).await
     }
 
-    /// Signs the user out everywhere.
+    /// Signs the user out everywhere (`POST /users/{id}/sessions/revoke`).
     pub async fn revoke_all_sessions(&self, user: &str) -> Result<(), Error> {
-        self.delete(&format!("/users/{}/sessions", enc(user))).await
+        self.post_empty(&format!("/users/{}/sessions/revoke", enc(user))).await
     }
 }

@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let config = Config {
-            issuer: base.clone(),
+            issuer: Some(base.clone()),
             data_dir: dir.path().join("data"),
             ..Config::default()
         };

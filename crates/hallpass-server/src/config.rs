@@ -17,9 +17,10 @@ use url::{Host, Url};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Public base URL; the `iss` of every token.
-    pub issuer: String,
-    /// Address and port to listen on.
+    /// Public base URL; the `iss` of every token. Unset: development mode on
+    /// `http://localhost:PORT`, the port of `listen` (see `Config::mode`).
+    pub issuer: Option<String>,
+    /// Address and port to listen on; loopback only in development.
     pub listen: String,
     /// Where local state lives: the SQLite database and the master key file.
     pub data_dir: PathBuf,
@@ -190,7 +191,7 @@ pub struct SessionConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            issuer: "http://localhost:8080".into(),
+            issuer: None,
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./hallpass-data"),
             database_url: None,
@@ -290,7 +291,8 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Development (plain http on a loopback issuer) or production (https issuer).
+/// Development (no issuer, or plain http on a loopback one; listening on
+/// loopback only) or production (an https issuer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -362,8 +364,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        self.mode()?;
-        self.listen_addr()?;
+        self.check_listen(self.mode()?)?;
         let invalid = |key, message: &str| {
             Err(ConfigError::Invalid {
                 key,
@@ -423,33 +424,66 @@ impl Config {
         self.database_target().map(|_| ())
     }
 
+    /// The mode is chosen by the issuer: https is production; plain http on a
+    /// loopback host, or none configured, is development.
     pub fn mode(&self) -> Result<Mode, ConfigError> {
+        let Some(issuer) = &self.issuer else {
+            return Ok(Mode::Development);
+        };
         let invalid = |message: String| ConfigError::Invalid { key: "issuer", message };
-        let url = Url::parse(&self.issuer).map_err(|e| invalid(format!("`{}` is not a URL ({e})", self.issuer)))?;
+        let url = Url::parse(issuer).map_err(|e| invalid(format!("`{issuer}` is not a URL ({e})")))?;
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid(
                 "must not have a query or fragment (OpenID Connect Discovery §3)".into(),
             ));
         }
-        let loopback = match url.host() {
-            Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
         match url.scheme() {
             "https" => Ok(Mode::Production),
-            "http" if loopback => Ok(Mode::Development),
+            "http" if url.host().is_some_and(|host| is_loopback(&host)) => Ok(Mode::Development),
             _ => Err(invalid(format!(
-                "`{}` must be https, or http on localhost for development",
-                self.issuer
+                "`{issuer}` must be https, or http on localhost for development"
             ))),
         }
     }
 
-    /// The issuer exactly as tokens carry it: no trailing slash.
-    pub fn issuer(&self) -> &str {
-        self.issuer.trim_end_matches('/')
+    /// Development serves plain http and, without SMTP, live sign-in codes and
+    /// reset links at `/dev/outbox`: it listens on this machine only.
+    fn check_listen(&self, mode: Mode) -> Result<(), ConfigError> {
+        let addr = self.listen_addr()?;
+        if mode == Mode::Development && !addr.ip().is_loopback() {
+            return Err(ConfigError::Invalid {
+                key: "listen",
+                message: format!(
+                    "`{addr}` is not a loopback address: development mode (no issuer, or an http://localhost one) \
+                     listens on this machine only; listen on 127.0.0.1, or configure an https issuer to serve the network"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The issuer exactly as tokens carry it: the configured one without a
+    /// trailing slash, or `http://localhost:PORT` on the port of `listen`.
+    pub fn issuer(&self) -> String {
+        match &self.issuer {
+            Some(issuer) => issuer.trim_end_matches('/').to_owned(),
+            None => format!("http://localhost:{}", self.listen_addr().map_or(0, |a| a.port())),
+        }
+    }
+
+    /// In development, a configured issuer on a port other than the one listened
+    /// on: right behind a proxy on that port, otherwise apps look where nothing listens.
+    pub fn issuer_port_warning(&self) -> Option<String> {
+        let configured = Url::parse(self.issuer.as_deref()?).ok()?;
+        let listen = self.listen_addr().ok()?;
+        let port = configured.port_or_known_default()?;
+        (self.mode().ok()? == Mode::Development && port != listen.port()).then(|| {
+            format!(
+                "the issuer {} names port {port} but Hallpass listens on {listen}: \
+                 apps will look for it on port {port} (right only behind a proxy there)",
+                self.issuer()
+            )
+        })
     }
 
     pub fn listen_addr(&self) -> Result<std::net::SocketAddr, ConfigError> {
@@ -497,7 +531,7 @@ impl Config {
     pub fn oauth_policy(&self) -> OAuthPolicy {
         let secs = |s: u32| Duration::from_secs(u64::from(s));
         OAuthPolicy {
-            issuer: self.issuer().to_owned(),
+            issuer: self.issuer(),
             access_token_ttl: secs(self.tokens.access_token_ttl_secs),
             id_token_ttl: secs(self.tokens.id_token_ttl_secs),
             code_ttl: secs(self.tokens.authorization_code_ttl_secs),
@@ -525,6 +559,15 @@ impl Config {
 
     pub fn master_key_file(&self) -> PathBuf {
         self.data_dir.join("master.key")
+    }
+}
+
+/// `localhost`, or an address in 127.0.0.0/8 or `::1`.
+pub fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
+    match host {
+        Host::Domain(d) => d.as_ref().eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -696,6 +739,66 @@ mod tests {
     }
 
     #[test]
+    fn without_an_issuer_development_follows_the_listen_port() {
+        let loaded = Config::load_from(&Overrides::default(), env(&[])).unwrap();
+        assert_eq!(loaded.config.issuer(), "http://localhost:8080");
+        let loaded = Config::load_from(&Overrides::default(), env(&[("HALLPASS_LISTEN", "[::1]:9000")])).unwrap();
+        assert_eq!(loaded.config.issuer(), "http://localhost:9000");
+        assert_eq!(loaded.config.mode().unwrap(), Mode::Development);
+        assert_eq!(loaded.config.issuer_port_warning(), None);
+    }
+
+    #[test]
+    fn development_listens_on_loopback_only() {
+        for issuer in [None, Some("http://localhost:8080"), Some("http://127.0.0.1:8080")] {
+            let mut vars = vec![("HALLPASS_LISTEN", "0.0.0.0:8080")];
+            vars.extend(issuer.map(|i| ("HALLPASS_ISSUER", i)));
+            let err = Config::load_from(&Overrides::default(), env(&vars))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("listen") && err.contains("not a loopback address"),
+                "{err}"
+            );
+        }
+        let production = Config::load_from(
+            &Overrides::default(),
+            env(&[
+                ("HALLPASS_LISTEN", "0.0.0.0:8080"),
+                ("HALLPASS_ISSUER", "https://auth.example.com"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(production.config.mode().unwrap(), Mode::Production);
+    }
+
+    #[test]
+    fn a_development_issuer_on_another_port_is_a_warning() {
+        let load = |vars: &[(&str, &str)]| Config::load_from(&Overrides::default(), env(vars)).unwrap().config;
+        let apart = load(&[
+            ("HALLPASS_ISSUER", "http://localhost:8080/"),
+            ("HALLPASS_LISTEN", "127.0.0.1:9000"),
+        ]);
+        assert_eq!(apart.issuer(), "http://localhost:8080", "a configured issuer wins");
+        let warning = apart.issuer_port_warning().unwrap();
+        assert!(
+            warning.contains("http://localhost:8080") && warning.contains("127.0.0.1:9000"),
+            "{warning}"
+        );
+        let together = load(&[
+            ("HALLPASS_ISSUER", "http://localhost:9000"),
+            ("HALLPASS_LISTEN", "127.0.0.1:9000"),
+        ]);
+        assert_eq!(together.issuer_port_warning(), None);
+        let production = load(&[("HALLPASS_ISSUER", "https://auth.example.com")]);
+        assert_eq!(
+            production.issuer_port_warning(),
+            None,
+            "production sits behind TLS on 443"
+        );
+    }
+
+    #[test]
     fn layers_apply_in_order_file_env_flags() {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         writeln!(
@@ -717,7 +820,11 @@ mod tests {
         .unwrap();
         assert_eq!(loaded.config.listen, "127.0.0.1:9999", "flags beat env");
         assert_eq!(loaded.config.tokens.access_token_ttl_secs, 600, "env beats file");
-        assert_eq!(loaded.config.issuer, "https://auth.example.com", "file beats defaults");
+        assert_eq!(
+            loaded.config.issuer(),
+            "https://auth.example.com",
+            "file beats defaults"
+        );
         assert_eq!(loaded.config.mode().unwrap(), Mode::Production);
     }
 

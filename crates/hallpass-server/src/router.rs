@@ -1,6 +1,6 @@
 //! Every route Hallpass serves, in one place.
 
-use crate::http::{health, jwks, layers, metrics};
+use crate::http::{health, host, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
 use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup};
 use crate::state::AppState;
@@ -9,7 +9,6 @@ use axum::{middleware, Router};
 
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/", get(home::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
@@ -28,6 +27,21 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/introspect", post(introspect::introspect))
         .route("/oauth/revoke", post(introspect::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
+        .nest("/api/v1", crate::api::routes(state.clone()))
+        .route("/static/hallpass.css", get(pages::stylesheet))
+        .route("/static/theme.css", get(pages::theme))
+        .merge(hosted_pages(&state))
+        .fallback(errors::not_found)
+        .method_not_allowed_fallback(errors::method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
+    layers::apply(routes, state.mode()).with_state(state)
+}
+
+/// The pages a browser shows and the development outbox: in development they
+/// answer only under the issuer's name (`http::host`).
+fn hosted_pages(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page))
         .route("/login", get(login::page).post(login::submit))
         .route("/login/code", post(code::request))
         .route("/login/code/verify", post(code::verify))
@@ -42,13 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/{id}/revoke", post(account::revoke_session))
         .route("/logout", post(account::sign_out))
-        .nest("/api/v1", crate::api::routes(state.clone()))
         .route("/dev/outbox", get(outbox::page))
         .route("/dev/outbox.json", get(outbox::json))
-        .route("/static/hallpass.css", get(pages::stylesheet))
-        .route("/static/theme.css", get(pages::theme))
-        .fallback(errors::not_found)
-        .method_not_allowed_fallback(errors::method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
-    layers::apply(routes, state.mode()).with_state(state)
+        .route_layer(middleware::from_fn_with_state(state.clone(), host::require_issuer_host))
 }

@@ -511,8 +511,11 @@ async fn the_management_client_runs_the_directory() {
     );
 
     let signed_in = app.user("lin@example.com").await;
+    let (_, first) = app.sign_in(&signed_in).await;
     app.sign_in(&signed_in).await;
     let lin = signed_in.id.to_string();
+    assert_eq!(api.list_sessions(&lin).await.unwrap().data.len(), 2);
+    api.revoke_session(first.id.as_str()).await.unwrap();
     assert_eq!(api.list_sessions(&lin).await.unwrap().data.len(), 1);
     api.revoke_all_sessions(&lin).await.unwrap();
     assert!(api.list_sessions(&lin).await.unwrap().data.is_empty());

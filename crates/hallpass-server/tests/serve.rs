@@ -30,12 +30,22 @@ async fn jwks_kids(server: &Server) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+async fn metrics(server: &Server) -> String {
+    http()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn zero_config_start_serves_health_readiness_metrics_and_keys() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[], &[]).await.unwrap();
     assert_eq!(server.announcement["mode"], "development");
-    assert_eq!(server.announcement["issuer"], "http://localhost:8080");
     assert_eq!(server.announcement["getting_started"], true);
     assert!(dir.path().join("hallpass-data/hallpass.db").exists());
     let key_file = dir.path().join("hallpass-data/master.key");
@@ -84,14 +94,7 @@ async fn zero_config_start_serves_health_readiness_metrics_and_keys() {
     let body: Value = missing.json().await.unwrap();
     assert_eq!(body["error"], "not_found");
 
-    let metrics = client
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics(&server).await;
     assert!(
         metrics.contains(r#"hallpass_http_requests_total{method="GET",route="/readyz",status="200"} 1"#),
         "{metrics}"
@@ -128,6 +131,34 @@ async fn zero_config_start_serves_health_readiness_metrics_and_keys() {
     assert_eq!(again.announcement["getting_started"], false);
     assert_eq!(jwks_kids(&again).await, kids);
     again.stop().await;
+}
+
+#[tokio::test]
+async fn made_up_methods_and_paths_do_not_grow_the_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[], &[]).await.unwrap();
+    let client = http();
+    for i in 0..20 {
+        let method = format!("MADEUP{i}{}", "X".repeat(1000));
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        for path in ["/healthz".to_owned(), format!("/made/up/{i}")] {
+            client.request(method.clone(), server.url(&path)).send().await.unwrap();
+        }
+        client.get(server.url(&format!("/made/up/{i}"))).send().await.unwrap();
+    }
+    let metrics = metrics(&server).await;
+    assert!(!metrics.contains("MADEUP"), "a made-up method is no label");
+    assert!(!metrics.contains("/made/up"), "a made-up path is no label");
+    assert!(
+        metrics.contains(r#"hallpass_http_requests_total{method="OTHER",route="/healthz",status="405"} 20"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"hallpass_http_requests_total{method="GET",route="unmatched",status="404"} 20"#),
+        "{metrics}"
+    );
+    assert!(metrics.len() < 20_000, "bounded: {} bytes", metrics.len());
+    server.stop().await;
 }
 
 #[tokio::test]

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use support::*;
 
 const REDIRECT: &str = "http://localhost:3000/callback";
+/// The name both nodes answer as, as behind one proxy: each listens on a port of its own.
+const ISSUER_HOST: &str = "localhost:8080";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
@@ -61,7 +63,9 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
     };
     let url = schema.url_with_schema();
     let key = "22".repeat(32);
+    let issuer = format!("http://{ISSUER_HOST}");
     let env = [
+        ("HALLPASS_ISSUER", issuer.as_str()),
         ("HALLPASS_DATABASE_URL", url.as_str()),
         ("HALLPASS_MASTER_KEY", key.as_str()),
         ("HALLPASS_TOKENS__KEY_RELOAD_SECS", "1"),
@@ -110,9 +114,18 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let html = browser.get(a.url("/login")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(a.url("/login"))
+        .header("host", ISSUER_HOST)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let signed_in = browser
         .post(a.url("/login"))
+        .header("host", ISSUER_HOST)
         .form(&[
             ("csrf", hidden(&html, "csrf").as_str()),
             ("email", "ada@example.com"),

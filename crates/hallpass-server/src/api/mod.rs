@@ -64,7 +64,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/users/{id}/memberships", get(users::memberships))
         .route("/users/{id}/sessions", get(sessions::list).delete(sessions::revoke_all))
+        .route("/users/{id}/sessions/revoke", post(sessions::post_revoke_all))
         .route("/sessions/{id}", axum::routing::delete(sessions::revoke))
+        .route("/sessions/{id}/revoke", post(sessions::post_revoke))
         .route("/organizations", get(organizations::list).post(organizations::create))
         .route(
             "/organizations/{id}",

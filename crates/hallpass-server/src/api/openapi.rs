@@ -11,7 +11,8 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::users::list, super::users::create, super::users::get, super::users::update, super::users::delete,
         super::users::memberships,
-        super::sessions::list, super::sessions::revoke_all, super::sessions::revoke,
+        super::sessions::list, super::sessions::revoke_all, super::sessions::post_revoke_all,
+        super::sessions::revoke, super::sessions::post_revoke,
         super::organizations::list, super::organizations::create, super::organizations::get,
         super::organizations::update, super::organizations::members, super::organizations::put_member,
         super::organizations::remove_member,

@@ -58,6 +58,7 @@ pub async fn revoke_all(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Ends one session: its refresh tokens stop working and its apps hear of it.
 #[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
@@ -74,4 +75,18 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Pat
         .await
         .map_err(fail)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of the user, as `DELETE /api/v1/users/{id}/sessions` does.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sessions/revoke", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn post_revoke_all(state: State<AppState>, caller: Caller, id: Path<String>) -> ApiResult<StatusCode> {
+    revoke_all(state, caller, id).await
+}
+
+/// Ends one session, as `DELETE /api/v1/sessions/{id}` does.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/revoke", tag = "sessions", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn post_revoke(state: State<AppState>, caller: Caller, id: Path<String>) -> ApiResult<StatusCode> {
+    revoke(state, caller, id).await
 }

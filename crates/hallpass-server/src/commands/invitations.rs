@@ -36,7 +36,7 @@ pub async fn run(config: &Config, command: InvitationsCommand, json: bool) -> an
     let ctx = ready_store(config, config.migrate).await?;
     // Members get `admin` or `member` unless told otherwise: those must exist.
     hallpass_core::services::roles::ensure_default_roles(&ctx).await?;
-    let base = format!("{}/invitations/accept?token=", config.issuer.trim_end_matches('/'));
+    let base = format!("{}/invitations/accept?token=", config.issuer());
     let now = ctx.clock.now();
     match command {
         InvitationsCommand::Create {

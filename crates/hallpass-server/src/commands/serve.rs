@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
+pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
     let mode = config.mode()?;
     let addr = config.listen_addr()?;
     // Bind first: a port in use must fail the start before any data is touched.
@@ -21,6 +21,12 @@ pub async fn run(config: Config, json: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
+    // From here the configuration names the port taken (`:0` asks for any),
+    // so an issuer derived from it is one where Hallpass answers.
+    config.listen = local.to_string();
+    if let Some(warning) = config.issuer_port_warning() {
+        tracing::warn!("{warning}");
+    }
     let mail = crate::mail::from_config(&config, mode)?;
     let backchannel = Backchannel::new(Arc::new(HttpSender::new()));
     let services = Services {
@@ -74,7 +80,7 @@ fn announce(
     json: bool,
 ) {
     let mode_name = format!("{mode:?}").to_lowercase();
-    tracing::info!(address = %local, issuer = config.issuer(), mode = %mode_name, database = %target.describe(), "listening");
+    tracing::info!(address = %local, issuer = %config.issuer(), mode = %mode_name, database = %target.describe(), "listening");
     if json {
         let line = json!({
             "event": "listening",

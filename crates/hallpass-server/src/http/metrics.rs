@@ -1,9 +1,12 @@
 //! Prometheus metrics: request counts and latency histograms per route.
-//! The registry is a value in the app state, not a global.
+//! The registry is a value in the app state, not a global. Every label comes
+//! from a fixed set (methods, route templates, status codes), never raw from
+//! the request: a client cannot grow the registry.
 
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::text::encode;
@@ -17,14 +20,14 @@ use std::time::Instant;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    method: String,
+    method: &'static str,
     route: String,
 }
 
@@ -64,11 +67,10 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let (method, route) = (method.to_owned(), route.to_owned());
+    fn observe(&self, method: &'static str, route: String, status: u16, seconds: f64) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.clone(),
+                method,
                 route: route.clone(),
                 status,
             })
@@ -93,20 +95,37 @@ impl Default for Metrics {
     }
 }
 
-/// Middleware: labels by the route template (`/api/v1/users/{id}`), never the
-/// raw path, so metric cardinality stays bounded.
+/// The method as a label: the standard ones by name, any other as `OTHER`
+/// (an extension method can be any token, of any length).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// Middleware: labels by the route template (`/api/v1/users/{id}`, or
+/// `unmatched`), never the raw path, so metric cardinality stays bounded.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     state.metrics().observe(
-        &method,
-        &route,
+        method,
+        route,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );

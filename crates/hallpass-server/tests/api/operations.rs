@@ -53,6 +53,46 @@ async fn sessions_are_listed_and_revoked_one_or_all() {
 }
 
 #[tokio::test]
+async fn sessions_are_revoked_by_the_documented_post_forms_too() {
+    let api = Api::start().await;
+    let user = api.app.user("ada@example.com").await;
+    let (one, first) = api.app.sign_in(&user).await;
+    let (two, _) = api.app.sign_in(&user).await;
+    let live = |token: String| {
+        let ctx = api.app.state.ctx().clone();
+        async move { hallpass_core::sessions::live(&ctx, &token).await.unwrap().is_some() }
+    };
+
+    assert_eq!(
+        api.call("POST", &format!("/sessions/{}/revoke", first.id), None)
+            .await
+            .0,
+        204
+    );
+    assert!(!live(one).await, "the revoked session is over");
+    assert!(live(two.clone()).await, "the other one lives on");
+    assert_eq!(
+        api.call("POST", &format!("/users/{}/sessions/revoke", user.id), None)
+            .await
+            .0,
+        204
+    );
+    assert!(!live(two).await);
+    assert_error(
+        &api.call("POST", "/sessions/ses_01jbadbadbadbadbadbadbadba/revoke", None)
+            .await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &api.call("POST", "/users/usr_01jbadbadbadbadbadbadbadba/sessions/revoke", None)
+            .await,
+        404,
+        "not_found",
+    );
+}
+
+#[tokio::test]
 async fn keys_are_listed_and_rotated() {
     let api = Api::start().await;
     let before = api.ok("GET", "/keys", None).await;

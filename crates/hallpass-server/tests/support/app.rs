@@ -100,7 +100,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let mut config = Config {
-            issuer: base.clone(),
+            issuer: Some(base.clone()),
             data_dir: dir.path().join("data"),
             ..Config::default()
         };
