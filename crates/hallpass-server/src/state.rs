@@ -64,6 +64,8 @@ impl AppState {
             notifier: Arc::new(notifier),
             ..ctx
         };
+        // The limits run on the app's clock, so tests move time instead of waiting.
+        let limits = Limits::new(&config.limits, ctx.clock.clone());
         Ok(AppState(Arc::new(Inner {
             ctx,
             policy,
@@ -75,7 +77,7 @@ impl AppState {
                 config.signin_policy().methods,
                 config.signin.ask_name,
             )?,
-            limits: Limits::new(&config.limits),
+            limits,
             mail: MailQueue::start(services.mailer)?,
             outbox: services.outbox,
             config,

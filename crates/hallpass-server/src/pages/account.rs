@@ -1,9 +1,9 @@
 //! `/account`: who is signed in; changing name and password; seeing and
 //! ending sessions; signing out.
 
-use super::csrf;
 use super::device::ClientDevice;
 use super::field;
+use super::{csrf, Outcome};
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
 use crate::state::AppState;
@@ -182,19 +182,28 @@ pub async fn change_password(
         Ok(ok) => ok,
         Err(response) => return response,
     };
-    if let Some(limited) = super::limited(&state, &device, current.user_id.as_str()) {
-        return limited;
-    }
+    let guess = match super::guess(&state, &device, Some(current.user_id.as_str())) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
     let passwords = state.config().passwords;
-    match account::change_password(
+    let outcome = account::change_password(
         state.ctx(),
         &passwords,
         &current,
         &field(&pairs, "current_password"),
         &field(&pairs, "new_password"),
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(()) => Outcome::Right,
+        Err(CoreError::Invalid {
+            field: "current_password",
+            ..
+        }) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(()) => {
             let notice = "Your password is changed. You are signed out on your other devices.";
             render(&state, &headers, &current, Some(notice), None, StatusCode::OK).await

@@ -5,7 +5,7 @@
 
 use super::device::ClientDevice;
 use super::field;
-use super::{csrf, safe_return_to, signed_in};
+use super::{csrf, safe_return_to, signed_in, Outcome};
 use crate::http::cookies;
 use crate::http::form;
 use crate::state::AppState;
@@ -65,7 +65,7 @@ pub async fn request(
     if !state.signin_policy().methods.mail() {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
+    if let Some(refused) = super::mail_limited(&state, &device, &email) {
         return refused;
     }
     let browser_secret = state
@@ -125,10 +125,11 @@ pub async fn verify(
     if !state.signin_policy().methods.email_code {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
-        return refused;
-    }
-    match email_code::verify_code(
+    let guess = match super::guess(&state, &device, Some(&email)) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
+    let outcome = email_code::verify_code(
         state.ctx(),
         state.policy(),
         state.codes(),
@@ -136,8 +137,13 @@ pub async fn verify(
         &field(&pairs, "code"),
         device,
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(CodeSignIn::SignedIn { .. }) => Outcome::Right,
+        Ok(CodeSignIn::Wrong { .. } | CodeSignIn::NoLiveCode) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(CodeSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
         Ok(CodeSignIn::Wrong { attempts_left }) => {
             let message = format!("That code is not right. {attempts_left} tries left.");
