@@ -128,6 +128,11 @@ async fn failures_from_many_addresses_meet_the_account_wide_ceiling() {
     let owner = Browser::at(&app, [127, 0, 0, 1]).await;
     let refused = owner.sign_in(RIGHT, None).await;
     assert!(retry_after(&refused) <= 600, "the ceiling refills evenly");
+    // Even at the ceiling, failures never stop a reset or a code.
+    let reset = owner.post("/password/forgot", &[("email", OWNER)], None).await;
+    assert_eq!(reset.status(), 200);
+    let code = owner.post("/login/code", &[("email", OWNER)], None).await;
+    assert_eq!(code.status(), 200);
     app.advance(Duration::from_secs(600));
     assert_eq!(owner.sign_in(RIGHT, None).await.status(), 303);
 
