@@ -224,3 +224,36 @@ fn refund<K: std::hash::Hash + Eq>(table: &mut HashMap<K, u64>, key: &K, allowan
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hallpass_core::clock::{ManualClock, Timestamp};
+
+    fn limits(clock: &Arc<ManualClock>) -> Limits {
+        let config = LimitsConfig {
+            failures_before_delay: 2,
+            mails_per_account_per_hour: 1,
+            ..LimitsConfig::default()
+        };
+        Limits::new(&config, clock.clone())
+    }
+
+    #[test]
+    fn only_wrong_guesses_count_and_a_right_one_starts_afresh() {
+        let clock = Arc::new(ManualClock::new(Timestamp(1_000)));
+        let limits = limits(&clock);
+        let who = || Who::new(Some(" A@example.com"), Some(IpAddr::from([10, 0, 0, 1])));
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        limits.guess(who()).unwrap().settle(Outcome::Right);
+        limits.guess(who()).unwrap().settle(Outcome::NotAGuess);
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        let refused = limits.guess(who()).unwrap_err();
+        assert_eq!(refused, RetryAfter(Duration::from_secs(1)));
+        assert!(limits.mail(&who()).is_ok(), "failures never spend the mail allowance");
+        assert!(limits.mail(&who()).is_err());
+        clock.advance(Duration::from_secs(1));
+        assert!(limits.guess(Who::new(Some("a@example.com"), who().ip)).is_ok());
+    }
+}
