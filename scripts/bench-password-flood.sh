@@ -22,7 +22,12 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 export HALLPASS_DATA_DIR="$work/data" HALLPASS_ISSUER="$base"
-export HALLPASS_LIMITS__ATTEMPTS_PER_IP_PER_HOUR=1000000000 HALLPASS_LIMITS__ATTEMPTS_PER_ACCOUNT_PER_HOUR=1000000000
+if "$BIN" config --show 2>/dev/null | grep -q failures_before_delay; then
+  export HALLPASS_LIMITS__FAILURES_BEFORE_DELAY=1000000000 HALLPASS_LIMITS__FAILURES_PER_ACCOUNT_PER_HOUR=1000000000 \
+    HALLPASS_LIMITS__FAILURES_PER_IP_PER_HOUR=1000000000
+else # a build from before the failure-counting limits
+  export HALLPASS_LIMITS__ATTEMPTS_PER_IP_PER_HOUR=1000000000 HALLPASS_LIMITS__ATTEMPTS_PER_ACCOUNT_PER_HOUR=1000000000
+fi
 
 echo "the right pass phrase" | "$BIN" users create --email flood@example.com --password-stdin --email-verified >/dev/null
 taskset -c 0 "$BIN" serve --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
