@@ -219,6 +219,7 @@ async fn unknown_client_or_unregistered_redirect_never_redirects() {
 #[tokio::test]
 async fn authorize_errors_go_back_with_state_and_iss() {
     let f = fixture().await;
+    let long_nonce = "n".repeat(513);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("response_type", "token")], "unsupported_response_type"),
         (vec![("response_type", "")], "invalid_request"),
@@ -236,6 +237,13 @@ async fn authorize_errors_go_back_with_state_and_iss() {
         (vec![("max_age", "soon")], "invalid_request"),
         (vec![("organization_id", "acme")], "invalid_request"),
         (vec![("request", "eyJ...")], "invalid_request"),
+        (vec![("request_uri", "urn:example:request")], "invalid_request"),
+        (vec![("code_challenge", "")], "invalid_request"),
+        (vec![("nonce", long_nonce.as_str())], "invalid_request"),
+        (
+            vec![("organization_id", "org_01arz3ndektsv4rrffq69g5fav")],
+            "invalid_request",
+        ),
         (vec![("response_mode", "fragment")], "invalid_request"),
     ];
     for (extra, error) in cases {
@@ -249,6 +257,19 @@ async fn authorize_errors_go_back_with_state_and_iss() {
         assert_eq!(query["iss"], f.app.base);
         assert!(!query.contains_key("code"));
     }
+}
+
+#[tokio::test]
+async fn an_over_long_state_is_refused() {
+    let f = fixture().await;
+    let long = "s".repeat(2049);
+    let response = authorize(&f, &authorize_params(&f, &[("state", &long)]), Some(&f.cookie)).await;
+    let (_, query) = location(&response);
+    assert_eq!(query["error"], "invalid_request", "{query:?}");
+    assert!(!query.contains_key("code"));
+    let longest = "s".repeat(2048);
+    let response = authorize(&f, &authorize_params(&f, &[("state", &longest)]), Some(&f.cookie)).await;
+    assert!(location(&response).1.contains_key("code"), "2048 characters are allowed");
 }
 
 #[tokio::test]
@@ -467,6 +488,47 @@ async fn a_code_is_bound_to_its_client_and_redirect_uri() {
         .await
         .unwrap();
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_code_exchange_needs_the_redirect_uri() {
+    let f = fixture().await;
+    let code = code(&f).await;
+    let (status, body, _) = token(
+        &f,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert!(body.get("access_token").is_none());
+}
+
+#[tokio::test]
+async fn a_code_is_refused_once_its_session_ended_or_its_user_is_gone() {
+    use hallpass_core::services::{audit::Actor, users};
+    use hallpass_core::sessions::{self, EndReason};
+    let f = fixture().await;
+    let user = f.app.user("ended@example.com").await;
+    let (token_of_session, session) = f.app.sign_in(&user).await;
+    let cookie = f.app.cookie(&token_of_session);
+    let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
+    let code = location(&response).1["code"].clone();
+    sessions::end(f.app.state.ctx(), &session.id, EndReason::Revoked).await.unwrap();
+    let (status, body) = exchange(&f, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+
+    let gone = f.app.user("gone@example.com").await;
+    let (token_of_session, _) = f.app.sign_in(&gone).await;
+    let cookie = f.app.cookie(&token_of_session);
+    let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
+    let code = location(&response).1["code"].clone();
+    users::delete_user(f.app.state.ctx(), &gone.id, &Actor::Cli).await.unwrap();
+    let (status, body) = exchange(&f, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
 }
 
 #[tokio::test]
