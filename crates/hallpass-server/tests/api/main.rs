@@ -51,7 +51,15 @@ pub async fn token_for(app: &TestApp, scopes: &[&str]) -> (String, String) {
 
 impl Api {
     pub async fn start() -> Api {
-        let app = TestApp::start().await;
+        Self::on(TestApp::start().await).await
+    }
+
+    /// With `mailer` instead of the development outbox.
+    pub async fn start_mailing(mailer: std::sync::Arc<dyn hallpass_core::signin::mailer::Mailer>) -> Api {
+        Self::on(TestApp::start_mailing(|_| {}, Some(mailer)).await).await
+    }
+
+    async fn on(app: TestApp) -> Api {
         let (_, token) = token_for(&app, &["hallpass:admin"]).await;
         Api {
             app,
