@@ -269,7 +269,10 @@ async fn an_over_long_state_is_refused() {
     assert!(!query.contains_key("code"));
     let longest = "s".repeat(2048);
     let response = authorize(&f, &authorize_params(&f, &[("state", &longest)]), Some(&f.cookie)).await;
-    assert!(location(&response).1.contains_key("code"), "2048 characters are allowed");
+    assert!(
+        location(&response).1.contains_key("code"),
+        "2048 characters are allowed"
+    );
 }
 
 #[tokio::test]
@@ -517,7 +520,9 @@ async fn a_code_is_refused_once_its_session_ended_or_its_user_is_gone() {
     let cookie = f.app.cookie(&token_of_session);
     let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
     let code = location(&response).1["code"].clone();
-    sessions::end(f.app.state.ctx(), &session.id, EndReason::Revoked).await.unwrap();
+    sessions::end(f.app.state.ctx(), &session.id, EndReason::Revoked)
+        .await
+        .unwrap();
     let (status, body) = exchange(&f, &code).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
 
@@ -526,7 +531,9 @@ async fn a_code_is_refused_once_its_session_ended_or_its_user_is_gone() {
     let cookie = f.app.cookie(&token_of_session);
     let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
     let code = location(&response).1["code"].clone();
-    users::delete_user(f.app.state.ctx(), &gone.id, &Actor::Cli).await.unwrap();
+    users::delete_user(f.app.state.ctx(), &gone.id, &Actor::Cli)
+        .await
+        .unwrap();
     let (status, body) = exchange(&f, &code).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
 }

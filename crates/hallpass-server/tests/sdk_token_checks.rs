@@ -186,7 +186,11 @@ async fn an_id_token_must_name_this_client_and_bind_the_access_token() {
             Box::new(|c| c.at_hash = Some(jws::at_hash(Algorithm::Es256, "another token"))),
             Some(TokenError::WrongAtHash),
         ),
-        ("no at_hash", Box::new(|c| c.at_hash = None), Some(TokenError::WrongAtHash)),
+        (
+            "no at_hash",
+            Box::new(|c| c.at_hash = None),
+            Some(TokenError::WrongAtHash),
+        ),
         (
             "nonce",
             Box::new(|c| c.nonce = Some("another".into())),
@@ -237,7 +241,11 @@ async fn a_logout_token_needs_the_event_a_sid_this_audience_and_no_nonce() {
             Box::new(|c| c["events"] = json!({ "http://example.com/other": {} })),
             Some(TokenError::Malformed),
         ),
-        ("empty sid", Box::new(|c| c["sid"] = json!("")), Some(TokenError::Malformed)),
+        (
+            "empty sid",
+            Box::new(|c| c["sid"] = json!("")),
+            Some(TokenError::Malformed),
+        ),
         (
             "aud",
             Box::new(|c| c["aud"] = json!("cli_someone_else")),
