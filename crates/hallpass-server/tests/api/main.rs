@@ -11,6 +11,7 @@ mod directory;
 mod invitations;
 mod operations;
 mod organizations_flow;
+mod production;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -52,6 +53,11 @@ pub async fn token_for(app: &TestApp, scopes: &[&str]) -> (String, String) {
 impl Api {
     pub async fn start() -> Api {
         Self::on(TestApp::start().await).await
+    }
+
+    /// With the configuration adjusted (e.g. an https issuer: production).
+    pub async fn start_with(adjust: impl FnOnce(&mut hallpass_server::config::Config)) -> Api {
+        Self::on(TestApp::start_with(adjust).await).await
     }
 
     /// With `mailer` instead of the development outbox.

@@ -14,6 +14,7 @@ mod enumeration;
 mod for_browsers;
 mod methods;
 mod password;
+mod production;
 mod signup;
 
 use std::collections::HashMap;
@@ -32,7 +33,7 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-pub use support::hidden;
+pub use support::{hidden, http};
 
 pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
