@@ -7,7 +7,7 @@ mod support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
 use support::app::{RegisteredClient, TestApp};
@@ -114,6 +114,9 @@ fn header(jwt: &str) -> Value {
 #[tokio::test]
 async fn tokens_carry_the_documented_claims() {
     let f = fixture().await;
+    let signed_in_at = hallpass_core::clock::Clock::now(f.app.clock.as_ref()).0;
+    f.app.advance(Duration::from_secs(60)); // so auth_time differs from iat
+    let now = signed_in_at + 60;
     let code = code(&f).await;
     let (status, body) = exchange(&f, &code).await;
     assert_eq!(status, 200, "{body}");
@@ -123,42 +126,43 @@ async fn tokens_carry_the_documented_claims() {
     assert_eq!(header(access)["typ"], "at+jwt");
     assert_eq!(header(access)["alg"], "ES256");
     let at = claims(access);
-    for field in [
-        "iss",
-        "sub",
-        "aud",
-        "client_id",
-        "exp",
-        "iat",
-        "jti",
-        "sid",
-        "scope",
-        "roles",
-        "permissions",
+    let client = f.client.id.as_str();
+    for (field, expected) in [
+        ("iss", json!(f.app.base)),
+        ("aud", json!(client)),
+        ("client_id", json!(client)),
+        ("iat", json!(now)),
+        ("nbf", json!(now)),
+        ("exp", json!(now + 300)),
+        ("auth_time", json!(signed_in_at)),
+        ("scope", json!("openid email offline_access")),
+        ("roles", json!([])),
+        ("permissions", json!([])),
     ] {
-        assert!(!at[field].is_null(), "access token lacks {field}: {at}");
+        assert_eq!(at[field], expected, "access token's {field}: {at}");
     }
     assert!(at["sub"].as_str().unwrap().starts_with("usr_"));
     assert!(at["sid"].as_str().unwrap().starts_with("ses_"));
+    assert!(!at["jti"].as_str().unwrap().is_empty());
     let id = claims(body["id_token"].as_str().unwrap());
-    for field in [
-        "iss",
-        "sub",
-        "aud",
-        "azp",
-        "exp",
-        "iat",
-        "auth_time",
-        "nonce",
-        "sid",
-        "amr",
-        "email",
-        "email_verified",
-        "at_hash",
+    let at_hash = hallpass_core::crypto::jws::at_hash(hallpass_core::crypto::Algorithm::Es256, access);
+    for (field, expected) in [
+        ("iss", json!(f.app.base)),
+        ("sub", at["sub"].clone()),
+        ("aud", json!(client)),
+        ("azp", json!(client)),
+        ("iat", json!(now)),
+        ("auth_time", json!(signed_in_at)),
+        ("nonce", json!("n-1")),
+        ("sid", at["sid"].clone()),
+        ("amr", json!(["pwd"])),
+        ("email", json!("grace@example.com")),
+        ("email_verified", json!(true)),
+        ("at_hash", json!(at_hash)),
     ] {
-        assert!(!id[field].is_null(), "ID token lacks {field}: {id}");
+        assert_eq!(id[field], expected, "ID token's {field}: {id}");
     }
-    assert_eq!(id["nonce"], "n-1");
+    assert!(id["exp"].as_i64().unwrap() > now);
     assert!(body["refresh_token"].as_str().unwrap().starts_with("hpr_"));
 }
 
