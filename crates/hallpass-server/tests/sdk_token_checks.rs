@@ -157,6 +157,9 @@ impl StandIn {
     }
 }
 
+/// A case: its name, the change to the untouched claims, what the SDK says.
+type Case<T> = (&'static str, Box<dyn Fn(&mut T)>, Option<TokenError>);
+
 fn token_error(result: Result<impl std::fmt::Debug, Error>) -> Option<TokenError> {
     match result {
         Ok(_) => None,
@@ -169,7 +172,7 @@ fn token_error(result: Result<impl std::fmt::Debug, Error>) -> Option<TokenError
 async fn an_id_token_must_name_this_client_and_bind_the_access_token() {
     let s = stand_in().await;
     let access = s.access_token();
-    let cases: Vec<(&str, Box<dyn Fn(&mut IdTokenClaims)>, Option<TokenError>)> = vec![
+    let cases: Vec<Case<IdTokenClaims>> = vec![
         ("untouched", Box::new(|_| {}), None),
         (
             "aud",
@@ -229,7 +232,7 @@ async fn an_id_token_about_another_user_than_the_access_token_is_refused() {
 #[tokio::test]
 async fn a_logout_token_needs_the_event_a_sid_this_audience_and_no_nonce() {
     let s = stand_in().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, Option<TokenError>)> = vec![
+    let cases: Vec<Case<Value>> = vec![
         ("untouched", Box::new(|_| {}), None),
         (
             "nonce",

@@ -130,6 +130,14 @@ pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &
     assert_eq!(response.status(), 303);
 }
 
+/// The account page `browser` reaches names `email`: it holds that session.
+pub async fn assert_signed_in_as(app: &TestApp, browser: &reqwest::Client, email: &str) {
+    let account = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(account.status(), 200, "signed in, not sent to sign in");
+    let html = account.text().await.unwrap();
+    assert!(html.contains(email), "signed in as {email}: {html}");
+}
+
 #[tokio::test]
 async fn the_outbox_exists_only_when_mail_goes_there_and_the_theme_carries_the_brand() {
     let smtp = hallpass_server::mail::Smtp::new("smtp://127.0.0.1:1", "a@b.test", Default::default()).unwrap();
