@@ -38,6 +38,7 @@ struct Inner {
     pages: Pages,
     limits: Limits,
     mail: MailQueue,
+    mail_now: Arc<dyn Mailer>,
     outbox: Option<Arc<Outbox>>,
     master: Arc<MasterKey>,
     keys: KeyRing,
@@ -78,7 +79,8 @@ impl AppState {
                 config.signin.ask_name,
             )?,
             limits,
-            mail: MailQueue::start(services.mailer)?,
+            mail: MailQueue::start(services.mailer.clone())?,
+            mail_now: services.mailer,
             outbox: services.outbox,
             config,
             mode,
@@ -107,6 +109,13 @@ impl AppState {
     /// Where handlers send mail: a queue, delivered outside the request.
     pub fn mailer(&self) -> &MailQueue {
         &self.0.mail
+    }
+
+    /// Mail sent within the request, for an admin who must learn that it
+    /// did not leave (an invitation whose mail fails is not made). Public
+    /// forms use the queue, so their timing names no address.
+    pub fn mailer_now(&self) -> &dyn Mailer {
+        self.0.mail_now.as_ref()
     }
 
     /// The development outbox, when mail goes there.
