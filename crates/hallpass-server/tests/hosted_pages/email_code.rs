@@ -89,11 +89,19 @@ async fn codes_expire_run_out_of_tries_and_resending_voids_the_old() {
         }
     };
     if first != second {
-        assert_ne!(try_code(first).await, 303, "a resent code voids the old one");
+        assert_eq!(
+            try_code(first).await,
+            422,
+            "a resent code voids the old one: it is a wrong code now"
+        );
     }
     let wrong = if second == "999999" { "000000" } else { "999999" };
     for _ in 0..5 {
-        try_code(wrong.to_owned()).await;
+        let status = try_code(wrong.to_owned()).await;
+        assert!(
+            matches!(status, 422 | 410),
+            "a wrong code is refused, then the code is used up: {status}"
+        );
     }
     assert_eq!(try_code(second).await, 410, "five wrong tries use the code up");
 

@@ -168,7 +168,11 @@ async fn an_abandoned_sign_up_can_start_again() {
             .send()
             .await
             .unwrap();
-        assert_ne!(stale.status(), 303, "sending again voids the old code");
+        assert_eq!(
+            stale.status(),
+            422,
+            "sending again voids the old code: it is a wrong code now"
+        );
     }
     let ok = browser
         .post(app.url("/signup/verify"))
@@ -251,7 +255,7 @@ async fn a_second_sign_up_for_the_same_address_cannot_take_over_the_first() {
     start_sign_up(&app, &browser(), "vic@example.com", "the attacker's pass phrase").await;
     let attackers_code: String = app.mails().await[0].subject.chars().take(6).collect();
     let status = verify_sign_up(&app, &victim, &victim_csrf, "vic@example.com", &attackers_code).await;
-    assert_ne!(status, 303, "the attacker's code does not work in the owner's browser");
+    assert_eq!(status, 422, "the attacker's code does not work in the owner's browser");
     let user = app
         .state
         .ctx()
