@@ -181,7 +181,7 @@ pub async fn change_password(
     if let Some(limited) = super::limited(&state, &device, current.user_id.as_str()) {
         return limited;
     }
-    let passwords = state.config().passwords;
+    let passwords = state.signin_policy().passwords;
     match account::change_password(
         state.ctx(),
         &passwords,

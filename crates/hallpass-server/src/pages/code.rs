@@ -62,8 +62,7 @@ pub async fn request(
         return refused;
     }
     let browser_secret = state
-        .config()
-        .signin
+        .hosted_pages()
         .same_browser_links
         .then(|| random_token(state.ctx().rng.as_ref()));
     let link_base = format!("{}/login/link?token=", state.policy().issuer);

@@ -53,7 +53,8 @@ pub async fn accept(State(state): State<AppState>, ClientDevice(device): ClientD
             "Open the link from your email again.",
         );
     }
-    let accepted = match invitations::accept(state.ctx(), &form.field("token"), &state.config().passwords).await {
+    let accepted = match invitations::accept(state.ctx(), &form.field("token"), &state.signin_policy().passwords).await
+    {
         Ok(Some(accepted)) => accepted,
         Ok(None) => return gone(&state),
         Err(err) => return super::server_error(&state, "invitation acceptance failed", &err),

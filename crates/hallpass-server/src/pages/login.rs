@@ -75,7 +75,7 @@ pub async fn submit(
     let outcome = sign_in(
         state.ctx(),
         state.policy(),
-        &state.config().passwords,
+        &state.signin_policy().passwords,
         &email,
         &form.field("password"),
         device,

@@ -100,7 +100,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 
 /// The brand's colour, as a stylesheet (inline styles are not allowed by the pages' CSP).
 pub async fn theme(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    let color = state.config().branding.primary_color.clone().unwrap_or_default();
+    let color = state.hosted_pages().primary_color.clone().unwrap_or_default();
     let body = if color.is_empty() {
         String::new()
     } else {
