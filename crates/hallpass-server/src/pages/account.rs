@@ -109,16 +109,16 @@ pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSes
 }
 
 /// The signed-in session, if the form is this browser's own.
-fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> Result<Session, Response> {
+fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
     let Some(current) = session else {
-        return Err(to_login());
+        return Err(Box::new(to_login()));
     };
     if !form.trusted() {
-        return Err(state.pages().message(
+        return Err(Box::new(state.pages().message(
             StatusCode::FORBIDDEN,
             "This form has expired",
             "Go back, reload the page and try again.",
-        ));
+        )));
     }
     Ok(current)
 }
@@ -131,7 +131,7 @@ pub async fn change_name(
 ) -> Response {
     let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match account::change_name(state.ctx(), &current.user_id, &form.field("name")).await {
         Ok(_) => {
@@ -176,7 +176,7 @@ pub async fn change_password(
 ) -> Response {
     let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some(limited) = super::limited(&state, &device, current.user_id.as_str()) {
         return limited;
@@ -231,7 +231,7 @@ pub async fn revoke_session(
 ) -> Response {
     let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Ok(id) = SessionId::parse(&id) else {
         return render(
