@@ -21,7 +21,7 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm
 trap cleanup EXIT
 export HALLPASS_DATA_DIR="$work/data" HALLPASS_LOG__LEVEL=warn HALLPASS_ISSUER="$target"
 # A load test signs in far more often than a person: lift the sign-in rate limits.
-export HALLPASS_LIMITS__ATTEMPTS_PER_IP_PER_HOUR=1000000000 HALLPASS_LIMITS__ATTEMPTS_PER_ACCOUNT_PER_HOUR=1000000000
+export HALLPASS_LIMITS__FAILURES_PER_IP_PER_HOUR=1000000000 HALLPASS_LIMITS__MAILS_PER_ACCOUNT_PER_HOUR=1000000000 HALLPASS_LIMITS__MAILS_PER_IP_PER_HOUR=1000000000
 
 $bin/hallpass migrate >/dev/null
 if [ -n "${BENCH_SEED_ROWS:-}" ]; then

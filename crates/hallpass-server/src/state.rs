@@ -4,7 +4,7 @@
 //! mail) and operations (metrics, key reloading). The raw configuration is
 //! read once here and not kept. Cloned per request (three `Arc`s).
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, ProxyHeader};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::mail_queue::MailQueue;
@@ -18,6 +18,7 @@ use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
 use hallpass_core::signin::SignInPolicy;
 use hallpass_core::Context;
+use ipnet::IpNet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,6 +63,10 @@ pub struct HostedPages {
     pub same_browser_links: bool,
     /// `branding.primary_color`, for the theme stylesheet.
     pub primary_color: Option<String>,
+    /// `limits.trusted_proxies` and `limits.proxy_header`: whose forwarding
+    /// header names the client.
+    pub trusted_proxies: Vec<IpNet>,
+    pub proxy_header: ProxyHeader,
 }
 
 /// Running the node.
@@ -87,15 +92,19 @@ impl AppState {
             policy: policy.clone(),
         };
         let signin = config.signin_policy();
+        // The limits run on the app's clock, so tests move time instead of waiting.
+        let limits = Limits::new(&config.limits, ctx.clock.clone());
         let pages = HostedPages {
             pages: Pages::new(config.branding.clone(), signin.methods, config.signin.ask_name)?,
-            limits: Limits::new(&config.limits),
+            limits,
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
             signin,
             mail: MailQueue::start(services.mailer)?,
             outbox: services.outbox,
             same_browser_links: config.signin.same_browser_links,
             primary_color: config.branding.primary_color.clone(),
+            trusted_proxies: config.limits.trusted_proxies.clone(),
+            proxy_header: config.limits.proxy_header,
         };
         let provider = Provider {
             ctx: Context {

@@ -310,7 +310,7 @@ async fn sign_in_with_an_emailed_code_and_a_magic_link() {
 async fn reset_a_password_see_an_expired_code_and_a_rate_limit() {
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
-    let app = TestApp::start_with(|config| config.limits.attempts_per_account_per_hour = 4).await;
+    let app = TestApp::start_with(|config| config.limits.failures_before_delay = 3).await;
     app.user_with_password("reset@example.com", "old pass phrase").await;
 
     // Reset the password from the link in the mail.

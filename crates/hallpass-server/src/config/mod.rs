@@ -20,8 +20,8 @@ mod validate;
 pub use mode::{is_loopback, Mode};
 pub use secret::Secret;
 pub use sections::{
-    Branding, DatabaseConfig, LimitsConfig, LogConfig, LogFormat, OAuthConfig, SessionConfig, SignInConfig,
-    SqliteDurability, TokenConfig,
+    Branding, DatabaseConfig, LimitsConfig, LogConfig, LogFormat, OAuthConfig, ProxyHeader, SessionConfig,
+    SignInConfig, SqliteDurability, TokenConfig,
 };
 pub use storage::{create_master_key_file, DatabaseTarget};
 
@@ -252,6 +252,31 @@ mod tests {
             "file beats defaults"
         );
         assert_eq!(loaded.config.mode().unwrap(), Mode::Production);
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_and_a_bad_one_is_named() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            file,
+            "[limits]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]\nproxy_header = \"forwarded\""
+        )
+        .unwrap();
+        let overrides = Overrides {
+            config_file: Some(file.path().to_owned()),
+            values: vec![],
+        };
+        let limits = Config::load_from(&overrides, env(&[])).unwrap().config.limits;
+        assert_eq!(limits.trusted_proxies.len(), 2);
+        assert_eq!(limits.proxy_header, ProxyHeader::Forwarded);
+        let mut bad = tempfile::NamedTempFile::new().unwrap();
+        writeln!(bad, "[limits]\ntrusted_proxies = [\"10.0.0.0/33\"]").unwrap();
+        let overrides = Overrides {
+            config_file: Some(bad.path().to_owned()),
+            values: vec![],
+        };
+        let err = Config::load_from(&overrides, env(&[])).unwrap_err().to_string();
+        assert!(err.contains("trusted_proxies"), "{err}");
     }
 
     #[test]

@@ -35,22 +35,56 @@ impl Default for SignInConfig {
     }
 }
 
-/// Attempts allowed on the sign-in forms and code requests, per hour. The
-/// allowance may be used at once and refills evenly.
+/// How the hosted pages slow down guessing without letting anyone lock
+/// someone else out. Failures (a wrong password or code) count per account
+/// and client address; mail sent on request counts apart, so failures never
+/// stop a reset or a code. Allowances per hour may be used at once and refill
+/// evenly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
-    pub attempts_per_ip_per_hour: u32,
-    pub attempts_per_account_per_hour: u32,
+    /// Failures for one account from one address before each further try
+    /// waits, twice as long each time (from one second up to `max_delay_secs`).
+    pub failures_before_delay: u32,
+    pub max_delay_secs: u32,
+    /// Failures for one account from all addresses together: the ceiling a
+    /// botnet meets, far above what one address can reach.
+    pub failures_per_account_per_hour: u32,
+    /// Failures from one address over all accounts (one address trying many).
+    pub failures_per_ip_per_hour: u32,
+    /// Mail sent on request (codes, links, resets, sign-up codes).
+    pub mails_per_account_per_hour: u32,
+    pub mails_per_ip_per_hour: u32,
+    /// Proxies whose forwarding header is believed (CIDRs); from any other
+    /// peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Which header the trusted proxies write: only that one is read, so a
+    /// client cannot add the other one unseen.
+    pub proxy_header: ProxyHeader,
 }
 
 impl Default for LimitsConfig {
     fn default() -> Self {
         LimitsConfig {
-            attempts_per_ip_per_hour: 600,
-            attempts_per_account_per_hour: 30,
+            failures_before_delay: 5,
+            max_delay_secs: 900,
+            failures_per_account_per_hour: 1000,
+            failures_per_ip_per_hour: 600,
+            mails_per_account_per_hour: 10,
+            mails_per_ip_per_hour: 100,
+            trusted_proxies: Vec::new(),
+            proxy_header: ProxyHeader::XForwardedFor,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProxyHeader {
+    #[serde(rename = "x-forwarded-for")]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=…`.
+    #[serde(rename = "forwarded")]
+    Forwarded,
 }
 
 /// How the hosted pages and mail present themselves.

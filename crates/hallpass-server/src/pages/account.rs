@@ -2,7 +2,7 @@
 //! ending sessions; signing out.
 
 use super::device::ClientDevice;
-use super::{csrf, MaybeSession, SignInForm};
+use super::{csrf, MaybeSession, Outcome, SignInForm};
 use crate::http::cookies;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -178,19 +178,28 @@ pub async fn change_password(
         Ok(ok) => ok,
         Err(response) => return *response,
     };
-    if let Some(limited) = super::limited(&state, &device, current.user_id.as_str()) {
-        return limited;
-    }
+    let guess = match super::guess(&state, &device, Some(current.user_id.as_str())) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
     let passwords = state.signin_policy().passwords;
-    match account::change_password(
+    let outcome = account::change_password(
         state.ctx(),
         &passwords,
         &current,
         &form.field("current_password"),
         &form.field("new_password"),
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(()) => Outcome::Right,
+        Err(CoreError::Invalid {
+            field: "current_password",
+            ..
+        }) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(()) => {
             let notice = "Your password is changed. You are signed out on your other devices.";
             render(&state, &headers, &current, Some(notice), None, StatusCode::OK).await

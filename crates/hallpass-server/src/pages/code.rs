@@ -4,7 +4,7 @@
 //! links do not use it up.
 
 use super::device::ClientDevice;
-use super::{csrf, safe_return_to, signed_in, SignInForm};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -58,7 +58,7 @@ pub async fn request(
     if !state.signin_policy().methods.mail() {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
+    if let Some(refused) = super::mail_limited(&state, &device, &email) {
         return refused;
     }
     let browser_secret = state
@@ -113,10 +113,11 @@ pub async fn verify(
     if !state.signin_policy().methods.email_code {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
-        return refused;
-    }
-    match email_code::verify_code(
+    let guess = match super::guess(&state, &device, Some(&email)) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
+    let outcome = email_code::verify_code(
         state.ctx(),
         state.policy(),
         state.codes(),
@@ -124,8 +125,13 @@ pub async fn verify(
         &form.field("code"),
         device,
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(CodeSignIn::SignedIn { .. }) => Outcome::Right,
+        Ok(CodeSignIn::Wrong { .. } | CodeSignIn::NoLiveCode) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(CodeSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
         Ok(CodeSignIn::Wrong { attempts_left }) => {
             let message = format!("That code is not right. {attempts_left} tries left.");

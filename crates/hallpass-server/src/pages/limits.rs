@@ -1,117 +1,259 @@
-//! Rate limits on sign-in and on sending codes, per client address and per
-//! account (governor's GCRA). Exceeding one answers 429 with when to retry;
-//! lockouts are never permanent: the allowance refills with time.
+//! Rate limits on the sign-in forms, on the app's clock. Guesses (a password,
+//! a code, a reset link) are slowed per account and client address with
+//! growing delays; only that pair and a far higher account-wide ceiling can
+//! refuse an account's owner, so nobody elsewhere can lock them out. Mail sent
+//! on request has allowances of its own, which failures never spend. A refusal
+//! says when to retry; nothing is locked for good.
+
+mod allowance;
+mod backoff;
 
 use crate::config::LimitsConfig;
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::NoOpMiddleware;
-use governor::state::keyed::DashMapStateStore;
-use governor::{Quota, RateLimiter};
+use allowance::Allowance;
+use backoff::{Backoff, Failures};
+use hallpass_core::clock::Clock;
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-
-type Keyed<K, C> = RateLimiter<K, DashMapStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
-
-#[derive(Debug)]
-pub struct Limits<C: Clock = DefaultClock> {
-    clock: C,
-    per_ip: Keyed<IpAddr, C>,
-    per_account: Keyed<String, C>,
-}
 
 /// Refused: retry after this long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub Duration);
 
-fn quota(per_hour: u32) -> Quota {
-    let n = NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
-    // The whole hour's allowance may be used at once, then it refills evenly.
-    Quota::with_period(Duration::from_secs(3600) / n.get()).map_or(Quota::per_hour(n), |q| q.allow_burst(n))
+#[derive(Debug)]
+pub struct Limits {
+    clock: Arc<dyn Clock>,
+    backoff: Backoff,
+    failures_per_account: Allowance,
+    failures_per_ip: Allowance,
+    mails_per_account: Allowance,
+    mails_per_ip: Allowance,
+    /// One lock over every table, so a check and its count are one step.
+    tables: Mutex<Tables>,
 }
 
-impl Limits<DefaultClock> {
-    pub fn new(config: &LimitsConfig) -> Limits {
-        Limits::with_clock(config, DefaultClock::default())
+/// Times are milliseconds of the app's clock; allowances keep when they are full again.
+#[derive(Debug, Default)]
+struct Tables {
+    pairs: HashMap<(String, IpAddr), Failures>,
+    failures_by_account: HashMap<String, u64>,
+    failures_by_ip: HashMap<IpAddr, u64>,
+    mails_by_account: HashMap<String, u64>,
+    mails_by_ip: HashMap<IpAddr, u64>,
+}
+
+/// Who is trying: the account (as typed) and the client's address, either may be unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    account: Option<String>,
+    ip: Option<IpAddr>,
+}
+
+impl Who {
+    pub fn new(account: Option<&str>, ip: Option<IpAddr>) -> Who {
+        let account = account.map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
+        Who { account, ip }
     }
 }
 
-impl<C: Clock + Clone> Limits<C> {
-    pub fn with_clock(config: &LimitsConfig, clock: C) -> Limits<C> {
+/// A guess let through, counted as a failure until it is settled.
+#[must_use = "settle the guess with its outcome"]
+#[derive(Debug)]
+pub struct Guess<'a> {
+    limits: &'a Limits,
+    who: Who,
+}
+
+/// How a guess ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The pair starts afresh and this try is not a failure.
+    Right,
+    /// It stays counted.
+    Wrong,
+    /// Not a guess after all (a malformed form, a server error): uncounted.
+    NotAGuess,
+}
+
+impl Guess<'_> {
+    pub fn settle(self, outcome: Outcome) {
+        if outcome != Outcome::Wrong {
+            self.limits.take_back(&self.who, outcome == Outcome::Right);
+        }
+    }
+}
+
+impl Limits {
+    pub fn new(config: &LimitsConfig, clock: Arc<dyn Clock>) -> Limits {
         Limits {
-            per_ip: RateLimiter::dashmap_with_clock(quota(config.attempts_per_ip_per_hour), clock.clone()),
-            per_account: RateLimiter::dashmap_with_clock(quota(config.attempts_per_account_per_hour), clock.clone()),
             clock,
+            backoff: Backoff::new(config.failures_before_delay, config.max_delay_secs),
+            failures_per_account: Allowance::per_hour(config.failures_per_account_per_hour),
+            failures_per_ip: Allowance::per_hour(config.failures_per_ip_per_hour),
+            mails_per_account: Allowance::per_hour(config.mails_per_account_per_hour),
+            mails_per_ip: Allowance::per_hour(config.mails_per_ip_per_hour),
+            tables: Mutex::default(),
         }
     }
 
-    /// Counts one attempt against the address and (when given) the account.
-    pub fn check(&self, ip: Option<IpAddr>, account: Option<&str>) -> Result<(), RetryAfter> {
-        if let Some(ip) = ip {
-            self.per_ip
-                .check_key(&ip)
-                .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))?;
+    /// A password, code or link is about to be checked: refused while the
+    /// pair must wait or an allowance of failures is spent; otherwise counted
+    /// at once (so concurrent guesses cannot slip past) until settled.
+    pub fn guess(&self, who: Who) -> Result<Guess<'_>, RetryAfter> {
+        let now = self.now();
+        let mut t = self.tables();
+        let pair = who.account.clone().zip(who.ip);
+        let waits = [
+            pair.as_ref()
+                .and_then(|p| self.backoff.wait(t.pairs.get(p).copied(), now)),
+            who.account.as_ref().and_then(|a| {
+                self.failures_per_account
+                    .wait(t.failures_by_account.get(a).copied(), now)
+            }),
+            who.ip
+                .and_then(|ip| self.failures_per_ip.wait(t.failures_by_ip.get(&ip).copied(), now)),
+        ];
+        refuse_if_any(waits)?;
+        if let Some(pair) = pair {
+            let failures = self.backoff.fail(t.pairs.get(&pair).copied(), now);
+            t.pairs.insert(pair, failures);
         }
-        if let Some(account) = account.map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()) {
-            self.per_account
-                .check_key(&account)
-                .map_err(|not_until| RetryAfter(not_until.wait_time_from(self.clock.now())))?;
+        if let Some(account) = &who.account {
+            spend(
+                &mut t.failures_by_account,
+                account.clone(),
+                self.failures_per_account,
+                now,
+            );
+        }
+        if let Some(ip) = who.ip {
+            spend(&mut t.failures_by_ip, ip, self.failures_per_ip, now);
+        }
+        Ok(Guess { limits: self, who })
+    }
+
+    /// A request that sends mail: counted per account and per address.
+    pub fn mail(&self, who: &Who) -> Result<(), RetryAfter> {
+        let now = self.now();
+        let mut t = self.tables();
+        let waits = [
+            who.account
+                .as_ref()
+                .and_then(|a| self.mails_per_account.wait(t.mails_by_account.get(a).copied(), now)),
+            who.ip
+                .and_then(|ip| self.mails_per_ip.wait(t.mails_by_ip.get(&ip).copied(), now)),
+        ];
+        refuse_if_any(waits)?;
+        if let Some(account) = &who.account {
+            spend(&mut t.mails_by_account, account.clone(), self.mails_per_account, now);
+        }
+        if let Some(ip) = who.ip {
+            spend(&mut t.mails_by_ip, ip, self.mails_per_ip, now);
         }
         Ok(())
     }
 
-    /// Forgets keys whose allowance is full again, so memory stays bounded.
+    /// Takes back a guess counted in advance; a success also clears the pair.
+    fn take_back(&self, who: &Who, succeeded: bool) {
+        let now = self.now();
+        let mut t = self.tables();
+        if let Some(pair) = who.account.clone().zip(who.ip) {
+            match t.pairs.get(&pair).copied() {
+                Some(f) if !succeeded && f.count > 1 => {
+                    t.pairs.insert(
+                        pair,
+                        Failures {
+                            count: f.count - 1,
+                            ..f
+                        },
+                    );
+                }
+                _ => {
+                    t.pairs.remove(&pair);
+                }
+            }
+        }
+        if let Some(account) = &who.account {
+            refund(&mut t.failures_by_account, account, self.failures_per_account, now);
+        }
+        if let Some(ip) = &who.ip {
+            refund(&mut t.failures_by_ip, ip, self.failures_per_ip, now);
+        }
+    }
+
+    /// Forgets what no longer limits anyone, so memory stays bounded.
     pub fn forget_idle(&self) {
-        self.per_ip.retain_recent();
-        self.per_account.retain_recent();
+        let now = self.now();
+        let mut t = self.tables();
+        t.pairs.retain(|_, f| self.backoff.current(Some(*f), now).is_some());
+        t.failures_by_account.retain(|_, full_at| *full_at > now);
+        t.failures_by_ip.retain(|_, full_at| *full_at > now);
+        t.mails_by_account.retain(|_, full_at| *full_at > now);
+        t.mails_by_ip.retain(|_, full_at| *full_at > now);
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now_millis()
+    }
+
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        // The tables are plain counters: one a panic interrupted is still usable.
+        self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn refuse_if_any<const N: usize>(waits: [Option<u64>; N]) -> Result<(), RetryAfter> {
+    match waits.into_iter().flatten().max() {
+        Some(ms) => Err(RetryAfter(Duration::from_millis(ms))),
+        None => Ok(()),
+    }
+}
+
+fn spend<K: std::hash::Hash + Eq>(table: &mut HashMap<K, u64>, key: K, allowance: Allowance, now: u64) {
+    let full_at = allowance.spend(table.get(&key).copied(), now);
+    table.insert(key, full_at);
+}
+
+fn refund<K: std::hash::Hash + Eq>(table: &mut HashMap<K, u64>, key: &K, allowance: Allowance, now: u64) {
+    let Some(full_at) = table.get_mut(key) else { return };
+    match allowance.refund(*full_at, now) {
+        Some(at) => *full_at = at,
+        None => {
+            table.remove(key);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use governor::clock::FakeRelativeClock;
+    use hallpass_core::clock::{ManualClock, Timestamp};
 
-    #[test]
-    fn refuses_past_the_allowance_then_forgives_with_time() {
-        let clock = FakeRelativeClock::default();
+    fn limits(clock: &Arc<ManualClock>) -> Limits {
         let config = LimitsConfig {
-            attempts_per_ip_per_hour: 100,
-            attempts_per_account_per_hour: 3,
+            failures_before_delay: 2,
+            mails_per_account_per_hour: 1,
+            ..LimitsConfig::default()
         };
-        let limits = Limits::with_clock(&config, clock.clone());
-        let ip = Some("127.0.0.1".parse().unwrap());
-        for _ in 0..3 {
-            assert!(limits.check(ip, Some("A@example.com")).is_ok());
-        }
-        let refused = limits.check(ip, Some("a@example.com")).unwrap_err();
-        assert!(
-            refused.0 > Duration::ZERO && refused.0 <= Duration::from_secs(1200),
-            "{refused:?}"
-        );
-        assert!(
-            limits.check(ip, Some("b@example.com")).is_ok(),
-            "another account is not affected"
-        );
-        clock.advance(Duration::from_secs(1200));
-        assert!(
-            limits.check(ip, Some("a@example.com")).is_ok(),
-            "a lockout is temporary"
-        );
+        Limits::new(&config, clock.clone())
     }
 
     #[test]
-    fn limits_addresses_too() {
-        let clock = FakeRelativeClock::default();
-        let config = LimitsConfig {
-            attempts_per_ip_per_hour: 2,
-            attempts_per_account_per_hour: 100,
-        };
-        let limits = Limits::with_clock(&config, clock);
-        let ip = Some("10.1.2.3".parse().unwrap());
-        assert!(limits.check(ip, Some("a@example.com")).is_ok());
-        assert!(limits.check(ip, Some("b@example.com")).is_ok());
-        assert!(limits.check(ip, Some("c@example.com")).is_err());
-        assert!(limits.check(Some("10.1.2.4".parse().unwrap()), None).is_ok());
+    fn only_wrong_guesses_count_and_a_right_one_starts_afresh() {
+        let clock = Arc::new(ManualClock::new(Timestamp(1_000)));
+        let limits = limits(&clock);
+        let who = || Who::new(Some(" A@example.com"), Some(IpAddr::from([10, 0, 0, 1])));
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        limits.guess(who()).unwrap().settle(Outcome::Right);
+        limits.guess(who()).unwrap().settle(Outcome::NotAGuess);
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        limits.guess(who()).unwrap().settle(Outcome::Wrong);
+        let refused = limits.guess(who()).unwrap_err();
+        assert_eq!(refused, RetryAfter(Duration::from_secs(1)));
+        assert!(limits.mail(&who()).is_ok(), "failures never spend the mail allowance");
+        assert!(limits.mail(&who()).is_err());
+        clock.advance(Duration::from_secs(1));
+        assert!(limits.guess(Who::new(Some("a@example.com"), who().ip)).is_ok());
     }
 }

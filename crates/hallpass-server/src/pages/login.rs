@@ -1,7 +1,7 @@
 //! `/login`: email and password.
 
 use super::device::ClientDevice;
-use super::{csrf, safe_return_to, signed_in, SignInForm};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -58,9 +58,6 @@ pub async fn submit(
     if !state.signin_policy().methods.password {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
-        return refused;
-    }
     if email.trim().is_empty() || form.field("password").is_empty() {
         let message = "Enter your email and your password.";
         return render(
@@ -72,6 +69,10 @@ pub async fn submit(
             Some(message),
         );
     }
+    let guess = match super::guess(&state, &device, Some(&email)) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
     let outcome = sign_in(
         state.ctx(),
         state.policy(),
@@ -81,6 +82,11 @@ pub async fn submit(
         device,
     )
     .await;
+    guess.settle(match &outcome {
+        Ok(PasswordSignIn::SignedIn { .. }) => Outcome::Right,
+        Ok(PasswordSignIn::Rejected) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
     match outcome {
         Ok(PasswordSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
         Ok(PasswordSignIn::Rejected) => {

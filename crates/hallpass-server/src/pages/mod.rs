@@ -9,6 +9,7 @@ mod csrf;
 mod device;
 pub mod errors;
 mod extract;
+mod forwarded;
 pub mod home;
 pub mod invitations;
 mod limits;
@@ -20,7 +21,7 @@ pub mod signup;
 mod templates;
 
 pub use extract::{MaybeSession, SignInForm};
-pub use limits::{Limits, RetryAfter};
+pub use limits::{Guess, Limits, Outcome, RetryAfter, Who};
 pub use templates::Pages;
 
 use crate::http::cookies::{self, SetCookie};
@@ -58,26 +59,38 @@ pub fn bind_to_browser(state: &AppState, response: Response, name: &str, path: &
         .add_to(response)
 }
 
-/// 429 with when to come back, when an attempt is over its allowance.
-pub fn limited(state: &AppState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
-    limited_as(state, device, Some(account))
+/// A guess at an account's password or code (`None`: a reset link, whose
+/// account is known only once it is redeemed), or the 429 that refuses it.
+pub fn guess<'a>(
+    state: &'a AppState,
+    device: &hallpass_core::sessions::Device,
+    account: Option<&str>,
+) -> Result<Guess<'a>, Box<Response>> {
+    state
+        .limits()
+        .guess(who(device, account))
+        .map_err(|refused| Box::new(too_many(state, device, refused)))
 }
 
-/// [`limited`] for a form that names no account until it has done its work
-/// (a reset link's account is known only once the link is redeemed).
-pub fn limited_by_address(state: &AppState, device: &hallpass_core::sessions::Device) -> Option<Response> {
-    limited_as(state, device, None)
+/// The 429 refusing a request that would send mail to `account`, if over its allowance.
+pub fn mail_limited(state: &AppState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
+    let refused = state.limits().mail(&who(device, Some(account))).err()?;
+    Some(too_many(state, device, refused))
 }
 
-fn limited_as(state: &AppState, device: &hallpass_core::sessions::Device, account: Option<&str>) -> Option<Response> {
-    let ip = device.ip.as_deref().and_then(|ip| ip.parse().ok());
-    let RetryAfter(wait) = state.limits().check(ip, account).err()?;
-    let seconds = wait.as_secs().max(1);
-    let minutes = seconds.div_ceil(60);
-    let message = format!(
-        "Too many attempts. Please wait {minutes} minute{} and try again.",
-        if minutes == 1 { "" } else { "s" }
-    );
+fn who(device: &hallpass_core::sessions::Device, account: Option<&str>) -> Who {
+    Who::new(account, device.ip.as_deref().and_then(|ip| ip.parse().ok()))
+}
+
+fn too_many(state: &AppState, device: &hallpass_core::sessions::Device, RetryAfter(wait): RetryAfter) -> Response {
+    let seconds = wait.as_millis().div_ceil(1000).max(1);
+    let (count, unit) = if seconds < 60 {
+        (seconds, "second")
+    } else {
+        (seconds.div_ceil(60), "minute")
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    let message = format!("Too many attempts. Please wait {count} {unit}{plural} and try again.");
     tracing::warn!(ip = ?device.ip, "sign-in rate limit reached");
     let mut response = state
         .pages()
@@ -85,7 +98,7 @@ fn limited_as(state: &AppState, device: &hallpass_core::sessions::Device, accoun
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
     }
-    Some(response)
+    response
 }
 
 pub async fn stylesheet() -> impl IntoResponse {

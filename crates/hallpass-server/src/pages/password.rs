@@ -1,7 +1,7 @@
 //! `/password/forgot` and `/password/reset`.
 
 use super::device::ClientDevice;
-use super::{csrf, signed_in, SignInForm};
+use super::{csrf, signed_in, Outcome, SignInForm};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -54,7 +54,7 @@ pub async fn forgot(
     if !state.signin_policy().methods.password {
         return super::method_off(&state);
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
+    if let Some(refused) = super::mail_limited(&state, &device, &email) {
         return refused;
     }
     let link_base = format!("{}/password/reset?token=", state.policy().issuer);
@@ -104,10 +104,11 @@ pub async fn reset(
     if !policy.methods.password {
         return super::method_off(&state);
     }
-    if let Some(limited) = super::limited_by_address(&state, &device) {
-        return limited;
-    }
-    match reset::complete(
+    let guess = match super::guess(&state, &device, None) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
+    let outcome = reset::complete(
         state.ctx(),
         state.policy(),
         &policy,
@@ -115,8 +116,13 @@ pub async fn reset(
         &form.field("password"),
         device,
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(Reset::SignedIn { .. }) => Outcome::Right,
+        Ok(Reset::LinkInvalid) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(Reset::SignedIn { token, .. }) => signed_in(&state, &token, "/account"),
         Ok(Reset::LinkInvalid) => state.pages().message(
             StatusCode::GONE,

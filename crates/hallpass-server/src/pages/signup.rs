@@ -2,7 +2,7 @@
 //! exists, in the browser that asked for it (a cookie holds its secret).
 
 use super::device::ClientDevice;
-use super::{csrf, safe_return_to, signed_in, SignInForm};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -86,7 +86,7 @@ pub async fn submit(
             Some(message),
         );
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
+    if let Some(refused) = super::mail_limited(&state, &device, &email) {
         return refused;
     }
     let browser_secret = random_token(state.ctx().rng.as_ref());
@@ -148,10 +148,11 @@ pub async fn verify(
             Some(message),
         );
     }
-    if let Some(refused) = super::limited(&state, &device, &email) {
-        return refused;
-    }
-    match signup::verify(
+    let guess = match super::guess(&state, &device, Some(&email)) {
+        Ok(guess) => guess,
+        Err(refused) => return *refused,
+    };
+    let outcome = signup::verify(
         state.ctx(),
         state.policy(),
         state.codes(),
@@ -160,8 +161,13 @@ pub async fn verify(
         &cookies::read(&headers, SIGNUP_COOKIE).unwrap_or_default(),
         device,
     )
-    .await
-    {
+    .await;
+    guess.settle(match &outcome {
+        Ok(Verification::SignedIn { .. }) => Outcome::Right,
+        Ok(Verification::Wrong { .. } | Verification::NoLiveCode) => Outcome::Wrong,
+        Err(_) => Outcome::NotAGuess,
+    });
+    match outcome {
         Ok(Verification::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
         Ok(Verification::Wrong { attempts_left }) => {
             let message = format!("That code is not right. {attempts_left} tries left.");

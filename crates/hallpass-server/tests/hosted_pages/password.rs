@@ -222,7 +222,7 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
 
 #[tokio::test]
 async fn too_many_attempts_get_a_429_that_says_when_to_retry() {
-    let app = TestApp::start_with(|c| c.limits.attempts_per_account_per_hour = 3).await;
+    let app = TestApp::start_with(|c| c.limits.failures_before_delay = 3).await;
     existing_user(&app, "gus@example.com").await;
     let browser = browser();
     let html = browser
