@@ -13,20 +13,23 @@ use hallpass_store_postgres::{PostgresOptions, PostgresStore};
 use hallpass_store_sqlite::{Durability, SqliteOptions, SqliteStore};
 use std::sync::Arc;
 
+fn sqlite_options(config: &Config) -> SqliteOptions {
+    let durability = match config.database.sqlite_durability {
+        SqliteDurability::ProcessCrash => Durability::ProcessCrash,
+        SqliteDurability::PowerLoss => Durability::PowerLoss,
+    };
+    SqliteOptions {
+        durability,
+        ..SqliteOptions::default()
+    }
+}
+
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let target = config.database_target()?;
     let store: Arc<dyn Store> = match &target {
         DatabaseTarget::Sqlite(path) => {
             private_dir(path.parent())?;
-            let durability = match config.database.sqlite_durability {
-                SqliteDurability::ProcessCrash => Durability::ProcessCrash,
-                SqliteDurability::PowerLoss => Durability::PowerLoss,
-            };
-            let options = SqliteOptions {
-                durability,
-                ..SqliteOptions::default()
-            };
-            Arc::new(SqliteStore::open(path, &options).await?)
+            Arc::new(SqliteStore::open(path, &sqlite_options(config)).await?)
         }
         DatabaseTarget::Postgres(url) => {
             let options = PostgresOptions {
@@ -188,4 +191,26 @@ pub async fn app_state(
     let key_set = keys::load_key_set(&ctx, &master).await?;
     hallpass_core::services::roles::ensure_default_roles(&ctx).await?;
     crate::state::AppState::new(ctx, config, master, key_set, services)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn the_configured_durability_reaches_the_sqlite_store() {
+        let load = |vars: &[(&str, &str)]| {
+            let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+            Config::load_from(&Overrides::default(), vars.collect::<Vec<_>>().into_iter())
+        };
+        let durability = |vars: &[(&str, &str)]| sqlite_options(&load(vars).unwrap().config).durability;
+        assert_eq!(durability(&[]), Durability::ProcessCrash);
+        assert_eq!(
+            durability(&[("HALLPASS_DATABASE__SQLITE_DURABILITY", "power_loss")]),
+            Durability::PowerLoss
+        );
+        let unknown = load(&[("HALLPASS_DATABASE__SQLITE_DURABILITY", "fsync")]);
+        assert!(unknown.is_err(), "an unknown durability is refused, not defaulted");
+    }
 }

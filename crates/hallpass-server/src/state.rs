@@ -57,6 +57,10 @@ pub struct HostedPages {
     pub codes: CodeHasher,
     /// Where handlers send mail: a queue, delivered outside the request.
     pub mail: MailQueue,
+    /// Mail sent within the request, for an admin who must learn that it
+    /// did not leave (an invitation whose mail fails is not made). Public
+    /// forms use the queue, so their timing names no address.
+    pub mail_now: Arc<dyn Mailer>,
     /// The development outbox, when mail goes there.
     pub outbox: Option<Arc<Outbox>>,
     /// `signin.same_browser_links`.
@@ -99,7 +103,8 @@ impl AppState {
             limits,
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
             signin,
-            mail: MailQueue::start(services.mailer)?,
+            mail: MailQueue::start(services.mailer.clone())?,
+            mail_now: services.mailer,
             outbox: services.outbox,
             same_browser_links: config.signin.same_browser_links,
             primary_color: config.branding.primary_color.clone(),
@@ -179,6 +184,10 @@ impl AppState {
 
     pub fn mailer(&self) -> &MailQueue {
         &self.pages.mail
+    }
+
+    pub fn mailer_now(&self) -> &dyn Mailer {
+        self.pages.mail_now.as_ref()
     }
 
     pub fn outbox(&self) -> Option<&Outbox> {

@@ -3,6 +3,8 @@
 //! another address keeps signing in, and the guessed account's owner is not
 //! locked out. They are told apart by their source addresses on loopback
 //! (127.0.0.1, 127.0.0.2 and 127.0.0.3).
+//! Mail to one account is capped even when the requests come from several
+//! addresses, each inside its own allowance.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -198,4 +200,41 @@ async fn a_flood_is_limited_while_another_user_signs_in() {
     assert_eq!(refused.status(), 429);
     let retry: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 3600, "{retry}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_to_one_account_is_capped_whatever_the_source_addresses() {
+    let app = TestApp::start_with(|c| {
+        c.limits.mails_per_account_per_hour = MAILS_PER_ACCOUNT;
+    })
+    .await;
+    app.user("target@example.com").await;
+    // Five addresses, each well inside its own allowance: only the account's cap holds.
+    let mut statuses = Vec::new();
+    for last in 2..7 {
+        let client = from([127, 0, 0, last]);
+        let token = csrf(&app, &client).await;
+        for _ in 0..8 {
+            let response = client
+                .post(app.url("/login/code"))
+                .form(&[("csrf", token.as_str()), ("email", "target@example.com")])
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 429), "{statuses:?}");
+    let answered = statuses.iter().filter(|s| **s == 200).count();
+    let mails = app
+        .mails()
+        .await
+        .iter()
+        .filter(|m| m.to == "target@example.com")
+        .count();
+    assert_eq!(mails, answered, "every answered request mailed a code");
+    assert_eq!(
+        mails, MAILS_PER_ACCOUNT as usize,
+        "40 requests from five addresses, {MAILS_PER_ACCOUNT} mails: {statuses:?}"
+    );
 }

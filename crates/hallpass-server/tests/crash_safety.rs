@@ -1,5 +1,5 @@
 //! Crash safety: under refresh and sign-in load the server is killed with
-//! SIGKILL and started again. Every refresh token and session acknowledged
+//! SIGKILL, right after a set number of answers, and started again. Every refresh token and session acknowledged
 //! before the kill still works; no token rotated away works again. On SQLite
 //! and on PostgreSQL.
 
@@ -19,6 +19,11 @@ const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const PASSWORD: &str = "survives a crash, surely";
 const FAMILIES: usize = 8;
+/// The kill comes right after this many refreshes and sign-ins were
+/// answered (the resting families' 80 refreshes and as many again from the
+/// busy ones), so the server was doing work up to the kill, not stalled.
+const KILL_AFTER_ROTATIONS: usize = 150;
+const KILL_AFTER_SIGN_INS: usize = 3;
 
 /// What the clients were told before the kill.
 #[derive(Debug, Default)]
@@ -155,6 +160,10 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
     .await;
     let base = server.url("");
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
+    // Acknowledged so far, for the kill to wait on: rotations, sign-ins, and
+    // families done with their twenty refreshes.
+    let (progress, mut progressed) = tokio::sync::watch::channel((0usize, 0usize, 0usize));
+    let progress = Arc::new(progress);
     for _ in 0..FAMILIES {
         // A session each: reusing a rotated token ends its whole session.
         let cookie = sign_in(&base).await.unwrap().expect("signed in");
@@ -168,7 +177,7 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
     // in over and over.
     let mut load = Vec::new();
     for i in 0..FAMILIES {
-        let (acked, client, base) = (acked.clone(), client.clone(), base.clone());
+        let (acked, client, base, progress) = (acked.clone(), client.clone(), base.clone(), progress.clone());
         let rounds = if i % 2 == 0 { usize::MAX } else { 20 };
         load.push(tokio::spawn(async move {
             for _ in 0..rounds {
@@ -181,6 +190,7 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
                             &mut family.0,
                             body["refresh_token"].as_str().unwrap().to_owned(),
                         ));
+                        progress.send_modify(|p| p.0 += 1);
                     }
                     Ok((status, body)) => panic!("refresh answered {status}: {body}"),
                     Err(err) => {
@@ -190,20 +200,30 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
                     }
                 }
             }
+            progress.send_modify(|p| p.2 += 1);
         }));
     }
     {
-        let (acked, base) = (acked.clone(), base.clone());
+        let (acked, base, progress) = (acked.clone(), base.clone(), progress.clone());
         load.push(tokio::spawn(async move {
             while let Ok(signed_in) = sign_in(&base).await {
                 // Only a session whose cookie came back was acknowledged.
                 if let Some(cookie) = signed_in {
                     acked.lock().unwrap().session_cookies.push(cookie);
+                    progress.send_modify(|p| p.1 += 1);
                 }
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let busy = progressed.wait_for(|(rotations, sign_ins, rested)| {
+        *rotations >= KILL_AFTER_ROTATIONS && *sign_ins >= KILL_AFTER_SIGN_INS && *rested == FAMILIES / 2
+    });
+    let reached = tokio::time::timeout(EVENT_BOUND, busy).await.map(|p| p.map(|p| *p));
+    assert!(
+        matches!(reached, Ok(Ok(_))),
+        "the server stopped answering under load: {:?} after {EVENT_BOUND:?}",
+        *progressed.borrow()
+    );
     let killed = std::process::Command::new("kill")
         .args(["-KILL", &server.pid().to_string()])
         .status()
@@ -219,8 +239,8 @@ async fn kill_under_load(dir: &Path, env: &[(&str, &str)]) {
     let base = server.url("");
     let acked = std::mem::take(&mut *acked.lock().unwrap());
     let rotations: usize = acked.families.iter().map(|f| f.1.len()).sum();
-    assert!(rotations > 20, "the load ran: {rotations} rotations");
-    assert!(!acked.session_cookies.is_empty(), "and signed in");
+    assert!(rotations >= KILL_AFTER_ROTATIONS, "the load ran: {rotations} rotations");
+    assert!(acked.session_cookies.len() >= KILL_AFTER_SIGN_INS, "and signed in");
     let mut strict = 0;
     for (newest, _, cut_off) in &acked.families {
         let (status, body) = refresh(&base, &client, newest).await.unwrap();

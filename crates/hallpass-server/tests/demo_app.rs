@@ -104,6 +104,13 @@ async fn sign_in_see_the_dashboard_refresh_transparently_and_sign_out() {
     assert_eq!(location(&back), demo.url("/"));
     let again = browser.get(&demo.url("/dashboard")).await;
     assert_eq!(again.status(), 303, "signed out: the dashboard asks for sign-in again");
+    assert_eq!(location(&again), "/login?return_to=%2Fdashboard");
+    let account = browser.get(&app.url("/account")).await;
+    assert!(
+        location(&account).starts_with("/login"),
+        "the Hallpass session ended too: {}",
+        location(&account)
+    );
 }
 
 #[tokio::test]
@@ -131,6 +138,7 @@ async fn a_back_channel_logout_ends_the_apps_session() {
         .await
         .unwrap();
     assert_eq!(ended.status(), 200, "signed out once the user confirmed");
+    assert!(ended.text().await.unwrap().contains("signed out"));
     let notices = app.logout_tokens_sent(1).await;
     assert_eq!(notices[0].uri, demo.url("/backchannel-logout"));
     let forged = browser
@@ -153,6 +161,7 @@ async fn a_back_channel_logout_ends_the_apps_session() {
     assert_eq!(received.status(), 200);
     let after = browser.get(&demo.url("/dashboard")).await;
     assert_eq!(after.status(), 303, "the session's cookie is refused at once");
+    assert_eq!(location(&after), "/login?return_to=%2Fdashboard");
     assert!(sets_cookie(&after, "hallpass_app=;"));
 }
 

@@ -7,7 +7,7 @@ mod support;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;
 use support::app::{RegisteredClient, TestApp};
@@ -114,6 +114,9 @@ fn header(jwt: &str) -> Value {
 #[tokio::test]
 async fn tokens_carry_the_documented_claims() {
     let f = fixture().await;
+    let signed_in_at = hallpass_core::clock::Clock::now(f.app.clock.as_ref()).0;
+    f.app.advance(Duration::from_secs(60)); // so auth_time differs from iat
+    let now = signed_in_at + 60;
     let code = code(&f).await;
     let (status, body) = exchange(&f, &code).await;
     assert_eq!(status, 200, "{body}");
@@ -123,42 +126,43 @@ async fn tokens_carry_the_documented_claims() {
     assert_eq!(header(access)["typ"], "at+jwt");
     assert_eq!(header(access)["alg"], "ES256");
     let at = claims(access);
-    for field in [
-        "iss",
-        "sub",
-        "aud",
-        "client_id",
-        "exp",
-        "iat",
-        "jti",
-        "sid",
-        "scope",
-        "roles",
-        "permissions",
+    let client = f.client.id.as_str();
+    for (field, expected) in [
+        ("iss", json!(f.app.base)),
+        ("aud", json!(client)),
+        ("client_id", json!(client)),
+        ("iat", json!(now)),
+        ("nbf", json!(now)),
+        ("exp", json!(now + 300)),
+        ("auth_time", json!(signed_in_at)),
+        ("scope", json!("openid email offline_access")),
+        ("roles", json!([])),
+        ("permissions", json!([])),
     ] {
-        assert!(!at[field].is_null(), "access token lacks {field}: {at}");
+        assert_eq!(at[field], expected, "access token's {field}: {at}");
     }
     assert!(at["sub"].as_str().unwrap().starts_with("usr_"));
     assert!(at["sid"].as_str().unwrap().starts_with("ses_"));
+    assert!(!at["jti"].as_str().unwrap().is_empty());
     let id = claims(body["id_token"].as_str().unwrap());
-    for field in [
-        "iss",
-        "sub",
-        "aud",
-        "azp",
-        "exp",
-        "iat",
-        "auth_time",
-        "nonce",
-        "sid",
-        "amr",
-        "email",
-        "email_verified",
-        "at_hash",
+    let at_hash = hallpass_core::crypto::jws::at_hash(hallpass_core::crypto::Algorithm::Es256, access);
+    for (field, expected) in [
+        ("iss", json!(f.app.base)),
+        ("sub", at["sub"].clone()),
+        ("aud", json!(client)),
+        ("azp", json!(client)),
+        ("iat", json!(now)),
+        ("auth_time", json!(signed_in_at)),
+        ("nonce", json!("n-1")),
+        ("sid", at["sid"].clone()),
+        ("amr", json!(["pwd"])),
+        ("email", json!("grace@example.com")),
+        ("email_verified", json!(true)),
+        ("at_hash", json!(at_hash)),
     ] {
-        assert!(!id[field].is_null(), "ID token lacks {field}: {id}");
+        assert_eq!(id[field], expected, "ID token's {field}: {id}");
     }
-    assert_eq!(id["nonce"], "n-1");
+    assert!(id["exp"].as_i64().unwrap() > now);
     assert!(body["refresh_token"].as_str().unwrap().starts_with("hpr_"));
 }
 
@@ -219,6 +223,7 @@ async fn unknown_client_or_unregistered_redirect_never_redirects() {
 #[tokio::test]
 async fn authorize_errors_go_back_with_state_and_iss() {
     let f = fixture().await;
+    let long_nonce = "n".repeat(513);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("response_type", "token")], "unsupported_response_type"),
         (vec![("response_type", "")], "invalid_request"),
@@ -236,6 +241,13 @@ async fn authorize_errors_go_back_with_state_and_iss() {
         (vec![("max_age", "soon")], "invalid_request"),
         (vec![("organization_id", "acme")], "invalid_request"),
         (vec![("request", "eyJ...")], "invalid_request"),
+        (vec![("request_uri", "urn:example:request")], "invalid_request"),
+        (vec![("code_challenge", "")], "invalid_request"),
+        (vec![("nonce", long_nonce.as_str())], "invalid_request"),
+        (
+            vec![("organization_id", "org_01arz3ndektsv4rrffq69g5fav")],
+            "invalid_request",
+        ),
         (vec![("response_mode", "fragment")], "invalid_request"),
     ];
     for (extra, error) in cases {
@@ -249,6 +261,22 @@ async fn authorize_errors_go_back_with_state_and_iss() {
         assert_eq!(query["iss"], f.app.base);
         assert!(!query.contains_key("code"));
     }
+}
+
+#[tokio::test]
+async fn an_over_long_state_is_refused() {
+    let f = fixture().await;
+    let long = "s".repeat(2049);
+    let response = authorize(&f, &authorize_params(&f, &[("state", &long)]), Some(&f.cookie)).await;
+    let (_, query) = location(&response);
+    assert_eq!(query["error"], "invalid_request", "{query:?}");
+    assert!(!query.contains_key("code"));
+    let longest = "s".repeat(2048);
+    let response = authorize(&f, &authorize_params(&f, &[("state", &longest)]), Some(&f.cookie)).await;
+    assert!(
+        location(&response).1.contains_key("code"),
+        "2048 characters are allowed"
+    );
 }
 
 #[tokio::test]
@@ -467,6 +495,51 @@ async fn a_code_is_bound_to_its_client_and_redirect_uri() {
         .await
         .unwrap();
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_code_exchange_needs_the_redirect_uri() {
+    let f = fixture().await;
+    let code = code(&f).await;
+    let (status, body, _) = token(
+        &f,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert!(body.get("access_token").is_none());
+}
+
+#[tokio::test]
+async fn a_code_is_refused_once_its_session_ended_or_its_user_is_gone() {
+    use hallpass_core::services::{audit::Actor, users};
+    use hallpass_core::sessions::{self, EndReason};
+    let f = fixture().await;
+    let user = f.app.user("ended@example.com").await;
+    let (token_of_session, session) = f.app.sign_in(&user).await;
+    let cookie = f.app.cookie(&token_of_session);
+    let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
+    let code = location(&response).1["code"].clone();
+    sessions::end(f.app.state.ctx(), &session.id, EndReason::Revoked)
+        .await
+        .unwrap();
+    let (status, body) = exchange(&f, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+
+    let gone = f.app.user("gone@example.com").await;
+    let (token_of_session, _) = f.app.sign_in(&gone).await;
+    let cookie = f.app.cookie(&token_of_session);
+    let response = authorize(&f, &authorize_params(&f, &[]), Some(&cookie)).await;
+    let code = location(&response).1["code"].clone();
+    users::delete_user(f.app.state.ctx(), &gone.id, &Actor::Cli)
+        .await
+        .unwrap();
+    let (status, body) = exchange(&f, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
 }
 
 #[tokio::test]

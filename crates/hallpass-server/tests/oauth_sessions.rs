@@ -5,7 +5,8 @@
 
 mod support;
 
-use hallpass_proto::claims::BACKCHANNEL_LOGOUT_EVENT;
+use hallpass_core::crypto::{jws, Algorithm};
+use hallpass_proto::claims::{IdTokenClaims, BACKCHANNEL_LOGOUT_EVENT};
 use serde_json::Value;
 use std::collections::HashMap;
 use support::app::{RegisteredClient, TestApp};
@@ -412,6 +413,44 @@ async fn a_hint_for_another_user_asks_and_never_ends_the_hinted_session() {
     );
     let ended = s.app.session(&other_session.id).await;
     assert!(ended.ended_at.is_some(), "the browser's own session ended");
+}
+
+/// The browser's own ID token, its claims adjusted and signed again with the server's key.
+fn resigned_id_token(s: &SignedIn, adjust: impl FnOnce(&mut IdTokenClaims)) -> String {
+    let token = id_token(s);
+    let parsed = jws::parse(&token).unwrap();
+    let mut claims: IdTokenClaims = parsed.verify(s.app.state.keys().verifiers(), None).unwrap();
+    adjust(&mut claims);
+    let key = s.app.state.keys().signer(Algorithm::Es256).unwrap();
+    jws::sign(&key, "JWT", &claims).unwrap()
+}
+
+#[tokio::test]
+async fn a_hint_from_another_issuer_is_refused_even_with_our_signature() {
+    let s = signed_in(|_| {}).await;
+    let foreign = resigned_id_token(&s, |c| c.iss = "https://other.example.com".into());
+    let url = logout_url(&s, &[("id_token_hint", foreign.as_str())]);
+    let response = http().get(url).header("cookie", &s.cookie).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("not an ID token issued here"));
+    assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], true);
+}
+
+#[tokio::test]
+async fn a_hint_for_another_session_of_the_same_user_asks_first() {
+    let s = signed_in(|_| {}).await;
+    let elsewhere = resigned_id_token(&s, |c| c.sid = "ses_01arz3ndektsv4rrffq69g5fav".into());
+    let url = logout_url(
+        &s,
+        &[
+            ("id_token_hint", elsewhere.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+        ],
+    );
+    let asked = http().get(url).header("cookie", &s.cookie).send().await.unwrap();
+    assert_eq!(asked.status(), 200, "asked, not redirected");
+    assert!(asked.text().await.unwrap().contains("Sign out?"));
+    assert_eq!(introspect(&s, &s.client, &refresh(&s)).await["active"], true);
 }
 
 #[tokio::test]

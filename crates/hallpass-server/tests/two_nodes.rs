@@ -229,8 +229,15 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
     a.logged(&new_kid).await;
     assert!(kids(&a).await.contains(&new_kid), "A serves the key rotated on B");
     let (_, machine) = token(&b, &ops, &[("grant_type", "client_credentials")]).await;
+    let signed = machine["access_token"].as_str().unwrap();
+    let header = hallpass_core::crypto::jws::parse(signed).unwrap().header;
+    assert_eq!(
+        header.kid.as_deref(),
+        Some(new_kid.as_str()),
+        "B signs with the new key"
+    );
     assert!(
-        introspect(&a, &ops, machine["access_token"].as_str().unwrap()).await,
+        introspect(&a, &ops, signed).await,
         "A trusts what B signs with the new key"
     );
     a.stop().await;

@@ -118,3 +118,30 @@ impl Store for SqliteStore {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Sql;
+
+    /// `PRAGMA synchronous` of the writer and of a reader (1 NORMAL, 2 FULL):
+    /// a per-connection setting, so each connection must have been given it.
+    async fn synchronous(durability: Durability) -> (i64, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteOptions {
+            durability,
+            ..SqliteOptions::default()
+        };
+        let store = SqliteStore::open(&dir.path().join("h.db"), &options).await.unwrap();
+        let ask = |conn: &rusqlite::Connection| conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).sql();
+        let writer = store.db.with_writer(move |conn| ask(conn)).await.unwrap();
+        let reader = store.db.read(ask).await.unwrap();
+        (writer, reader)
+    }
+
+    #[tokio::test]
+    async fn power_loss_durability_makes_every_connection_synchronous_full() {
+        assert_eq!(synchronous(Durability::PowerLoss).await, (2, 2));
+        assert_eq!(synchronous(Durability::ProcessCrash).await, (1, 1));
+    }
+}

@@ -255,7 +255,16 @@ pub async fn accept(ctx: &Context, secret: &str, passwords: &PasswordPolicy) -> 
                 email_verified: true,
                 ..NewUser::default()
             };
-            (create_user(ctx, new, passwords, &Actor::Anonymous).await?, true)
+            match create_user(ctx, new, passwords, &Actor::Anonymous).await {
+                Ok(user) => (user, true),
+                // Another click at once made it first; the settling below
+                // decides which click joins, and this one made no account.
+                Err(CoreError::Conflict(_)) => match ctx.store.find_user_by_email(&email).await? {
+                    Some(user) => (user, false),
+                    None => return Ok(None),
+                },
+                Err(err) => return Err(err),
+            }
         }
     };
     // Settle first: of two clicks at once, one joins.

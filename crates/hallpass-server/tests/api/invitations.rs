@@ -2,7 +2,10 @@
 //! the user), revoked, resent, expired; and the tokens the invitee then gets.
 
 use super::*;
+use hallpass_core::signin::mailer::{Mailer, Message};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 struct Invited {
     api: Api,
@@ -34,6 +37,18 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
+/// Invites `email` with no roles nor app; the link mailed for it.
+async fn invite(s: &Invited, email: &str) -> String {
+    s.api
+        .ok(
+            "POST",
+            &format!("/organizations/{}/invitations", s.org),
+            Some(json!({ "email": email })),
+        )
+        .await;
+    link_for(&s.api, email).await
+}
+
 /// The link in the newest mail to `to`.
 async fn link_for(api: &Api, to: &str) -> String {
     let mail = api.app.mails().await.into_iter().find(|m| m.to == to).unwrap();
@@ -41,23 +56,35 @@ async fn link_for(api: &Api, to: &str) -> String {
     mail.text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-/// Opens the link and clicks Accept, as a browser would.
-async fn accept(browser: &reqwest::Client, link: &str) -> reqwest::Response {
+/// Opens the link as a browser would: the Accept form's fields, or the page
+/// when it has no form.
+async fn open(browser: &reqwest::Client, link: &str) -> Result<Vec<(String, String)>, reqwest::Response> {
     let page = browser.get(link).send().await.unwrap();
     if page.status() != 200 {
-        return page;
+        return Err(page);
     }
     let html = page.text().await.unwrap();
+    Ok(["csrf", "token"]
+        .map(|name| (name.to_owned(), support::hidden(&html, name)))
+        .to_vec())
+}
+
+async fn click_accept(browser: &reqwest::Client, link: &str, form: &[(String, String)]) -> reqwest::Response {
     let origin = link.split("/invitations").next().unwrap();
     browser
         .post(format!("{origin}/invitations/accept"))
-        .form(&[
-            ("csrf", support::hidden(&html, "csrf")),
-            ("token", support::hidden(&html, "token")),
-        ])
+        .form(form)
         .send()
         .await
         .unwrap()
+}
+
+/// Opens the link and clicks Accept, as a browser would.
+async fn accept(browser: &reqwest::Client, link: &str) -> reqwest::Response {
+    match open(browser, link).await {
+        Ok(form) => click_accept(browser, link, &form).await,
+        Err(page) => page,
+    }
 }
 
 #[tokio::test]
@@ -335,14 +362,7 @@ async fn an_existing_account_joins_but_signs_in_as_usual() {
 #[tokio::test]
 async fn an_acceptance_without_its_form_token_uses_nothing() {
     let s = setup().await;
-    s.api
-        .ok(
-            "POST",
-            &format!("/organizations/{}/invitations", s.org),
-            Some(json!({"email": "x@example.com"})),
-        )
-        .await;
-    let link = link_for(&s.api, "x@example.com").await;
+    let link = invite(&s, "x@example.com").await;
     let token = link.split("token=").nth(1).unwrap();
     let forged = browser()
         .post(s.api.app.url("/invitations/accept"))
@@ -356,4 +376,101 @@ async fn an_acceptance_without_its_form_token_uses_nothing() {
         .unwrap()
         .is_empty());
     assert_eq!(accept(&browser(), &link).await.status(), 303, "the link still works");
+}
+
+/// A mail server that refuses every message until it is `up`.
+#[derive(Debug, Default)]
+struct FlakyMail {
+    up: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Mailer for FlakyMail {
+    async fn send(&self, _: &Message) -> Result<(), String> {
+        match self.up.load(Ordering::SeqCst) {
+            true => Ok(()),
+            false => Err("connection refused".into()),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_whose_mail_fails_is_not_made_and_may_be_sent_again() {
+    let mail = Arc::new(FlakyMail::default());
+    let api = Api::start_mailing(mail.clone()).await;
+    let org = api.create_org("Acme").await;
+    let path = format!("/organizations/{org}/invitations");
+    let failed = api.call("POST", &path, Some(json!({"email": "m@example.com"}))).await;
+    assert_eq!(failed.0, 500, "the admin learns the mail did not leave: {}", failed.1);
+    let listed = api.ok("GET", &path, None).await;
+    let statuses: Vec<&Value> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["status"])
+        .collect();
+    assert_eq!(
+        statuses,
+        [&json!("revoked")],
+        "no invitation waits on a link never sent"
+    );
+
+    mail.up.store(true, Ordering::SeqCst);
+    let again = api.call("POST", &path, Some(json!({"email": "m@example.com"}))).await;
+    assert_eq!(again.0, 201, "the address may be invited again at once: {}", again.1);
+}
+
+#[tokio::test]
+async fn an_unverified_account_joins_and_its_address_is_proved() {
+    let s = setup().await;
+    let user = s.api.create_user("unproved@example.com").await;
+    let before = s.api.ok("GET", &format!("/users/{user}"), None).await;
+    assert_eq!(before["email_verified"], false);
+    let link = invite(&s, "unproved@example.com").await;
+    let accepted = accept(&browser(), &link).await;
+    assert_eq!(accepted.status(), 303);
+    let cookies: Vec<_> = accepted.headers().get_all("set-cookie").iter().collect();
+    assert!(
+        !cookies
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("hallpass_session=")),
+        "an account that existed signs in as usual"
+    );
+    let after = s.api.ok("GET", &format!("/users/{user}"), None).await;
+    assert_eq!(after["email_verified"], true, "the click proved the address");
+    let members = s
+        .api
+        .ok("GET", &format!("/organizations/{}/members", s.org), None)
+        .await;
+    assert_eq!(members["data"][0]["user_id"], json!(user));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_several_clicks_at_once_one_joins_and_the_others_are_told_the_link_is_used() {
+    let s = setup().await;
+    let link = invite(&s, "twice@example.com").await;
+    const CLICKS: usize = 16;
+    let mut opened = Vec::new();
+    for _ in 0..CLICKS {
+        let browser = browser();
+        let form = open(&browser, &link).await.unwrap();
+        opened.push((browser, form));
+    }
+    let mut clicks = tokio::task::JoinSet::new();
+    for (browser, form) in opened {
+        let link = link.clone();
+        clicks.spawn(async move { click_accept(&browser, &link, &form).await.status().as_u16() });
+    }
+    let mut statuses = clicks.join_all().await;
+    statuses.sort_unstable();
+    let mut expected = vec![410; CLICKS];
+    expected[0] = 303;
+    assert_eq!(statuses, expected);
+    let users = s.api.ok("GET", "/users?email=twice@example.com", None).await;
+    assert_eq!(users["data"].as_array().unwrap().len(), 1);
+    let members = s
+        .api
+        .ok("GET", &format!("/organizations/{}/members", s.org), None)
+        .await;
+    assert_eq!(members["data"].as_array().unwrap().len(), 1);
 }

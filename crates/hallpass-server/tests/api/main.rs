@@ -11,6 +11,7 @@ mod directory;
 mod invitations;
 mod operations;
 mod organizations_flow;
+mod production;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -51,7 +52,20 @@ pub async fn token_for(app: &TestApp, scopes: &[&str]) -> (String, String) {
 
 impl Api {
     pub async fn start() -> Api {
-        let app = TestApp::start().await;
+        Self::on(TestApp::start().await).await
+    }
+
+    /// With the configuration adjusted (e.g. an https issuer: production).
+    pub async fn start_with(adjust: impl FnOnce(&mut hallpass_server::config::Config)) -> Api {
+        Self::on(TestApp::start_with(adjust).await).await
+    }
+
+    /// With `mailer` instead of the development outbox.
+    pub async fn start_mailing(mailer: std::sync::Arc<dyn hallpass_core::signin::mailer::Mailer>) -> Api {
+        Self::on(TestApp::start_mailing(|_| {}, Some(mailer)).await).await
+    }
+
+    async fn on(app: TestApp) -> Api {
         let (_, token) = token_for(&app, &["hallpass:admin"]).await;
         Api {
             app,

@@ -127,6 +127,7 @@ async fn magic_links_ask_for_a_click_and_work_once() {
     let ok = redeem().await.unwrap();
     assert_eq!(ok.status(), 303);
     assert_eq!(location(&ok), "/account");
+    assert_signed_in_as(&app, &browser, "eli@example.com").await;
     assert_eq!(redeem().await.unwrap().status(), 410, "a link works once");
 }
 
@@ -167,15 +168,7 @@ async fn a_link_asked_for_the_attackers_account_does_not_sign_a_victim_in() {
         refused.headers().get("set-cookie").is_none(),
         "the victim's session is untouched"
     );
-    let account = victim
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(account.contains("victim@example.com"), "still signed in as themself");
+    assert_signed_in_as(&app, &victim, "victim@example.com").await;
 
     let ok = click_link(&app, &attacker, &token).await;
     assert_eq!(
@@ -183,6 +176,7 @@ async fn a_link_asked_for_the_attackers_account_does_not_sign_a_victim_in() {
         303,
         "the asking browser can still use it: the other one did not use it up"
     );
+    assert_signed_in_as(&app, &attacker, "mallory@example.com").await;
 }
 
 #[tokio::test]
@@ -191,7 +185,9 @@ async fn links_can_be_allowed_in_any_browser() {
     existing_user(&app, "fay@example.com").await;
     ask_for_code(&app, &browser(), "fay@example.com", "/account").await;
     let token = link_token(&app.mails().await[0]);
-    assert_eq!(click_link(&app, &browser(), &token).await.status(), 303);
+    let elsewhere = browser();
+    assert_eq!(click_link(&app, &elsewhere, &token).await.status(), 303);
+    assert_signed_in_as(&app, &elsewhere, "fay@example.com").await;
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ mod enumeration;
 mod for_browsers;
 mod methods;
 mod password;
+mod production;
 mod signup;
 
 use std::collections::HashMap;
@@ -32,7 +33,7 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-pub use support::hidden;
+pub use support::{hidden, http};
 
 pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
@@ -127,6 +128,14 @@ pub async fn password_sign_in(app: &TestApp, browser: &reqwest::Client, email: &
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
+}
+
+/// The account page `browser` reaches names `email`: it holds that session.
+pub async fn assert_signed_in_as(app: &TestApp, browser: &reqwest::Client, email: &str) {
+    let account = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(account.status(), 200, "signed in, not sent to sign in");
+    let html = account.text().await.unwrap();
+    assert!(html.contains(email), "signed in as {email}: {html}");
 }
 
 #[tokio::test]

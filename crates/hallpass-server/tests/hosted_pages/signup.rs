@@ -182,6 +182,7 @@ async fn an_abandoned_sign_up_can_start_again() {
         .unwrap();
     assert_eq!(ok.status(), 303);
     assert_eq!(location(&ok), "/account");
+    assert_signed_in_as(&app, &browser, "again@example.com").await;
     // Signing up again with a taken address says the same, and mails the owner.
     let response = browser
         .post(app.url("/signup"))
