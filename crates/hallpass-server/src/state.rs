@@ -1,24 +1,33 @@
-//! What every handler can reach: the services' context, the configuration,
-//! the signing keys and the metrics. Cloned per request (one `Arc`).
+//! What every handler can reach, in three parts a handler can take alone
+//! (axum `FromRef`): the provider (the services' context, the OAuth policy,
+//! the signing keys), the hosted pages (templates, limits, sign-in policy,
+//! mail) and operations (metrics, key reloading). The raw configuration is
+//! read once here and not kept. Cloned per request (three `Arc`s).
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, ProxyHeader};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::mail_queue::MailQueue;
 use crate::oauth::backchannel::{Backchannel, BackchannelNotifier};
 use crate::pages::{Limits, Pages};
+use axum::extract::FromRef;
 use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
-use hallpass_core::services::keys::{self, KeyRing, KeySet};
+use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
 use hallpass_core::signin::SignInPolicy;
 use hallpass_core::Context;
+use ipnet::IpNet;
 use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState {
+    provider: Arc<Provider>,
+    pages: Arc<HostedPages>,
+    operations: Arc<Operations>,
+}
 
 /// The side-effecting collaborators, which tests replace.
 pub struct Services {
@@ -27,22 +36,48 @@ pub struct Services {
     pub outbox: Option<Arc<Outbox>>,
 }
 
-struct Inner {
-    ctx: Context,
-    config: Config,
-    mode: Mode,
-    policy: OAuthPolicy,
-    clients: ClientCache,
-    signin: SignInPolicy,
-    codes: CodeHasher,
-    pages: Pages,
-    limits: Limits,
-    mail: MailQueue,
-    mail_now: Arc<dyn Mailer>,
-    outbox: Option<Arc<Outbox>>,
-    master: Arc<MasterKey>,
+/// The OpenID provider: what the OAuth endpoints, the management API and the
+/// pages' sessions share.
+pub struct Provider {
+    pub ctx: Context,
+    pub mode: Mode,
+    pub policy: OAuthPolicy,
+    /// Recently read clients, for client authentication.
+    pub clients: ClientCache,
     keys: KeyRing,
-    metrics: Metrics,
+    key_policy: KeyPolicy,
+    master: Arc<MasterKey>,
+}
+
+/// What the hosted pages need beyond the provider.
+pub struct HostedPages {
+    pub pages: Pages,
+    pub limits: Limits,
+    pub signin: SignInPolicy,
+    pub codes: CodeHasher,
+    /// Where handlers send mail: a queue, delivered outside the request.
+    pub mail: MailQueue,
+    /// Mail sent within the request, for an admin who must learn that it
+    /// did not leave (an invitation whose mail fails is not made). Public
+    /// forms use the queue, so their timing names no address.
+    pub mail_now: Arc<dyn Mailer>,
+    /// The development outbox, when mail goes there.
+    pub outbox: Option<Arc<Outbox>>,
+    /// `signin.same_browser_links`.
+    pub same_browser_links: bool,
+    /// `branding.primary_color`, for the theme stylesheet.
+    pub primary_color: Option<String>,
+    /// `limits.trusted_proxies` and `limits.proxy_header`: whose forwarding
+    /// header names the client.
+    pub trusted_proxies: Vec<IpNet>,
+    pub proxy_header: ProxyHeader,
+}
+
+/// Running the node.
+pub struct Operations {
+    pub metrics: Metrics,
+    /// How often the signing keys are re-read (`tokens.key_reload_secs`).
+    pub key_reload: Duration,
 }
 
 impl AppState {
@@ -53,7 +88,6 @@ impl AppState {
         keys: KeySet,
         services: Services,
     ) -> anyhow::Result<AppState> {
-        let mode = config.mode()?;
         let policy = config.oauth_policy();
         let keys = KeyRing::new(keys);
         let notifier = BackchannelNotifier {
@@ -61,96 +95,125 @@ impl AppState {
             keys: keys.clone(),
             policy: policy.clone(),
         };
-        let ctx = Context {
-            notifier: Arc::new(notifier),
-            ..ctx
-        };
+        let signin = config.signin_policy();
         // The limits run on the app's clock, so tests move time instead of waiting.
         let limits = Limits::new(&config.limits, ctx.clock.clone());
-        Ok(AppState(Arc::new(Inner {
-            ctx,
-            policy,
-            clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
-            signin: config.signin_policy(),
-            codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
-            pages: Pages::new(
-                config.branding.clone(),
-                config.signin_policy().methods,
-                config.signin.ask_name,
-            )?,
+        let pages = HostedPages {
+            pages: Pages::new(config.branding.clone(), signin.methods, config.signin.ask_name)?,
             limits,
+            codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
+            signin,
             mail: MailQueue::start(services.mailer.clone())?,
             mail_now: services.mailer,
             outbox: services.outbox,
-            config,
-            mode,
-            master,
+            same_browser_links: config.signin.same_browser_links,
+            primary_color: config.branding.primary_color.clone(),
+            trusted_proxies: config.limits.trusted_proxies.clone(),
+            proxy_header: config.limits.proxy_header,
+        };
+        let provider = Provider {
+            ctx: Context {
+                notifier: Arc::new(notifier),
+                ..ctx
+            },
+            mode: config.mode()?,
+            policy,
+            clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
             keys,
+            key_policy: config.key_policy(),
+            master,
+        };
+        let operations = Operations {
             metrics: Metrics::new(),
-        })))
+            key_reload: Duration::from_secs(u64::from(config.tokens.key_reload_secs)),
+        };
+        Ok(AppState {
+            provider: Arc::new(provider),
+            pages: Arc::new(pages),
+            operations: Arc::new(operations),
+        })
     }
 
-    pub fn signin_policy(&self) -> SignInPolicy {
-        self.0.signin.clone()
+    pub fn provider(&self) -> &Provider {
+        &self.provider
     }
 
-    pub fn codes(&self) -> &CodeHasher {
-        &self.0.codes
+    pub fn hosted_pages(&self) -> &HostedPages {
+        &self.pages
     }
 
-    pub fn pages(&self) -> &Pages {
-        &self.0.pages
-    }
-
-    pub fn limits(&self) -> &Limits {
-        &self.0.limits
-    }
-
-    /// Where handlers send mail: a queue, delivered outside the request.
-    pub fn mailer(&self) -> &MailQueue {
-        &self.0.mail
-    }
-
-    /// Mail sent within the request, for an admin who must learn that it
-    /// did not leave (an invitation whose mail fails is not made). Public
-    /// forms use the queue, so their timing names no address.
-    pub fn mailer_now(&self) -> &dyn Mailer {
-        self.0.mail_now.as_ref()
-    }
-
-    /// The development outbox, when mail goes there.
-    pub fn outbox(&self) -> Option<&Outbox> {
-        self.0.outbox.as_deref()
-    }
-
-    pub fn policy(&self) -> &OAuthPolicy {
-        &self.0.policy
-    }
-
-    /// Recently read clients, for client authentication.
-    pub fn clients(&self) -> &ClientCache {
-        &self.0.clients
+    pub fn operations(&self) -> &Operations {
+        &self.operations
     }
 
     pub fn ctx(&self) -> &Context {
-        &self.0.ctx
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.0.config
+        &self.provider.ctx
     }
 
     pub fn mode(&self) -> Mode {
-        self.0.mode
+        self.provider.mode
+    }
+
+    pub fn policy(&self) -> &OAuthPolicy {
+        &self.provider.policy
+    }
+
+    pub fn clients(&self) -> &ClientCache {
+        &self.provider.clients
+    }
+
+    pub fn keys(&self) -> Arc<KeySet> {
+        self.provider.keys()
+    }
+
+    pub fn signin_policy(&self) -> SignInPolicy {
+        self.pages.signin.clone()
+    }
+
+    pub fn codes(&self) -> &CodeHasher {
+        &self.pages.codes
+    }
+
+    pub fn pages(&self) -> &Pages {
+        &self.pages.pages
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.pages.limits
+    }
+
+    pub fn mailer(&self) -> &MailQueue {
+        &self.pages.mail
+    }
+
+    pub fn mailer_now(&self) -> &dyn Mailer {
+        self.pages.mail_now.as_ref()
+    }
+
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.pages.outbox.as_deref()
     }
 
     pub fn metrics(&self) -> &Metrics {
-        &self.0.metrics
+        &self.operations.metrics
     }
 
+    pub async fn rotate_signing_key(
+        &self,
+        algorithm: hallpass_core::crypto::Algorithm,
+    ) -> Result<hallpass_core::ids::KeyId, hallpass_core::CoreError> {
+        self.provider.rotate_signing_key(algorithm).await
+    }
+
+    pub async fn reload_keys(&self) {
+        self.provider.reload_keys().await
+    }
+}
+
+impl Provider {
     /// The keys as last loaded.
     pub fn keys(&self) -> Arc<KeySet> {
-        self.0.keys.current()
+        self.keys.current()
     }
 
     /// Retires the algorithm's active key, activates a new one and starts
@@ -159,8 +222,7 @@ impl AppState {
         &self,
         algorithm: hallpass_core::crypto::Algorithm,
     ) -> Result<hallpass_core::ids::KeyId, hallpass_core::CoreError> {
-        let policy = self.0.config.key_policy();
-        let kid = keys::rotate_signing_key(&self.0.ctx, &self.0.master, algorithm, policy).await?;
+        let kid = keys::rotate_signing_key(&self.ctx, &self.master, algorithm, self.key_policy).await?;
         self.reload_keys().await;
         Ok(kid)
     }
@@ -168,14 +230,38 @@ impl AppState {
     /// Re-reads the keys from the database, so a rotation made by another node
     /// (or the CLI) reaches this one. On failure the old set stays in use.
     pub async fn reload_keys(&self) {
-        match keys::load_key_set(&self.0.ctx, &self.0.master).await {
+        match keys::load_key_set(&self.ctx, &self.master).await {
             Ok(fresh) => {
                 let kids: Vec<String> = fresh.jwks().keys.iter().map(|k| k.kid.clone()).collect();
-                self.0.keys.replace(fresh);
+                self.keys.replace(fresh);
                 // After the swap: whoever reads this line gets these keys.
                 tracing::debug!(?kids, "signing keys reloaded");
             }
             Err(err) => tracing::warn!(%err, "could not reload signing keys; keeping the current set"),
         }
+    }
+}
+
+impl FromRef<AppState> for Arc<Provider> {
+    fn from_ref(state: &AppState) -> Self {
+        state.provider.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<HostedPages> {
+    fn from_ref(state: &AppState) -> Self {
+        state.pages.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Operations> {
+    fn from_ref(state: &AppState) -> Self {
+        state.operations.clone()
+    }
+}
+
+impl FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Self {
+        state.operations.metrics.clone()
     }
 }

@@ -230,7 +230,7 @@ async fn through_the_api_a_rotated_out_secret_works_until_deleted_and_changes_co
     let deleted = api(&app, &token, reqwest::Method::DELETE, &delete_old).await;
     assert_eq!(deleted.status(), 204);
     assert_refused(&with(&old).await, 401, "invalid_client", "deleted on this node");
-    let lifetime = u64::from(app.state.config().oauth.client_cache_secs);
+    let lifetime = u64::from(app.config.oauth.client_cache_secs);
     app.advance(Duration::from_secs(lifetime + 1));
     assert_refused(&with(&old).await, 401, "invalid_client", "past the cache lifetime");
     assert_granted(&with(new).await, "the new secret stays");
@@ -256,7 +256,7 @@ async fn a_secret_deleted_elsewhere_stops_working_once_the_cache_lapses() {
     let old_id = secrets.iter().find(|s| s.id != new_id).unwrap().id.clone();
     delete_client_secret(ctx, &id, &old_id, &Actor::Cli).await.unwrap();
 
-    let lifetime = u64::from(app.state.config().oauth.client_cache_secs);
+    let lifetime = u64::from(app.config.oauth.client_cache_secs);
     app.advance(Duration::from_secs(lifetime + 1));
     assert_refused(&with(&old).await, 401, "invalid_client", "past the cache lifetime");
     assert_granted(&with(&new).await, "the new secret");

@@ -64,7 +64,7 @@ fn retry_after(response: &reqwest::Response) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attacker_elsewhere_cannot_lock_the_owner_out() {
     let app = TestApp::start().await;
-    let free = app.state.config().limits.failures_before_delay;
+    let free = app.config.limits.failures_before_delay;
     app.user_with_password(OWNER, RIGHT).await;
     let attacker = std::sync::Arc::new(Browser::at(&app, [127, 0, 0, 2]).await);
     let owner = Browser::at(&app, [127, 0, 0, 1]).await;

@@ -191,7 +191,7 @@ pub(crate) async fn backchannel_logout(
 ) -> Response {
     match auth.inner.client.verify_logout_token(&form.logout_token).await {
         Ok(claims) => {
-            auth.inner.revoked.insert(&claims.sid);
+            auth.inner.revoked.insert(&claims.sid, auth.inner.client.now());
             (StatusCode::OK, [(CACHE_CONTROL, "no-store")]).into_response()
         }
         Err(err) => (

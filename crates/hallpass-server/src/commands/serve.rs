@@ -34,12 +34,12 @@ pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
         mailer: mail.mailer,
         outbox: mail.outbox,
     };
-    let state = app_state(config, Arc::new(SystemClock), services).await?;
+    let state = app_state(config.clone(), Arc::new(SystemClock), services).await?;
     let ctx = state.ctx();
     // Until the first application is registered, say how to register one.
     let getting_started = ctx.store.count_clients().await? == 0;
-    let target = state.config().database_target()?;
-    announce(state.config(), mode, local, &target, getting_started, json);
+    let target = config.database_target()?;
+    announce(&config, mode, local, &target, getting_started, json);
 
     let reloader = tokio::spawn(reload_keys(state.clone()));
     let mail = state.mailer().clone();
@@ -61,7 +61,7 @@ pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
 }
 
 async fn reload_keys(state: AppState) {
-    let every = Duration::from_secs(u64::from(state.config().tokens.key_reload_secs));
+    let every = state.operations().key_reload;
     let mut interval = tokio::time::interval(every);
     interval.tick().await;
     loop {

@@ -3,7 +3,6 @@
 //! from a fixed set (methods, route templates, status codes), never raw from
 //! the request: a client cannot grow the registry.
 
-use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::Method;
@@ -114,7 +113,7 @@ fn method_label(method: &Method) -> &'static str {
 
 /// Middleware: labels by the route template (`/api/v1/users/{id}`, or
 /// `unmatched`), never the raw path, so metric cardinality stays bounded.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -123,7 +122,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
-    state.metrics().observe(
+    metrics.observe(
         method,
         route,
         response.status().as_u16(),
@@ -132,12 +131,12 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn render(State(metrics): State<Metrics>) -> impl IntoResponse {
     (
         [(
             CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics().render(),
+        metrics.render(),
     )
 }

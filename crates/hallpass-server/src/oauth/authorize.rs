@@ -3,8 +3,8 @@
 //! client or redirect URI cannot be trusted), or sends the user to the hosted
 //! sign-in page, which returns here once there is a session.
 
-use crate::http::cookies;
 use crate::http::form::{self, Pairs};
+use crate::pages::MaybeSession;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -12,11 +12,11 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::authorize::{authorize as decide, Outcome};
-use hallpass_core::sessions;
 
 pub async fn authorize(
     State(state): State<AppState>,
     method: Method,
+    MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -32,13 +32,6 @@ pub async fn authorize(
         form::parse(&body)
     } else {
         form::parse(query.unwrap_or_default().as_bytes())
-    };
-    let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
-        Some(token) => match sessions::live(state.ctx(), &token).await {
-            Ok(session) => session,
-            Err(err) => return crate::pages::server_error(&state, "reading the session failed", &err),
-        },
-        None => None,
     };
     match decide(state.ctx(), state.policy(), &pairs, session).await {
         Ok(Outcome::Redirect(location)) => redirect(&location),

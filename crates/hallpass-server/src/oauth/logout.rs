@@ -6,18 +6,18 @@ use super::authorize::redirect;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
 use crate::pages::logout::{answer, ask, Answer};
+use crate::pages::MaybeSession;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
-use hallpass_core::sessions;
 
 pub async fn logout(
     State(state): State<AppState>,
     method: Method,
+    MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -46,16 +46,12 @@ pub async fn logout(
             )
         }
     };
-    let session = match cookies::read(&headers, cookies::session_cookie_name(state.mode())) {
-        Some(token) => sessions::live(state.ctx(), &token).await.ok().flatten(),
-        None => None,
-    };
     let keys = state.keys();
     let result = match end(state.ctx(), &keys, state.policy(), session, request.clone(), confirmed).await {
         Ok(result) => result,
         Err(err) => return crate::pages::server_error(&state, "sign-out failed", &err),
     };
-    let mut response = match result.outcome {
+    let response = match result.outcome {
         Outcome::Redirect(location) => redirect(&location),
         Outcome::SignedOut => state
             .pages()
@@ -67,10 +63,7 @@ pub async fn logout(
                 .message(StatusCode::BAD_REQUEST, "This sign-out link is not valid", &reason)
         }
     };
-    if let Ok(clear) = HeaderValue::from_str(&cookies::clear_session_cookie(state.mode())) {
-        response.headers_mut().append(SET_COOKIE, clear);
-    }
-    response
+    cookies::clear_session(response, state.mode())
 }
 
 fn read_request(pairs: &Pairs) -> Result<LogoutRequest, String> {

@@ -2,15 +2,12 @@
 //! ending sessions; signing out.
 
 use super::device::ClientDevice;
-use super::field;
-use super::{csrf, Outcome};
+use super::{csrf, MaybeSession, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::http::form::{self, single, Pairs};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::ids::SessionId;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest};
@@ -20,12 +17,6 @@ use hallpass_core::store::Session;
 use hallpass_core::CoreError;
 use minijinja::context;
 use serde::Serialize;
-
-/// The browser's live session, if any.
-pub(super) async fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
-    let token = cookies::read(headers, cookies::session_cookie_name(state.mode()))?;
-    sessions::live(state.ctx(), &token).await.ok().flatten()
-}
 
 fn to_login() -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, "/login")]).into_response()
@@ -110,35 +101,39 @@ async fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match session(&state, &headers).await {
+pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+    match session {
         Some(current) => render(&state, &headers, &current, None, None, StatusCode::OK).await,
         None => to_login(),
     }
 }
 
-/// The signed-in session and the form, if the form's CSRF token is right.
-async fn authorized_form(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(Session, Pairs), Response> {
-    let pairs = form::parse(body);
-    let Some(current) = session(state, headers).await else {
-        return Err(to_login());
+/// The signed-in session, if the form is this browser's own.
+fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
+    let Some(current) = session else {
+        return Err(Box::new(to_login()));
     };
-    if !csrf::verify(headers, state.mode(), single(&pairs, "csrf").ok().flatten()) {
-        return Err(state.pages().message(
+    if !form.trusted() {
+        return Err(Box::new(state.pages().message(
             StatusCode::FORBIDDEN,
             "This form has expired",
             "Go back, reload the page and try again.",
-        ));
+        )));
     }
-    Ok((current, pairs))
+    Ok(current)
 }
 
-pub async fn change_name(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (current, pairs) = match authorized_form(&state, &headers, &body).await {
+pub async fn change_name(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    headers: HeaderMap,
+    form: SignInForm,
+) -> Response {
+    let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
-    match account::change_name(state.ctx(), &current.user_id, &field(&pairs, "name")).await {
+    match account::change_name(state.ctx(), &current.user_id, &form.field("name")).await {
         Ok(_) => {
             render(
                 &state,
@@ -176,23 +171,24 @@ pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    MaybeSession(session): MaybeSession,
+    form: SignInForm,
 ) -> Response {
-    let (current, pairs) = match authorized_form(&state, &headers, &body).await {
+    let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let guess = match super::guess(&state, &device, Some(current.user_id.as_str())) {
         Ok(guess) => guess,
         Err(refused) => return *refused,
     };
-    let passwords = state.config().passwords;
+    let passwords = state.signin_policy().passwords;
     let outcome = account::change_password(
         state.ctx(),
         &passwords,
         &current,
-        &field(&pairs, "current_password"),
-        &field(&pairs, "new_password"),
+        &form.field("current_password"),
+        &form.field("new_password"),
     )
     .await;
     guess.settle(match &outcome {
@@ -239,11 +235,12 @@ pub async fn revoke_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    MaybeSession(session): MaybeSession,
+    form: SignInForm,
 ) -> Response {
-    let (current, _) = match authorized_form(&state, &headers, &body).await {
+    let current = match authorized(&state, session, &form) {
         Ok(ok) => ok,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Ok(id) = SessionId::parse(&id) else {
         return render(
@@ -292,16 +289,17 @@ pub async fn revoke_session(
 }
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let pairs = form::parse(&body);
-    let submitted = single(&pairs, "csrf").ok().flatten();
-    if !csrf::verify(&headers, state.mode(), submitted) {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    MaybeSession(current): MaybeSession,
+    form: SignInForm,
+) -> Response {
+    if !form.trusted() {
         return state
             .pages()
             .message(StatusCode::FORBIDDEN, "This form has expired", "Go back and try again.");
     }
     let keys = state.keys();
-    let current = session(&state, &headers).await;
     if let Err(err) = end(
         state.ctx(),
         &keys,
@@ -314,13 +312,10 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: B
     {
         tracing::error!(%err, "sign-out failed");
     }
-    let mut response = state
+    let response = state
         .pages()
         .message(StatusCode::OK, "You are signed out", "You can close this window.");
-    if let Ok(clear) = HeaderValue::from_str(&cookies::clear_session_cookie(state.mode())) {
-        response.headers_mut().append(SET_COOKIE, clear);
-    }
-    response
+    cookies::clear_session(response, state.mode())
 }
 
 #[cfg(test)]

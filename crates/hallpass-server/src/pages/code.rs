@@ -4,12 +4,9 @@
 //! links do not use it up.
 
 use super::device::ClientDevice;
-use super::field;
-use super::{csrf, safe_return_to, signed_in, Outcome};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::http::form;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -52,14 +49,10 @@ pub async fn request(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let (email, return_to) = (
-        field(&pairs, "email"),
-        safe_return_to(Some(&field(&pairs, "return_to"))),
-    );
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
+    if !form.trusted() {
         return expired(&state);
     }
     if !state.signin_policy().methods.mail() {
@@ -69,8 +62,7 @@ pub async fn request(
         return refused;
     }
     let browser_secret = state
-        .config()
-        .signin
+        .hosted_pages()
         .same_browser_links
         .then(|| random_token(state.ctx().rng.as_ref()));
     let link_base = format!("{}/login/link?token=", state.policy().issuer);
@@ -112,14 +104,10 @@ pub async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let (email, return_to) = (
-        field(&pairs, "email"),
-        safe_return_to(Some(&field(&pairs, "return_to"))),
-    );
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
+    if !form.trusted() {
         return expired(&state);
     }
     if !state.signin_policy().methods.email_code {
@@ -134,7 +122,7 @@ pub async fn verify(
         state.policy(),
         state.codes(),
         &email,
-        &field(&pairs, "code"),
+        &form.field("code"),
         device,
     )
     .await;
@@ -189,14 +177,13 @@ pub async fn redeem(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    if !form.trusted() {
         return expired(&state);
     }
     let secret = cookies::read(&headers, LINK_COOKIE);
-    match email_code::redeem_link(state.ctx(), state.policy(), &field(&pairs, "token"), secret.as_deref(), device).await {
+    match email_code::redeem_link(state.ctx(), state.policy(), &form.field("token"), secret.as_deref(), device).await {
         Ok(CodeSignIn::SignedIn { token, return_to, .. }) => signed_in(&state, &token, &safe_return_to(return_to.as_deref())),
         Ok(_) => state.pages().message(
             StatusCode::GONE,

@@ -2,9 +2,8 @@
 //! repeated in a hidden field; a POST whose two copies differ is refused.
 
 use crate::config::Mode;
-use crate::http::cookies;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue};
+use crate::http::cookies::{self, SetCookie};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use hallpass_core::rng::{random_token, Rng};
 
@@ -23,16 +22,8 @@ pub fn token(headers: &HeaderMap, mode: Mode, rng: &dyn Rng) -> String {
 }
 
 /// Sets (or refreshes) the cookie that goes with `token`.
-pub fn attach(mut response: Response, mode: Mode, token: &str) -> Response {
-    let secure = if mode == Mode::Production { "; Secure" } else { "" };
-    let cookie = format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}",
-        name(mode)
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
-    response
+pub fn attach(response: Response, mode: Mode, token: &str) -> Response {
+    SetCookie::new(mode, name(mode), token, 3600).strict().add_to(response)
 }
 
 /// Whether the form's token matches the cookie's.

@@ -2,30 +2,30 @@
 //! audit trail and the rate limits.
 
 use super::forwarded::client_ip;
-use crate::state::AppState;
+use crate::state::HostedPages;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use hallpass_core::sessions::Device;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 pub struct ClientDevice(pub Device);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientDevice
 where
-    AppState: FromRef<S>,
+    Arc<HostedPages>: FromRef<S>,
 {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
-        let state = AppState::from_ref(state);
-        let limits = &state.config().limits;
+        let pages = Arc::<HostedPages>::from_ref(state);
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(peer)| {
-                client_ip(peer.ip(), &parts.headers, &limits.trusted_proxies, limits.proxy_header).to_string()
+                client_ip(peer.ip(), &parts.headers, &pages.trusted_proxies, pages.proxy_header).to_string()
             });
         let user_agent = parts
             .headers

@@ -1,8 +1,7 @@
 //! `/`: a browser that comes to the server itself sees who is signed in, the
 //! way to the account page and, in development, how to get started.
 
-use super::account::session;
-use super::csrf;
+use super::{csrf, MaybeSession};
 use crate::config::Mode;
 use crate::state::AppState;
 use axum::extract::State;
@@ -10,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 
-pub async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let email = match session(&state, &headers).await {
+pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+    let email = match session {
         Some(session) => match state.ctx().store.get_user(&session.user_id).await {
             Ok(user) => user.map(|u| u.email.to_string()),
             Err(err) => return super::server_error(&state, "reading the signed-in user failed", &err),

@@ -6,10 +6,8 @@
 //! sign-in goes straight through; an account that existed signs in as usual.
 
 use super::device::ClientDevice;
-use super::{csrf, field, signed_in};
-use crate::http::form;
+use super::{csrf, signed_in, SignInForm};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
@@ -47,21 +45,16 @@ pub async fn page(
     csrf::attach(page, state.mode(), &csrf_token)
 }
 
-pub async fn accept(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ClientDevice(device): ClientDevice,
-    body: Bytes,
-) -> Response {
-    let pairs = form::parse(&body);
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+pub async fn accept(State(state): State<AppState>, ClientDevice(device): ClientDevice, form: SignInForm) -> Response {
+    if !form.trusted() {
         return state.pages().message(
             StatusCode::FORBIDDEN,
             "This form has expired",
             "Open the link from your email again.",
         );
     }
-    let accepted = match invitations::accept(state.ctx(), &field(&pairs, "token"), &state.config().passwords).await {
+    let accepted = match invitations::accept(state.ctx(), &form.field("token"), &state.signin_policy().passwords).await
+    {
         Ok(Some(accepted)) => accepted,
         Ok(None) => return gone(&state),
         Err(err) => return super::server_error(&state, "invitation acceptance failed", &err),

@@ -1,10 +1,8 @@
 //! `/login`: email and password.
 
 use super::device::ClientDevice;
-use super::{csrf, safe_return_to, signed_in, Outcome};
-use crate::http::form::{self, single};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -43,12 +41,10 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let field = |name: &str| single(&pairs, name).ok().flatten().unwrap_or_default().to_owned();
-    let (email, return_to) = (field("email"), safe_return_to(Some(&field("return_to"))));
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field("csrf"))) {
+    let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
+    if !form.trusted() {
         let message = "This form has expired. Please try again.";
         return render(
             &state,
@@ -62,7 +58,7 @@ pub async fn submit(
     if !state.signin_policy().methods.password {
         return super::method_off(&state);
     }
-    if email.trim().is_empty() || field("password").is_empty() {
+    if email.trim().is_empty() || form.field("password").is_empty() {
         let message = "Enter your email and your password.";
         return render(
             &state,
@@ -80,9 +76,9 @@ pub async fn submit(
     let outcome = sign_in(
         state.ctx(),
         state.policy(),
-        &state.config().passwords,
+        &state.signin_policy().passwords,
         &email,
-        &field("password"),
+        &form.field("password"),
         device,
     )
     .await;

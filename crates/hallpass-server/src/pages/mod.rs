@@ -8,6 +8,7 @@ pub mod code;
 mod csrf;
 mod device;
 pub mod errors;
+mod extract;
 mod forwarded;
 pub mod home;
 pub mod invitations;
@@ -19,12 +20,13 @@ pub mod password;
 pub mod signup;
 mod templates;
 
+pub use extract::{MaybeSession, SignInForm};
 pub use limits::{Guess, Limits, Outcome, RetryAfter, Who};
 pub use templates::Pages;
 
-use crate::http::cookies;
+use crate::http::cookies::{self, SetCookie};
 use crate::state::AppState;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -40,31 +42,21 @@ pub fn safe_return_to(value: Option<&str>) -> String {
 /// A 303 after a successful form, with the new session cookie.
 pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
     let max_age = state.policy().session_absolute.as_secs();
-    let mut response = (
+    let response = (
         StatusCode::SEE_OTHER,
         [(LOCATION, return_to), (CACHE_CONTROL, "no-store")],
     )
         .into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&cookies::session_cookie(state.mode(), token, max_age)) {
-        response.headers_mut().append(SET_COOKIE, cookie);
-    }
-    response
+    cookies::set_session(response, state.mode(), token, max_age)
 }
 
 /// Gives the browser a secret that what it asked for (a magic link, a sign-up
 /// code) only works with, for as long as that lives; `path` is where it is used.
-pub fn bind_to_browser(state: &AppState, mut response: Response, name: &str, path: &str, secret: &str) -> Response {
-    let secure = if state.mode() == crate::config::Mode::Production {
-        "; Secure"
-    } else {
-        ""
-    };
+pub fn bind_to_browser(state: &AppState, response: Response, name: &str, path: &str, secret: &str) -> Response {
     let max_age = state.signin_policy().code_ttl.as_secs();
-    let cookie = format!("{name}={secret}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
-    response
+    SetCookie::new(state.mode(), name, secret, max_age)
+        .path(path)
+        .add_to(response)
 }
 
 /// A guess at an account's password or code (`None`: a reset link, whose
@@ -121,7 +113,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 
 /// The brand's colour, as a stylesheet (inline styles are not allowed by the pages' CSP).
 pub async fn theme(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    let color = state.config().branding.primary_color.clone().unwrap_or_default();
+    let color = state.hosted_pages().primary_color.clone().unwrap_or_default();
     let body = if color.is_empty() {
         String::new()
     } else {

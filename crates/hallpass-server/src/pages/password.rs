@@ -1,11 +1,8 @@
 //! `/password/forgot` and `/password/reset`.
 
 use super::device::ClientDevice;
-use super::field;
-use super::{csrf, signed_in, Outcome};
-use crate::http::form;
+use super::{csrf, signed_in, Outcome, SignInForm};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -42,11 +39,10 @@ pub async fn forgot(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let email = field(&pairs, "email");
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    let email = form.field("email");
+    if !form.trusted() {
         return render(
             &state,
             &headers,
@@ -92,11 +88,10 @@ pub async fn reset(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let token = field(&pairs, "token");
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    let token = form.field("token");
+    if !form.trusted() {
         return render(
             &state,
             &headers,
@@ -118,7 +113,7 @@ pub async fn reset(
         state.policy(),
         &policy,
         &token,
-        &field(&pairs, "password"),
+        &form.field("password"),
         device,
     )
     .await;

@@ -2,11 +2,9 @@
 //! exists, in the browser that asked for it (a cookie holds its secret).
 
 use super::device::ClientDevice;
-use super::field;
-use super::{csrf, safe_return_to, signed_in, Outcome};
-use crate::http::{cookies, form};
+use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
+use crate::http::cookies;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -69,15 +67,14 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
     let (email, name, return_to) = (
-        field(&pairs, "email"),
-        field(&pairs, "name"),
-        safe_return_to(Some(&field(&pairs, "return_to"))),
+        form.field("email"),
+        form.field("name"),
+        safe_return_to(Some(&form.field("return_to"))),
     );
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    if !form.trusted() {
         let message = "This form has expired. Please try again.";
         return render_form(
             &state,
@@ -93,14 +90,21 @@ pub async fn submit(
         return refused;
     }
     let browser_secret = random_token(state.ctx().rng.as_ref());
-    let password = field(&pairs, "password");
-    let form = SignUp {
+    let password = form.field("password");
+    let signup = SignUp {
         email: &email,
         name: (!name.trim().is_empty()).then_some(name.as_str()),
         password: &password,
         browser_secret: &browser_secret,
     };
-    let started = signup::start(state.ctx(), &state.signin_policy(), state.codes(), state.mailer(), form).await;
+    let started = signup::start(
+        state.ctx(),
+        &state.signin_policy(),
+        state.codes(),
+        state.mailer(),
+        signup,
+    )
+    .await;
     match started {
         Ok(email) => {
             let page = render_verify(&state, &headers, StatusCode::OK, &return_to, email.as_str(), None);
@@ -130,14 +134,10 @@ pub async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
-    body: Bytes,
+    form: SignInForm,
 ) -> Response {
-    let pairs = form::parse(&body);
-    let (email, return_to) = (
-        field(&pairs, "email"),
-        safe_return_to(Some(&field(&pairs, "return_to"))),
-    );
-    if !super::is_form(&headers) || !csrf::verify(&headers, state.mode(), Some(&field(&pairs, "csrf"))) {
+    let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
+    if !form.trusted() {
         let message = "This form has expired. Please try again.";
         return render_verify(
             &state,
@@ -157,7 +157,7 @@ pub async fn verify(
         state.policy(),
         state.codes(),
         &email,
-        &field(&pairs, "code"),
+        &form.field("code"),
         &cookies::read(&headers, SIGNUP_COOKIE).unwrap_or_default(),
         device,
     )

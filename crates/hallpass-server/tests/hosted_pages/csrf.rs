@@ -193,3 +193,31 @@ async fn a_forged_sign_out_ends_no_session() {
     let sessions = app.state.ctx().store.list_user_sessions(&user.id).await.unwrap();
     assert!(sessions.iter().all(|s| s.ended_at.is_none()), "no session ended");
 }
+
+/// A cross-site page can post `text/plain` without a preflight: the forms take
+/// only form-encoded bodies, even ones carrying the right token.
+#[tokio::test]
+async fn a_body_that_is_not_form_encoded_is_refused() {
+    let app = TestApp::start().await;
+    app.user_with_password("ink@example.com", "the pass phrase").await;
+    let browser = browser();
+    password_sign_in(&app, &browser, "ink@example.com", "the pass phrase").await;
+    let csrf = csrf_of(&app, &browser).await;
+    for path in ["/account/name", "/logout"] {
+        let response = browser
+            .post(app.url(path))
+            .header("content-type", "text/plain")
+            .body(format!("csrf={csrf}&name=Mallory"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "POST {path}");
+    }
+    let user = user_named(&app, "ink@example.com").await.unwrap();
+    assert_eq!(user.name, None, "the name is unchanged");
+    assert_eq!(
+        browser.get(app.url("/account")).send().await.unwrap().status(),
+        200,
+        "still signed in"
+    );
+}

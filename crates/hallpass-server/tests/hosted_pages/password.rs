@@ -207,7 +207,7 @@ async fn reset_a_password_by_mail_and_sign_out_everywhere_else() {
     let outcome = hallpass_core::signin::password::sign_in(
         app.state.ctx(),
         app.state.policy(),
-        &app.state.config().passwords,
+        &app.config.passwords,
         "hal@example.com",
         "brand new password",
         Default::default(),

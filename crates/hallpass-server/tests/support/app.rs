@@ -55,6 +55,8 @@ impl BackchannelSender for RecordingSender {
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
+    /// The configuration it started with.
+    pub config: Config,
     pub clock: Arc<ManualClock>,
     pub backchannel: Arc<RecordingSender>,
     _dir: tempfile::TempDir,
@@ -121,7 +123,7 @@ impl TestApp {
                 outbox: Some(outbox),
             },
         };
-        let state = app_state(config, clock.clone() as Arc<dyn Clock>, services)
+        let state = app_state(config.clone(), clock.clone() as Arc<dyn Clock>, services)
             .await
             .unwrap();
         let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -129,6 +131,7 @@ impl TestApp {
         TestApp {
             base,
             state,
+            config,
             clock,
             backchannel: recorder,
             _dir: dir,
@@ -166,7 +169,7 @@ impl TestApp {
             password: None,
             email_verified: true,
         };
-        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+        create_user(self.state.ctx(), new, &self.config.passwords, &Actor::Cli)
             .await
             .unwrap()
     }
@@ -179,7 +182,7 @@ impl TestApp {
             email_verified: true,
             name: None,
         };
-        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+        create_user(self.state.ctx(), new, &self.config.passwords, &Actor::Cli)
             .await
             .unwrap()
     }
@@ -190,7 +193,7 @@ impl TestApp {
             email: email.into(),
             ..NewUser::default()
         };
-        create_user(self.state.ctx(), new, &self.state.config().passwords, &Actor::Cli)
+        create_user(self.state.ctx(), new, &self.config.passwords, &Actor::Cli)
             .await
             .unwrap()
     }
