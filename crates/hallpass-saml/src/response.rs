@@ -194,9 +194,12 @@ pub fn verify_response(
     refuse_comments(root)?;
     let carried = single_assertion(&doc)?;
     let encrypted = carried.has_tag_name((NS_ASSERTION, "EncryptedAssertion"));
-    if encrypted && sp.decryption_key().is_none() {
-        return Err(ResponseError::EncryptedAssertionWithoutKey);
-    }
+    // The key to decrypt with, when the assertion is encrypted; refused early without one.
+    let decryption_key = match (encrypted, sp.decryption_key()) {
+        (false, _) => None,
+        (true, Some(key)) => Some(key),
+        (true, None) => return Err(ResponseError::EncryptedAssertionWithoutKey),
+    };
     let mut signable = vec![root.id()];
     if !encrypted {
         signable.push(carried.id());
@@ -237,8 +240,7 @@ pub fn verify_response(
     let decrypted_doc;
     let decrypted_predigest;
     let decrypted_predigest_doc;
-    let assertion = if encrypted {
-        let key = sp.decryption_key().ok_or(ResponseError::EncryptedAssertionWithoutKey)?;
+    let assertion = if let Some(key) = decryption_key {
         decrypted_text = crate::encryption::decrypt(carried, key).map_err(ResponseError::Decryption)?;
         decrypted_doc = xml::parse(&decrypted_text)?;
         let inner = decrypted_doc.root_element();
