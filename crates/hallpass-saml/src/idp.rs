@@ -55,22 +55,11 @@ impl IdpConfig {
     /// From the parts an admin copies out of the IdP's console. `certificates` holds one PEM (or
     /// base64 DER) certificate, or several during a rollover.
     pub fn new(entity_id: &str, sso_url: &str, certificates: &[&str]) -> Result<Self, MetadataError> {
-        let entity_id = entity_id.trim();
-        if entity_id.is_empty() {
-            return Err(MetadataError::NoEntityId);
-        }
         let certificates = certificates
             .iter()
             .map(|c| Certificate::parse(c))
             .collect::<Result<Vec<_>, _>>()?;
-        if certificates.is_empty() {
-            return Err(MetadataError::NoSigningCertificate);
-        }
-        Ok(Self {
-            entity_id: entity_id.to_owned(),
-            sso_url: parse_sso_url(sso_url)?,
-            certificates,
-        })
+        Self::build(entity_id, sso_url, certificates)
     }
 
     /// From IdP metadata XML (an `EntityDescriptor`, or an `EntitiesDescriptor` holding exactly
@@ -88,11 +77,7 @@ impl IdpConfig {
             [one] => *one,
             _ => return Err(MetadataError::SeveralEntities),
         };
-        let entity_id = entity
-            .attribute("entityID")
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .ok_or(MetadataError::NoEntityId)?;
+        let entity_id = entity.attribute("entityID").unwrap_or_default();
         let descriptor = idp_descriptor(entity).ok_or(MetadataError::NoIdpDescriptor)?;
         let sso_url = children(descriptor, NS_METADATA, "SingleSignOnService")
             .find(|s| s.attribute("Binding") == Some(HTTP_REDIRECT_BINDING))
@@ -109,12 +94,25 @@ impl IdpConfig {
                 .flat_map(|data| children(data, NS_DSIG, "X509Certificate"));
             for cert in found {
                 let text = xml::simple_text(cert).map_err(|_| KeyError::Certificate)?;
-                let cert = Certificate::parse(&text)?;
-                if !certificates.contains(&cert) {
-                    certificates.push(cert);
-                }
+                certificates.push(Certificate::parse(&text)?);
             }
         }
+        Self::build(entity_id, sso_url, certificates)
+    }
+
+    /// The one place both constructors end: an entity id, an absolute SSO URL, at least one
+    /// certificate (each once).
+    fn build(entity_id: &str, sso_url: &str, mut certificates: Vec<Certificate>) -> Result<Self, MetadataError> {
+        let entity_id = entity_id.trim();
+        if entity_id.is_empty() {
+            return Err(MetadataError::NoEntityId);
+        }
+        let mut seen = Vec::new();
+        certificates.retain(|c| {
+            let first = !seen.contains(c);
+            seen.push(c.clone());
+            first
+        });
         if certificates.is_empty() {
             return Err(MetadataError::NoSigningCertificate);
         }

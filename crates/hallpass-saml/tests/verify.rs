@@ -8,7 +8,12 @@ use support::*;
 use time::Duration;
 
 fn verify(xml: &str) -> Result<hallpass_saml::VerifiedAssertion, ResponseError> {
-    verify_response(&sp(), &idp(), &encode(xml), sp_initiated(), now())
+    verify_as(&sp(), &idp(), xml)
+}
+
+/// Verifies `xml` as `sp` with `idp`, answering the fixtures' request at the fixtures' time.
+fn verify_as(sp: &SpConfig, idp: &IdpConfig, xml: &str) -> Result<hallpass_saml::VerifiedAssertion, ResponseError> {
+    verify_response(sp, idp, &encode(xml), sp_initiated(), now())
 }
 
 fn verify_fixture(name: &str) -> Result<hallpass_saml::VerifiedAssertion, ResponseError> {
@@ -69,13 +74,7 @@ fn during_a_rollover_the_second_certificate_verifies_too() {
     assert_eq!(v.email.as_deref(), Some("ada@acme.test"));
     // ... and only because it is configured: with the first certificate alone it is refused.
     let first_only = IdpConfig::new(IDP_ENTITY_ID, IDP_SSO_URL, &[&fixture("idp.crt")]).unwrap();
-    let refused = verify_response(
-        &sp(),
-        &first_only,
-        &encode(&response_xml("signed_by_rollover_key")),
-        sp_initiated(),
-        now(),
-    );
+    let refused = verify_as(&sp(), &first_only, &response_xml("signed_by_rollover_key"));
     assert_eq!(refused, Err(ResponseError::SignatureInvalid));
 }
 
@@ -88,7 +87,7 @@ fn an_encrypted_assertion_is_decrypted_with_the_sp_key() {
 #[test]
 fn an_encrypted_assertion_is_refused_when_no_sp_key_is_configured() {
     let sp = SpConfig::new(SP_ENTITY_ID, ACS_URL).unwrap();
-    let r = verify_response(&sp, &idp(), &encode(&response_xml("encrypted")), sp_initiated(), now());
+    let r = verify_as(&sp, &idp(), &response_xml("encrypted"));
     assert_eq!(r, Err(ResponseError::EncryptedAssertionWithoutKey));
 }
 
@@ -326,13 +325,7 @@ fn a_bare_doctype_is_refused() {
 #[test]
 fn an_assertion_for_another_audience_is_refused() {
     let other_sp = SpConfig::new("http://localhost:8080/saml/con_other", ACS_URL).unwrap();
-    let r = verify_response(
-        &other_sp,
-        &idp(),
-        &encode(&response_xml("signed_assertion")),
-        sp_initiated(),
-        now(),
-    );
+    let r = verify_as(&other_sp, &idp(), &response_xml("signed_assertion"));
     assert_eq!(
         r,
         Err(ResponseError::Audience {
@@ -361,13 +354,7 @@ fn a_response_for_another_destination_is_refused() {
 #[test]
 fn a_signed_response_without_a_destination_is_refused() {
     let sp = SpConfig::new(SP_ENTITY_ID, OTHER_ACS).unwrap();
-    let r = verify_response(
-        &sp,
-        &idp(),
-        &encode(&response_xml("signed_response")),
-        sp_initiated(),
-        now(),
-    );
+    let r = verify_as(&sp, &idp(), &response_xml("signed_response"));
     assert_eq!(
         r,
         Err(ResponseError::Destination {
@@ -386,7 +373,7 @@ fn an_assertion_for_another_recipient_is_refused() {
         &format!("Destination=\"{ACS_URL}\""),
         &format!("Destination=\"{OTHER_ACS}\""),
     );
-    let r = verify_response(&sp, &idp(), &encode(&xml), sp_initiated(), now());
+    let r = verify_as(&sp, &idp(), &xml);
     assert_eq!(
         r,
         Err(ResponseError::Recipient {
@@ -398,13 +385,7 @@ fn an_assertion_for_another_recipient_is_refused() {
 #[test]
 fn a_response_from_another_issuer_is_refused() {
     let other = IdpConfig::new("https://other.example.test/idp", IDP_SSO_URL, &[&fixture("idp.crt")]).unwrap();
-    let r = verify_response(
-        &sp(),
-        &other,
-        &encode(&response_xml("signed_assertion")),
-        sp_initiated(),
-        now(),
-    );
+    let r = verify_as(&sp(), &other, &response_xml("signed_assertion"));
     assert_eq!(
         r,
         Err(ResponseError::Issuer {
@@ -420,7 +401,7 @@ fn an_assertion_from_another_issuer_is_refused_even_when_the_envelope_agrees() {
     let xml = response_xml("signed_assertion");
     let envelope_issuer = format!(">{IDP_ENTITY_ID}</ns1:Issuer><ns0:Status>");
     let xml = replace_once(&xml, &envelope_issuer, &format!(">{other_id}</ns1:Issuer><ns0:Status>"));
-    let r = verify_response(&sp(), &other, &encode(&xml), sp_initiated(), now());
+    let r = verify_as(&sp(), &other, &xml);
     assert_eq!(
         r,
         Err(ResponseError::Issuer {
@@ -437,10 +418,10 @@ fn a_response_to_another_request_is_refused() {
         in_response_to: Some("_another_request"),
         allow_idp_initiated: false,
     };
-    let r = verify_response(&sp(), &idp(), &encode(&response_xml("signed_assertion")), other, now());
+    let xml = response_xml("signed_assertion");
+    let r = verify_response(&sp(), &idp(), &encode(&xml), other, now());
     assert!(matches!(r, Err(ResponseError::InResponseTo { .. })));
     // The signed SubjectConfirmationData is checked, not only the (unsigned) envelope.
-    let xml = response_xml("signed_assertion");
     let envelope = xml.replacen(
         &format!("InResponseTo=\"{REQUEST_ID}\""),
         "InResponseTo=\"_another_request\"",
@@ -483,7 +464,7 @@ fn a_not_yet_valid_assertion_is_refused_beyond_the_skew() {
 fn garbage_is_refused_as_encoding() {
     let r = verify_response(&sp(), &idp(), "not base64!", sp_initiated(), now());
     assert_eq!(r, Err(ResponseError::Encoding));
-    let r = verify_response(&sp(), &idp(), &encode("<a"), sp_initiated(), now());
+    let r = verify_as(&sp(), &idp(), "<a");
     assert!(matches!(r, Err(ResponseError::Malformed(_))));
 }
 
