@@ -385,7 +385,10 @@ mod tests {
             .unwrap();
         assert_eq!(kept, vec![0, 1, 2, 3, 5, 6, 7, 8, 9]);
         let frames = wal_frames(&db, "PASSIVE").await;
-        assert!(frames <= 2, "the writes took {frames} log frames: they were not one commit");
+        assert!(
+            frames <= 2,
+            "the writes took {frames} log frames: they were not one commit"
+        );
     }
 
     #[tokio::test]
