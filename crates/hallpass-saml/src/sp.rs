@@ -115,7 +115,8 @@ impl SpConfig {
 
     /// SP metadata XML: entity id, the ACS with the HTTP-POST binding, the NameID formats, and the
     /// signing certificate when AuthnRequests are signed (the encryption certificate when
-    /// encrypted assertions are accepted).
+    /// encrypted assertions are accepted). `WantAssertionsSigned` is true, asking IdPs to sign the
+    /// assertion; a response signed only at the Response level is still accepted.
     pub fn metadata_xml(&self) -> String {
         let mut keys = String::new();
         if let Some(k) = &self.signing_key {
