@@ -147,6 +147,12 @@ fn a_response_signed_by_another_key_is_refused() {
 }
 
 #[test]
+fn a_signature_with_rsa_sha1_is_refused() {
+    // Signed by the IdP's own key, but only RSA-SHA256 (with SHA-256 digests) is accepted.
+    assert_eq!(verify_fixture("signed_sha1"), Err(ResponseError::SignatureInvalid));
+}
+
+#[test]
 fn a_changed_name_id_breaks_the_signature() {
     let xml = replace_once(
         &response_xml("signed_assertion"),
