@@ -17,6 +17,7 @@ use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
 use hallpass_core::signin::SignInPolicy;
+use hallpass_core::upstream::discovery::Discovery;
 use hallpass_core::Context;
 use ipnet::IpNet;
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct Provider {
     keys: KeyRing,
     key_policy: KeyPolicy,
     master: Arc<MasterKey>,
+    /// Upstream identity providers' metadata and keys (SSO and social sign-in).
+    pub discovery: Discovery,
 }
 
 /// What the hosted pages need beyond the provider.
@@ -122,6 +125,7 @@ impl AppState {
             keys,
             key_policy: config.key_policy(),
             master,
+            discovery: Discovery::new(Arc::new(crate::oauth::upstream::HttpOutbound::new())),
         };
         let operations = Operations {
             metrics: Metrics::new(),
@@ -156,6 +160,14 @@ impl AppState {
 
     pub fn policy(&self) -> &OAuthPolicy {
         &self.provider.policy
+    }
+
+    pub fn master(&self) -> &MasterKey {
+        &self.provider.master
+    }
+
+    pub fn discovery(&self) -> &Discovery {
+        &self.provider.discovery
     }
 
     pub fn clients(&self) -> &ClientCache {
