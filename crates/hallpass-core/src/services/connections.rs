@@ -371,3 +371,26 @@ pub async fn sso_required_for(ctx: &Context, user: &crate::ids::UserId) -> Resul
     }
     Ok(None)
 }
+
+/// What the hosted sign-in page offers beyond passwords and codes.
+#[derive(Debug, Clone, Default)]
+pub struct SignInOptions {
+    /// Enabled social connections, for "Continue with …" buttons.
+    pub social: Vec<Connection>,
+    /// Whether any enabled enterprise connection exists: the page asks for the email first.
+    pub enterprise: bool,
+}
+
+pub async fn sign_in_options(ctx: &Context) -> Result<SignInOptions, CoreError> {
+    let all = ctx.store.list_all_connections().await?;
+    let usable = |c: &&Connection| c.enabled && c.kind != ConnectionKind::Saml;
+    Ok(SignInOptions {
+        enterprise: all.iter().filter(usable).any(|c| c.organization_id.is_some()),
+        social: all
+            .iter()
+            .filter(usable)
+            .filter(|c| c.organization_id.is_none())
+            .cloned()
+            .collect(),
+    })
+}

@@ -184,6 +184,14 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
+/// A sign-in that did not happen, and where it came from when that is known
+/// (the pending authorization request, for a way back to the app).
+#[derive(Debug)]
+pub struct Failure {
+    pub error: SsoError,
+    pub return_to: Option<String>,
+}
+
 /// Proves the IdP's answer, finds or makes the user, starts the session.
 pub async fn finish(
     ctx: &Context,
@@ -191,16 +199,37 @@ pub async fn finish(
     discovery: &Discovery,
     master: &MasterKey,
     callback: Callback<'_>,
-) -> Result<SsoSignIn, SsoError> {
-    let connection_id = ConnectionId::parse(callback.connection).map_err(|_| SsoError::NoConnection)?;
+) -> Result<SsoSignIn, Failure> {
     let state = param(callback.params, "state").unwrap_or_default();
-    let now = ctx.clock.now();
     // The state is spent first, whatever the answer: a callback works once.
     let hash = state_hash(state, callback.browser_secret.unwrap_or_default());
     let redeemed = ctx
         .store
-        .redeem_one_time_token(OneTimePurpose::SsoState, &hash, now)
-        .await?;
+        .redeem_one_time_token(OneTimePurpose::SsoState, &hash, ctx.clock.now())
+        .await
+        .map_err(|e| Failure {
+            error: e.into(),
+            return_to: None,
+        })?;
+    let return_to = match &redeemed {
+        Redemption::Redeemed(flow) => flow.payload["return_to"].as_str().map(str::to_owned),
+        _ => None,
+    };
+    complete(ctx, oauth, discovery, master, callback, redeemed)
+        .await
+        .map_err(|error| Failure { error, return_to })
+}
+
+async fn complete(
+    ctx: &Context,
+    oauth: &OAuthPolicy,
+    discovery: &Discovery,
+    master: &MasterKey,
+    callback: Callback<'_>,
+    redeemed: Redemption,
+) -> Result<SsoSignIn, SsoError> {
+    let connection_id = ConnectionId::parse(callback.connection).map_err(|_| SsoError::NoConnection)?;
+    let now = ctx.clock.now();
     if let Some(error) = param(callback.params, "error") {
         return Err(SsoError::Denied {
             error: error.chars().take(100).collect(),
