@@ -435,7 +435,7 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     let base = app.url("/invitations/accept?token=");
     let links = invitations::Links {
         base: &base,
-        mailer: app.state.mailer(),
+        mailer: &app.state.hosted_pages().mail,
     };
     invitations::invite(ctx, &org.id, invite, &links, &Actor::Cli)
         .await
@@ -564,7 +564,7 @@ async fn enterprise_sso_through_oidc_provider() {
         client_secret: Some(secret.into()),
         ..Default::default()
     };
-    let connection = create_connection(ctx, app.state.master(), Some(&org.id), fields, &Actor::Cli)
+    let connection = create_connection(ctx, app.state.provider().master(), Some(&org.id), fields, &Actor::Cli)
         .await
         .unwrap();
     let callback = redirect_uri(&app.state.policy().issuer, &connection.id);

@@ -3,7 +3,7 @@ use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::{ConnectionId, OrgId, UserId};
 use hallpass_core::store::{Connection, ConnectionKind, ConnectionStore, StoreError, UserIdentity};
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, Row};
 
 const SELECT: &str = "SELECT c.id, c.kind, c.organization_id, c.name, c.enabled, c.sso_required, c.config,
     c.sealed_secrets, c.created_at, c.updated_at,
@@ -36,7 +36,7 @@ fn identity(row: &Row<'_>) -> Result<UserIdentity, StoreError> {
     })
 }
 
-fn put_domains(tx: &Transaction<'_>, c: &Connection) -> Result<(), StoreError> {
+fn put_domains(tx: &rusqlite::Connection, c: &Connection) -> Result<(), StoreError> {
     exec(
         tx,
         "DELETE FROM connection_domains WHERE connection_id = ?",

@@ -36,7 +36,7 @@ async fn create_in(
     body: ConnectionBody,
 ) -> ApiResult<(StatusCode, Json<Connection>)> {
     let actor = caller.may(Resource::Connections)?;
-    let created = connections::create_connection(state.ctx(), state.master(), org, fields(body), &actor)
+    let created = connections::create_connection(state.ctx(), state.provider().master(), org, fields(body), &actor)
         .await
         .map_err(fail)?;
     Ok((
@@ -118,7 +118,7 @@ pub async fn update(
 ) -> ApiResult<Json<Connection>> {
     let actor = caller.may(Resource::Connections)?;
     let id = path_id(&id, ConnectionId::parse, "connection")?;
-    let updated = connections::update_connection(state.ctx(), state.master(), &id, fields(body), &actor)
+    let updated = connections::update_connection(state.ctx(), state.provider().master(), &id, fields(body), &actor)
         .await
         .map_err(fail)?;
     Ok(Json(views::connection(&updated, &state.policy().issuer)))

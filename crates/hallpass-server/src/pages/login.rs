@@ -1,8 +1,8 @@
 //! `/login`: email and password.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -12,7 +12,7 @@ use minijinja::context;
 use std::collections::HashMap;
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -24,7 +24,7 @@ pub async fn page(
 
 /// The sign-in form (email and password or code) with any error.
 pub(super) async fn render(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -38,7 +38,7 @@ pub(super) async fn render(
 /// either the email-first step (when enterprise connections exist and
 /// `email_first`) or the usual form.
 pub(super) async fn render_step(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -69,7 +69,7 @@ pub(super) async fn render_step(
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -8,10 +8,10 @@
 //! by a Lax cookie scoped to `/login/sso`, and its state kept server-side.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{safe_return_to, signed_in, SignInForm};
 use crate::http::cookies::{self, SetCookie};
 use crate::http::form;
-use crate::state::AppState;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
@@ -47,7 +47,7 @@ fn see_other(location: &str) -> Response {
 
 /// `GET /login/sso/{connection}`: off to the IdP.
 pub async fn start(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -58,7 +58,7 @@ pub async fn start(
     let hint = query.get("login_hint").map(String::as_str);
     match sso::begin(
         state.ctx(),
-        state.discovery(),
+        &state.provider().discovery,
         &state.policy().issuer,
         &id,
         &return_to,
@@ -78,7 +78,7 @@ pub async fn start(
 
 /// `GET /login/sso/{connection}/callback`: the IdP's answer.
 pub async fn callback(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
@@ -92,7 +92,14 @@ pub async fn callback(
         browser_secret: secret.as_deref(),
         device,
     };
-    let outcome = sso::finish(state.ctx(), state.policy(), state.discovery(), state.master(), callback).await;
+    let outcome = sso::finish(
+        state.ctx(),
+        state.policy(),
+        &state.provider().discovery,
+        state.provider().master(),
+        callback,
+    )
+    .await;
     let response = match outcome {
         Ok(done) => signed_in(&state, &done.token, &safe_return_to(Some(&done.return_to))),
         Err(Failure { error, return_to }) => failure(&state, error, return_to.as_deref()),
@@ -106,7 +113,7 @@ pub async fn callback(
 /// `POST /login/sso`: the email-first step. An address whose domain an
 /// enterprise connection claims goes to that IdP; any other continues to
 /// the usual sign-in form.
-pub async fn discover(State(state): State<AppState>, headers: HeaderMap, form: SignInForm) -> Response {
+pub async fn discover(State(state): State<PageState>, headers: HeaderMap, form: SignInForm) -> Response {
     let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
     if !form.trusted() {
         let message = "This form has expired. Please try again.";
@@ -156,7 +163,7 @@ pub async fn discover(State(state): State<AppState>, headers: HeaderMap, form: S
 
 /// The page refusing a password or code to a member of an organization that
 /// requires SSO, with the way in that works.
-pub fn required(state: &AppState, connection: &Connection, return_to: &str) -> Response {
+pub fn required(state: &PageState, connection: &Connection, return_to: &str) -> Response {
     let href = start_href(&connection.id, return_to, None);
     let text = format!("Continue with {}", connection.name);
     state.pages().render(
@@ -172,7 +179,7 @@ pub fn required(state: &AppState, connection: &Connection, return_to: &str) -> R
 
 /// The branded page for a sign-in that did not happen: what went wrong, and
 /// the way back to the app (the pending authorization request) when known.
-fn failure(state: &AppState, error: SsoError, return_to: Option<&str>) -> Response {
+fn failure(state: &PageState, error: SsoError, return_to: Option<&str>) -> Response {
     let (status, title, message) = match &error {
         SsoError::NoConnection => (
             StatusCode::NOT_FOUND,

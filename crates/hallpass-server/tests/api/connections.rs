@@ -59,7 +59,7 @@ async fn an_enterprise_connection_is_made_shown_changed_and_deleted_without_its_
         .unwrap();
     let sealed = stored.sealed_secrets.clone().unwrap();
     assert!(!sealed.windows(19).any(|w| w == b"upstream-secret-123"));
-    let opened = hallpass_core::services::connections::secrets(api.app.state.master(), &stored).unwrap();
+    let opened = hallpass_core::services::connections::secrets(api.app.state.provider().master(), &stored).unwrap();
     assert_eq!(opened["client_secret"], "upstream-secret-123");
 
     let listed = api.ok("GET", &format!("/organizations/{org}/connections"), None).await;
@@ -91,7 +91,7 @@ async fn an_enterprise_connection_is_made_shown_changed_and_deleted_without_its_
         .await
         .unwrap()
         .unwrap();
-    let opened = hallpass_core::services::connections::secrets(api.app.state.master(), &stored).unwrap();
+    let opened = hallpass_core::services::connections::secrets(api.app.state.provider().master(), &stored).unwrap();
     assert_eq!(opened["client_secret"], "rotated-secret");
 
     let events = api.ok("GET", "/audit-events?type=connection.updated", None).await;

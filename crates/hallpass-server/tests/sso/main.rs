@@ -118,9 +118,15 @@ impl World {
             ..Default::default()
         };
         adjust(&mut fields);
-        create_connection(self.app.state.ctx(), self.app.state.master(), org, fields, &Actor::Cli)
-            .await
-            .unwrap()
+        create_connection(
+            self.app.state.ctx(),
+            self.app.state.provider().master(),
+            org,
+            fields,
+            &Actor::Cli,
+        )
+        .await
+        .unwrap()
     }
 
     /// The app's authorization request, with extra parameters.
