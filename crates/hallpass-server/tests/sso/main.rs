@@ -9,6 +9,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod chain;
 mod choosing;
 mod errors;
 mod flows;
@@ -17,13 +18,13 @@ mod presets;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hallpass_core::services::audit::Actor;
-use hallpass_core::services::connections::{create_connection, ConnectionFields};
+pub use hallpass_core::services::audit::Actor;
+pub use hallpass_core::services::connections::{create_connection, ConnectionFields};
 use hallpass_core::store::Connection;
 pub use idp::FakeIdp;
 pub use serde_json::{json, Value};
 pub use support::app::{RegisteredClient, TestApp};
-use url::Url;
+pub use url::Url;
 
 pub const REDIRECT: &str = "http://localhost:3000/callback";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
