@@ -94,19 +94,20 @@ pub(crate) async fn fetch_json(
         .await
         .map_err(|e| UpstreamError::Unavailable(format!("{url}: {e}")))?;
     if !(200..300).contains(&response.status) {
-        let detail = serde_json::from_slice::<serde_json::Value>(&response.body)
+        let refusal = serde_json::from_slice::<serde_json::Value>(&response.body)
             .ok()
             .and_then(|v| {
                 let error = v.get("error")?.as_str()?.to_owned();
                 let description = v.get("error_description").and_then(|d| d.as_str()).unwrap_or_default();
-                Some(format!(" ({error} {description})"))
-            })
-            .unwrap_or_default();
-        return Err(UpstreamError::Unavailable(format!(
-            "{url} answered {}{}",
-            response.status,
-            detail.trim_end()
-        )));
+                Some(format!("{error} {description}").trim_end().to_owned())
+            });
+        // An OAuth error answer (RFC 6749 §5.2) is a refusal, not an outage.
+        return Err(match refusal {
+            Some(refusal) if (400..500).contains(&response.status) => {
+                UpstreamError::Invalid(format!("{url} refused: {refusal}"))
+            }
+            _ => UpstreamError::Unavailable(format!("{url} answered {}", response.status)),
+        });
     }
     serde_json::from_slice(&response.body).map_err(|_| UpstreamError::Unavailable(format!("{url} did not answer JSON")))
 }

@@ -186,3 +186,17 @@ async fn a_rotated_idp_key_is_fetched_on_its_unknown_kid_at_most_once_a_minute()
         .await;
     assert_eq!(w.idp.requests("/jwks"), 2, "the unknown kid made it fetch the new keys");
 }
+
+#[tokio::test]
+async fn a_code_the_idp_refuses_is_named_as_refused_not_as_an_outage() {
+    let w = World::start().await;
+    let c = enterprise(&w).await;
+    let browser = browser();
+    let at_idp = w.to_idp(&browser, &[("connection_id", c.id.as_str())]).await;
+    let callback = w.idp.grant(&at_idp, w.now(), json!({ "email": "ada@acme.test" }));
+    // A code the IdP never issued.
+    let forged = callback.replace("code=code-", "code=other-");
+    let (response, _) = w.back_from_idp(&browser, &forged).await;
+    failed(response, 502, "refused: invalid_grant").await;
+    assert_eq!(w.user_count().await, 0);
+}

@@ -54,6 +54,9 @@ struct Inner {
     grants: Mutex<HashMap<String, Grant>>,
     /// Paths requested, in order.
     pub log: Mutex<Vec<String>>,
+    /// Time spent answering, in nanoseconds (for the throughput figure).
+    busy_nanos: std::sync::atomic::AtomicU64,
+    codes_issued: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Clone)]
@@ -95,6 +98,8 @@ impl FakeIdp {
             }),
             grants: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
+            busy_nanos: std::sync::atomic::AtomicU64::new(0),
+            codes_issued: std::sync::atomic::AtomicU64::new(1),
         });
         let routes = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -138,6 +143,16 @@ impl FakeIdp {
         }
     }
 
+    /// How long the IdP has spent answering requests, in all.
+    pub fn busy(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.inner.busy_nanos.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Forgets the request log (a long run would grow it without bound).
+    pub fn forget_requests(&self) {
+        self.inner.log.lock().unwrap().clear();
+    }
+
     pub fn requests(&self, path: &str) -> usize {
         self.inner
             .log
@@ -175,7 +190,11 @@ impl FakeIdp {
                 full[k] = v.clone();
             }
         }
-        let code = format!("code-{}", self.inner.grants.lock().unwrap().len() + 1);
+        let n = self
+            .inner
+            .codes_issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let code = format!("code-{n}");
         self.inner.grants.lock().unwrap().insert(
             code.clone(),
             Grant {
@@ -209,11 +228,15 @@ async fn record(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let started = std::time::Instant::now();
     inner.log.lock().unwrap().push(request.uri().path().to_owned());
     if inner.behaviour.lock().unwrap().down {
         return (StatusCode::SERVICE_UNAVAILABLE, "down for maintenance").into_response();
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    inner.busy_nanos.fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
+    response
 }
 
 async fn discovery(State(inner): State<Arc<Inner>>) -> Json<Value> {

@@ -15,6 +15,7 @@ mod errors;
 mod flows;
 mod idp;
 mod presets;
+mod throughput;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
