@@ -331,6 +331,11 @@ async fn decide(
                 ));
             }
             if ctx.store.member_access(&org, &session.user_id).await?.is_none() {
+                // An organization with SSO lets its IdP decide (which makes
+                // the user a member), rather than refusing a signed-in outsider.
+                if connection.is_some() && !has("none") {
+                    return Ok(sign_in(false));
+                }
                 return Ok(back(
                     ErrorCode::AccessDenied,
                     "the user is not an active member of the requested organization",

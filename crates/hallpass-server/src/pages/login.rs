@@ -6,7 +6,6 @@ use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use hallpass_core::services::connections;
 use hallpass_core::signin::password::{sign_in, PasswordSignIn};
 use minijinja::context;
 use std::collections::HashMap;
@@ -46,18 +45,8 @@ pub(super) async fn render_step(
     error: Option<&str>,
     email_first: bool,
 ) -> Response {
-    let options = match connections::sign_in_options(state.ctx()).await {
-        Ok(options) => options,
-        Err(err) => {
-            tracing::warn!(%err, "could not list connections; showing the sign-in page without them");
-            connections::SignInOptions::default()
-        }
-    };
-    let social: Vec<_> = options
-        .social
-        .iter()
-        .map(|c| context! { name => &c.name, href => super::sso::start_href(&c.id, return_to, None) })
-        .collect();
+    let options = super::sso::options(state).await;
+    let social = super::sso::buttons_of(&options, return_to);
     let email_first = email_first && options.enterprise;
     let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
     let page = state.pages().render(

@@ -17,6 +17,7 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::ids::ConnectionId;
+use hallpass_core::services::connections;
 use hallpass_core::signin::sso::{self, Callback, Failure, SsoError};
 use hallpass_core::store::Connection;
 use hallpass_core::upstream::UpstreamError;
@@ -35,6 +36,28 @@ pub fn start_href(connection: &ConnectionId, return_to: &str, login_hint: Option
         query.append_pair("login_hint", hint);
     }
     format!("{FLOW_PATH}/{connection}?{}", query.finish())
+}
+
+/// "Continue with …" for each enabled social connection, leading back to `return_to`.
+pub async fn buttons(state: &PageState, return_to: &str) -> Vec<minijinja::Value> {
+    buttons_of(&options(state).await, return_to)
+}
+
+/// What the sign-in page offers; without it (a database hiccup) the page
+/// still shows the usual form.
+pub async fn options(state: &PageState) -> connections::SignInOptions {
+    connections::sign_in_options(state.ctx()).await.unwrap_or_else(|err| {
+        tracing::warn!(%err, "could not list connections; showing the page without them");
+        connections::SignInOptions::default()
+    })
+}
+
+pub fn buttons_of(options: &connections::SignInOptions, return_to: &str) -> Vec<minijinja::Value> {
+    options
+        .social
+        .iter()
+        .map(|c| minijinja::context! { name => &c.name, href => start_href(&c.id, return_to, None) })
+        .collect()
 }
 
 fn see_other(location: &str) -> Response {

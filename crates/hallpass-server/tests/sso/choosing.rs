@@ -173,3 +173,58 @@ async fn members_of_an_organization_that_requires_sso_cannot_use_a_password() {
     assert_eq!(fine.status(), 303, "non-members sign in as before");
     let _ = outsider;
 }
+
+#[tokio::test]
+async fn the_sign_up_page_offers_the_social_connections_too() {
+    let w = World::start().await;
+    let social = w.connection(None, "oidc", &[]).await;
+    let html = unescape(
+        &browser()
+            .get(w.app.url("/signup?return_to=%2Faccount"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html.contains("Continue with oidc IdP"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/login/sso/{}?return_to=%2Faccount\"", social.id)),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_outsider_asking_for_an_sso_organization_goes_to_its_idp() {
+    let w = World::start().await;
+    let acme = w.org("Acme").await;
+    w.connection(Some(&acme), "oidc", &["acme.test"]).await;
+    let browser = browser();
+    // Signed in socially first: a session, but no membership in Acme.
+    let social = w.connection(None, "oidc", &[]).await;
+    let claims = json!({ "sub": "s-1", "email": "ada@acme.test", "email_verified": true });
+    w.sign_in(&browser, &[("connection_id", social.id.as_str())], claims)
+        .await;
+    let at_idp = w.to_idp(&browser, &[("organization_id", acme.as_str())]).await;
+    let claims = json!({ "sub": "okta-1", "email": "ada@acme.test" });
+    let (response, out) = w.back_from_idp(&browser, &w.idp.grant(&at_idp, w.now(), claims)).await;
+    assert!(out.starts_with(REDIRECT), "{}", response.status());
+    let code: String = Url::parse(&out)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let (id_token, _) = w.tokens(&code).await;
+    assert_eq!(id_token["oid"], acme.as_str());
+    assert_eq!(id_token["amr"], json!(["sso"]));
+    assert_eq!(w.user_count().await, 1, "the same user, now a member");
+    // Without SSO, an outsider is refused as before.
+    let plain = w.org("Plain").await;
+    let (_, out) = w
+        .follow(&browser, &w.authorize_url(&[("organization_id", plain.as_str())]))
+        .await;
+    assert!(out.contains("error=access_denied"), "{out}");
+}

@@ -200,3 +200,49 @@ async fn a_code_the_idp_refuses_is_named_as_refused_not_as_an_outage() {
     failed(response, 502, "refused: invalid_grant").await;
     assert_eq!(w.user_count().await, 0);
 }
+
+#[tokio::test]
+async fn a_disabled_connection_is_neither_offered_nor_followed() {
+    let w = World::start().await;
+    let c = w.connection(None, "oidc", &[]).await;
+    let browser = browser();
+    let at_idp = w.to_idp(&browser, &[("connection_id", c.id.as_str())]).await;
+    let callback = w.idp.grant(
+        &at_idp,
+        w.now(),
+        json!({ "email": "ada@example.com", "email_verified": true }),
+    );
+    let off = ConnectionFields {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    hallpass_core::services::connections::update_connection(
+        w.app.state.ctx(),
+        w.app.state.provider().master(),
+        &c.id,
+        off,
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    // A flow started before it was turned off does not finish.
+    let (response, _) = w.back_from_idp(&browser, &callback).await;
+    failed(response, 404, "not available").await;
+    // Nor can one start, by link or by hint; the page offers it no more.
+    let start = w.app.url(&format!("/login/sso/{}?return_to=%2Faccount", c.id));
+    failed(browser.get(start).send().await.unwrap(), 404, "not available").await;
+    let (_, out) = w
+        .follow(&browser, &w.authorize_url(&[("connection_id", c.id.as_str())]))
+        .await;
+    assert!(out.contains("error=invalid_request"), "{out}");
+    let login = browser
+        .get(w.app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!login.contains("Continue with"));
+    assert_eq!(w.user_count().await, 0);
+}
