@@ -25,10 +25,7 @@ async fn one_sign_in(http: &reqwest::Client, base: &str, authorize: &str, idp: &
     let start = http.get(format!("{base}{}", location(&to_sso))).send().await.unwrap();
     assert_eq!(start.status(), 303);
     let flow = cookie(&start, "hallpass_sso");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = hallpass_core::clock::Clock::now(&hallpass_core::clock::SystemClock).0;
     let callback = idp.grant(
         &location(&start),
         now,
@@ -198,7 +195,7 @@ async fn sso_sign_in_throughput() {
                 one_sign_in(&http, &base, &authorize, &idp, &sub, &credentials).await;
                 done.fetch_add(1, Ordering::Relaxed);
                 i += 1;
-                if i % 1000 == 0 {
+                if i.is_multiple_of(1000) {
                     idp.forget_requests();
                 }
             }
