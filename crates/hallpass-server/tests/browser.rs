@@ -589,6 +589,27 @@ async fn enterprise_sso_through_oidc_provider() {
     let query: std::collections::HashMap<String, String> = back.query_pairs().into_owned().collect();
     assert_eq!(query["state"], "browser-state");
 
+    // The IdP's answer again (the back button): refused, on a page saying so.
+    c.goto(&format!("{here}/login/sso/{}/callback?code=used&state=used", connection.id))
+        .await
+        .unwrap();
+    wait_text(c, "This sign-in has expired").await;
+    screenshot(c, "sso-04-replayed-callback").await;
+    // A social connection shows as a button, on the sign-in page beside the email-first form.
+    let social = ConnectionFields {
+        kind: Some("github".into()),
+        name: Some("GitHub".into()),
+        client_id: Some("gh".into()),
+        client_secret: Some("gh-secret".into()),
+        ..Default::default()
+    };
+    create_connection(ctx, app.state.provider().master(), None, social, &Actor::Cli)
+        .await
+        .unwrap();
+    c.goto(&format!("{here}/login")).await.unwrap();
+    wait_text(c, "Continue with GitHub").await;
+    screenshot(c, "sso-05-continue-with").await;
+
     let tokens: serde_json::Value = reqwest::Client::new()
         .post(format!("{here}/oauth/token"))
         .basic_auth(&client.id, client.secret.as_deref())
