@@ -8,6 +8,10 @@
 # (logging at `info`, to a file); oidc-provider keeps its state in memory (its
 # default adapter), where Hallpass writes every refresh to SQLite.
 #
+# Beside each wrk rate, the rate one whole core would give: requests over the
+# CPU time the server process used in the run (/proc/PID/stat), which holds
+# on a machine whose other work takes turns on the server's core.
+#
 # usage: scripts/bench-baseline.sh [seconds] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,14 +39,16 @@ web=$($bin/hallpass clients create --name load-web --redirect-uri http://localho
 hp_machine=($(field client_id <<<"$machine") $(field client_secret <<<"$machine"))
 hp_web=($(field client_id <<<"$web") $(field client_secret <<<"$web"))
 taskset -c 0 $bin/hallpass serve --listen "127.0.0.1:$hp_port" >"$work/hallpass.out" 2>"$work/hallpass.log" &
-pids+=($!)
+hp_pid=$!
+pids+=($hp_pid)
 
 # oidc-provider; its refresh-token chains are minted just before each run.
 op_port=$((30000 + RANDOM % 10000))
 op="http://127.0.0.1:$op_port"
 op_secret=load-secret-load-secret-load-secret
 (cd bench/oidc-provider && exec taskset -c 0 node server.mjs "$op_port" 1) >"$work/op.out" 2>"$work/op.err" &
-pids+=($!)
+op_pid=$!
+pids+=($op_pid)
 for _ in $(seq 1 100); do
   curl -fs "$hp/readyz" >/dev/null 2>&1 && grep -q '^{' "$work/op.out" 2>/dev/null && break
   sleep 0.1
@@ -65,6 +71,21 @@ signed_jwt "$op/token" load "$op_secret"
 
 results="$work/results"
 record() { echo "$1 $2 $3 $4" >>"$results"; }
+ticks=$(getconf CLK_TCK)
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# wrk, and the requests it got answered per CPU-second of the server: server pid, then wrk's arguments.
+run_wrk_cpu() {
+  local pid=$1 before after out
+  shift
+  before=$(cpu_of "$pid")
+  out=$(run_wrk "$@")
+  after=$(cpu_of "$pid")
+  local served
+  served=$(grep -o '[0-9]* requests in' <<<"$out" | awk '{print $1}')
+  echo "$out"
+  echo "per-cpu-second: $(python3 -c "print(round($served * $ticks / max($after - $before, 1)))")"
+}
+per_cpu() { grep -o 'per-cpu-second: [0-9]*' <<<"$1" | awk '{print $2}'; }
 wrk_rate() { grep -o 'Requests/sec: *[0-9.]*' <<<"$1" | awk '{print $2}'; }
 wrk_bad() { { grep -o 'Non-2xx or 3xx responses: *[0-9]*' <<<"$1" || echo ": 0"; } | awk -F': *' '{print $2}'; }
 loadgen_rate() { grep -o '"per_second":[0-9.]*' <<<"$1" | cut -d: -f2; }
@@ -89,10 +110,12 @@ WRK_BASIC=$(basic load "$op_secret") WRK_TOKENS="$work/op-warm-tokens" taskset -
 
 for round in $(seq 1 "$rounds"); do
   # client_credentials
-  out=$(WRK_BASIC=$(basic "${hp_machine[@]}") run_wrk scripts/wrk/client_credentials.lua "$hp/oauth/token")
+  out=$(WRK_BASIC=$(basic "${hp_machine[@]}") run_wrk_cpu "$hp_pid" scripts/wrk/client_credentials.lua "$hp/oauth/token")
   check hallpass wrk client_credentials "$(wrk_rate "$out")" "$(wrk_bad "$out")"
-  out=$(WRK_BASIC=$(basic load "$op_secret") run_wrk scripts/wrk/client_credentials.lua "$op/token")
+  record hallpass wrk-per-core client_credentials "$(per_cpu "$out")"
+  out=$(WRK_BASIC=$(basic load "$op_secret") run_wrk_cpu "$op_pid" scripts/wrk/client_credentials.lua "$op/token")
   check oidc-provider wrk client_credentials "$(wrk_rate "$out")" "$(wrk_bad "$out")"
+  record oidc-provider wrk-per-core client_credentials "$(per_cpu "$out")"
   out=$(loadgen "$hp" --scenario client-credentials --client-id "${hp_machine[0]}" --client-secret "${hp_machine[1]}")
   check hallpass loadgen client_credentials "$(loadgen_rate "$out")" "$(loadgen_bad "$out")"
   out=$(loadgen "$op" --scenario client-credentials --client-id load --client-secret "$op_secret" --token-path /token)
@@ -101,11 +124,13 @@ for round in $(seq 1 "$rounds"); do
   # refresh_token: fresh chains for each tool and round.
   $bin/hallpass-loadgen --target "$hp" --scenario refresh --concurrency $connections --data-dir "$work/data" \
     --client-id "${hp_web[0]}" --client-secret "${hp_web[1]}" --write-tokens "$work/hp-tokens"
-  out=$(WRK_BASIC=$(basic "${hp_web[@]}") WRK_TOKENS="$work/hp-tokens" run_wrk scripts/wrk/refresh.lua "$hp/oauth/token")
+  out=$(WRK_BASIC=$(basic "${hp_web[@]}") WRK_TOKENS="$work/hp-tokens" run_wrk_cpu "$hp_pid" scripts/wrk/refresh.lua "$hp/oauth/token")
   check hallpass wrk refresh_token "$(wrk_rate "$out")" "$(wrk_bad "$out")"
+  record hallpass wrk-per-core refresh_token "$(per_cpu "$out")"
   op_tokens | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)))' >"$work/op-wrk-tokens"
-  out=$(WRK_BASIC=$(basic load "$op_secret") WRK_TOKENS="$work/op-wrk-tokens" run_wrk scripts/wrk/refresh.lua "$op/token")
+  out=$(WRK_BASIC=$(basic load "$op_secret") WRK_TOKENS="$work/op-wrk-tokens" run_wrk_cpu "$op_pid" scripts/wrk/refresh.lua "$op/token")
   check oidc-provider wrk refresh_token "$(wrk_rate "$out")" "$(wrk_bad "$out")"
+  record oidc-provider wrk-per-core refresh_token "$(per_cpu "$out")"
   out=$(loadgen "$hp" --scenario refresh --client-id "${hp_web[0]}" --client-secret "${hp_web[1]}" --data-dir "$work/data")
   check hallpass loadgen refresh_token "$(loadgen_rate "$out")" "$(loadgen_bad "$out")"
   op_tokens >"$work/op-loadgen-tokens.json"
@@ -129,7 +154,9 @@ for scenario in ("client_credentials", "refresh_token"):
     print(f"{scenario}: wrk: Hallpass {hp_wrk:,.0f}/s, oidc-provider {op_wrk:,.0f}/s, ratio {hp_wrk / op_wrk:.2f}"
           f" | loadgen: Hallpass {hp_lg:,.0f}/s, oidc-provider {op_lg:,.0f}/s, ratio {hp_lg / op_lg:.2f}"
           f" | loadgen/wrk: Hallpass {hp_lg / hp_wrk:.2f}, oidc-provider {op_lg / op_wrk:.2f}")
+    hp_core, op_core = med[("hallpass", "wrk-per-core", scenario)], med[("oidc-provider", "wrk-per-core", scenario)]
+    print(f"    per CPU-second of the server (wrk): Hallpass {hp_core:,.0f}, oidc-provider {op_core:,.0f}, ratio {hp_core / op_core:.2f}")
     for (server, tool, s), v in sorted(rates.items()):
         if s == scenario:
-            print(f"    {server:13} {tool:7} " + " ".join(f"{x:,.0f}" for x in v))
+            print(f"    {server:13} {tool:12} " + " ".join(f"{x:,.0f}" for x in v))
 PY
