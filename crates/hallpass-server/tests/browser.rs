@@ -590,9 +590,12 @@ async fn enterprise_sso_through_oidc_provider() {
     assert_eq!(query["state"], "browser-state");
 
     // The IdP's answer again (the back button): refused, on a page saying so.
-    c.goto(&format!("{here}/login/sso/{}/callback?code=used&state=used", connection.id))
-        .await
-        .unwrap();
+    c.goto(&format!(
+        "{here}/login/sso/{}/callback?code=used&state=used",
+        connection.id
+    ))
+    .await
+    .unwrap();
     wait_text(c, "This sign-in has expired").await;
     screenshot(c, "sso-04-replayed-callback").await;
     // A social connection shows as a button, on the sign-in page beside the email-first form.
