@@ -13,6 +13,7 @@ pub mod services;
 pub mod sessions;
 pub mod signin;
 pub mod store;
+pub mod upstream;
 pub mod values;
 
 pub use context::Context;

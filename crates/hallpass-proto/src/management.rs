@@ -303,3 +303,55 @@ pub struct SessionPolicy {
     pub idle_timeout_secs: u32,
     pub absolute_timeout_secs: u32,
 }
+
+/// A connection to an upstream identity provider. Secrets are never shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Connection {
+    pub id: String,
+    /// `oidc`, `google`, `microsoft` or `github` (`saml` later).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The organization of an enterprise connection; `null` for a social one.
+    pub organization_id: Option<String>,
+    pub name: String,
+    pub domains: Vec<String>,
+    pub enabled: bool,
+    /// Members of the organization may sign in only through SSO.
+    pub sso_required: bool,
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub scopes: Vec<String>,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+    /// What to register at the IdP as the redirect (callback) URI.
+    pub redirect_uri: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A new connection, or (every field optional) the changes to one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionBody {
+    /// `oidc`, `google`, `microsoft` or `github`; required at creation.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    /// Email domains (enterprise connections only), unique across connections.
+    pub domains: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub sso_required: Option<bool>,
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    /// Write-only.
+    pub client_secret: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+}

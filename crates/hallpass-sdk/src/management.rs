@@ -6,8 +6,8 @@
 
 use crate::{Client, Error};
 use hallpass_proto::management::{
-    CreateInvitation, CreateOrganization, CreateUser, Invitation, Membership, Organization, Page, PutMembership,
-    Session, UpdateOrganization, UpdateUser, User,
+    Connection, ConnectionBody, CreateInvitation, CreateOrganization, CreateUser, Invitation, Membership, Organization,
+    Page, PutMembership, Session, UpdateOrganization, UpdateUser, User,
 };
 use hallpass_proto::ErrorBody;
 use reqwest::Method;
@@ -248,5 +248,47 @@ impl Management {
     /// Signs the user out everywhere (`POST /users/{id}/sessions/revoke`).
     pub async fn revoke_all_sessions(&self, user: &str) -> Result<(), Error> {
         self.post_empty(&format!("/users/{}/sessions/revoke", enc(user))).await
+    }
+
+    // Connections (enterprise SSO and social sign-in).
+
+    /// An enterprise connection for `org`: its members sign in through their IdP.
+    pub async fn create_organization_connection(&self, org: &str, body: &ConnectionBody) -> Result<Connection, Error> {
+        self.call(
+            Method::POST,
+            &format!("/organizations/{}/connections", enc(org)),
+            Some(body),
+        )
+        .await
+    }
+
+    pub async fn list_organization_connections(&self, org: &str) -> Result<Page<Connection>, Error> {
+        let path = format!("/organizations/{}/connections", enc(org));
+        self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    /// A social connection ("Continue with …" for everyone).
+    pub async fn create_connection(&self, body: &ConnectionBody) -> Result<Connection, Error> {
+        self.call(Method::POST, "/connections", Some(body)).await
+    }
+
+    /// The social connections.
+    pub async fn list_connections(&self) -> Result<Page<Connection>, Error> {
+        self.call::<(), _>(Method::GET, "/connections", None).await
+    }
+
+    pub async fn get_connection(&self, id: &str) -> Result<Connection, Error> {
+        self.call::<(), _>(Method::GET, &format!("/connections/{}", enc(id)), None)
+            .await
+    }
+
+    /// Changes what `changes` gives (a `client_secret` replaces the secret).
+    pub async fn update_connection(&self, id: &str, changes: &ConnectionBody) -> Result<Connection, Error> {
+        self.call(Method::PATCH, &format!("/connections/{}", enc(id)), Some(changes))
+            .await
+    }
+
+    pub async fn delete_connection(&self, id: &str) -> Result<(), Error> {
+        self.delete(&format!("/connections/{}", enc(id))).await
     }
 }

@@ -54,6 +54,73 @@ pub enum Command {
     /// Invitations to organizations.
     #[command(subcommand)]
     Invitations(InvitationsCommand),
+    /// Connections to upstream identity providers (enterprise SSO, social sign-in).
+    #[command(subcommand)]
+    Connections(ConnectionsCommand),
+}
+
+/// A connection's settings; on `update`, only what is given changes.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An email domain the connection claims (enterprise only; repeat; replaces the list on update).
+    #[arg(long = "domain")]
+    pub domains: Vec<String>,
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Read the IdP client secret from standard input (one line), so it stays out of the process list.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// A scope to ask the IdP for (repeat; default: the type's).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    #[arg(long)]
+    pub authorization_endpoint: Option<String>,
+    #[arg(long)]
+    pub token_endpoint: Option<String>,
+    #[arg(long)]
+    pub userinfo_endpoint: Option<String>,
+    #[arg(long)]
+    pub jwks_uri: Option<String>,
+    /// Members of the organization may sign in only through SSO.
+    #[arg(long)]
+    pub sso_required: Option<bool>,
+    #[arg(long)]
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionsCommand {
+    /// Create a connection: for an organization (`--org`, enterprise SSO) or for everyone (social).
+    Create {
+        /// `oidc`, `google`, `microsoft` or `github`.
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[command(flatten)]
+        settings: ConnectionArgs,
+    },
+    /// List an organization's connections (`--org`), or the social ones.
+    List {
+        #[arg(long)]
+        org: Option<String>,
+    },
+    Show {
+        id: String,
+    },
+    /// Change what is given.
+    Update {
+        id: String,
+        #[command(flatten)]
+        settings: ConnectionArgs,
+    },
+    Delete {
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ use hallpass_core::ids::KeyId;
 use hallpass_core::oauth::client_auth::ClientCache;
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
+use hallpass_core::upstream::discovery::Discovery;
 use hallpass_core::{Context, CoreError};
 use std::sync::Arc;
 
@@ -22,6 +23,8 @@ pub struct Provider {
     keys: KeyRing,
     key_policy: KeyPolicy,
     master: Arc<MasterKey>,
+    /// Upstream identity providers' metadata and keys (SSO and social sign-in).
+    pub discovery: Discovery,
 }
 
 impl Provider {
@@ -42,7 +45,13 @@ impl Provider {
             keys,
             key_policy,
             master,
+            discovery: Discovery::new(Arc::new(crate::oauth::upstream::HttpOutbound::new())),
         }
+    }
+
+    /// The master key, for sealing and opening secrets stored with it.
+    pub fn master(&self) -> &MasterKey {
+        &self.master
     }
 
     /// The keys as last loaded.

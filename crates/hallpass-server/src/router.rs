@@ -2,7 +2,7 @@
 
 use crate::http::{health, host, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
-use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup};
+use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup, sso};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -46,6 +46,9 @@ fn hosted_pages(state: &AppState) -> Router<AppState> {
         .route("/login/code", post(code::request))
         .route("/login/code/verify", post(code::verify))
         .route("/login/link", get(code::link_page).post(code::redeem))
+        .route("/login/sso", post(sso::discover))
+        .route("/login/sso/{id}", get(sso::start))
+        .route("/login/sso/{id}/callback", get(sso::callback))
         .route("/invitations/accept", get(invitations::page).post(invitations::accept))
         .route("/password/forgot", get(password::forgot_page).post(password::forgot))
         .route("/password/reset", get(password::reset_page).post(password::reset))

@@ -142,3 +142,32 @@ pub fn client_details(c: &Client, secrets: &[hallpass_core::store::ClientSecret]
             .collect(),
     }
 }
+
+/// A connection as the API shows it: settings and the redirect URI, never secrets.
+pub fn connection(c: &hallpass_core::store::Connection, issuer: &str) -> wire::Connection {
+    let text = |k: &str| c.config.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    wire::Connection {
+        id: c.id.to_string(),
+        kind: c.kind.as_str().to_owned(),
+        organization_id: c.organization_id.as_ref().map(ToString::to_string),
+        name: c.name.clone(),
+        domains: c.domains.clone(),
+        enabled: c.enabled,
+        sso_required: c.sso_required,
+        issuer: text("issuer"),
+        client_id: text("client_id"),
+        scopes: c
+            .config
+            .get("scopes")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        authorization_endpoint: text("authorization_endpoint"),
+        token_endpoint: text("token_endpoint"),
+        userinfo_endpoint: text("userinfo_endpoint"),
+        jwks_uri: text("jwks_uri"),
+        redirect_uri: hallpass_core::services::connections::redirect_uri(issuer, &c.id),
+        created_at: c.created_at.to_rfc3339(),
+        updated_at: c.updated_at.to_rfc3339(),
+    }
+}

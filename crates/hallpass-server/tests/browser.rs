@@ -464,3 +464,186 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     assert!(page.contains("documents:write"));
     browser.client.close().await.unwrap();
 }
+
+/// panva's oidc-provider (tests/sso_idp) on 127.0.0.1:`port`, installed
+/// with `npm ci` on first use; `None` (loudly) without Node outside CI.
+async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Child> {
+    use tokio::io::AsyncBufReadExt;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sso_idp");
+    let unavailable = |why: String| {
+        let message =
+            format!("oidc-provider cannot run ({why}); the SSO browser test did NOT run (install nodejs and npm)");
+        if hallpass_store_postgres::testing::in_ci() {
+            panic!("{message} (under CI this is a failure)");
+        }
+        let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
+    };
+    if !dir.join("node_modules/oidc-provider").exists() {
+        let installed = Command::new("npm")
+            .args(["ci", "--silent", "--no-audit", "--no-fund", "--prefer-offline"])
+            .current_dir(&dir)
+            .status()
+            .await;
+        if !matches!(installed, Ok(status) if status.success()) {
+            unavailable(format!("npm ci in {}: {installed:?}", dir.display()));
+            return None;
+        }
+    }
+    let spawned = Command::new("node")
+        .arg("idp.mjs")
+        .current_dir(&dir)
+        .env("IDP_PORT", port.to_string())
+        .env("IDP_REDIRECT_URI", redirect_uri)
+        .env("IDP_CLIENT_SECRET", secret)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(err) => {
+            unavailable(format!("node: {err}"));
+            return None;
+        }
+    };
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(support::EVENT_BOUND, async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.starts_with("listening") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(matches!(ready, Ok(true)), "oidc-provider did not start");
+    // Keep draining its output so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Some(child)
+}
+
+/// The whole flow with a real, certified OP upstream, in a real browser:
+/// app → Hallpass (on `localhost`) → email first → oidc-provider (on
+/// `127.0.0.1`, another site) → Hallpass → app; the tokens carry the
+/// organization and `amr: ["sso"]`.
+#[tokio::test]
+async fn enterprise_sso_through_oidc_provider() {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::connections::{create_connection, redirect_uri, ConnectionFields};
+    use hallpass_core::services::organizations::{create_organization, NewOrganization};
+    let Some(browser) = browser().await else { return };
+    let c = &browser.client;
+    let app = TestApp::start_with(|config| {
+        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
+    })
+    .await;
+    let here = app.base.replace("127.0.0.1", "localhost");
+    let client = app.client(|_| {}).await;
+    let ctx = app.state.ctx();
+    let org = create_organization(
+        ctx,
+        NewOrganization {
+            name: "Acme".into(),
+            ..Default::default()
+        },
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let idp_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = "oidc-provider-client-secret";
+    let fields = ConnectionFields {
+        kind: Some("oidc".into()),
+        name: Some("Acme IdP".into()),
+        domains: Some(vec!["acme.test".into()]),
+        issuer: Some(format!("http://127.0.0.1:{idp_port}")),
+        client_id: Some("hallpass".into()),
+        client_secret: Some(secret.into()),
+        ..Default::default()
+    };
+    let connection = create_connection(ctx, app.state.provider().master(), Some(&org.id), fields, &Actor::Cli)
+        .await
+        .unwrap();
+    let callback = redirect_uri(&app.state.policy().issuer, &connection.id);
+    let Some(_idp) = oidc_provider(idp_port, &callback, secret).await else {
+        return;
+    };
+
+    let start = authorize_url(&app, &client.id).replace(&app.base, &here);
+    c.goto(&start).await.unwrap();
+    wait_text(c, "action=\"/login/sso\"").await;
+    screenshot(c, "sso-01-email-first").await;
+    fill(c, "#email", "ada@acme.test").await;
+    click(c, "button[type=submit]").await;
+    wait_url(c, &format!("http://127.0.0.1:{idp_port}/interaction/")).await;
+    screenshot(c, "sso-02-idp-sign-in").await;
+    fill(c, "input[name=password]", "anything").await;
+    click(c, "button.login-submit").await;
+    wait_text(c, "Continue").await;
+    screenshot(c, "sso-03-idp-consent").await;
+    click(c, "button.login-submit").await;
+    let back = wait_for_callback(c).await;
+    let query: std::collections::HashMap<String, String> = back.query_pairs().into_owned().collect();
+    assert_eq!(query["state"], "browser-state");
+
+    // The IdP's answer again (the back button): refused, on a page saying so.
+    c.goto(&format!(
+        "{here}/login/sso/{}/callback?code=used&state=used",
+        connection.id
+    ))
+    .await
+    .unwrap();
+    wait_text(c, "This sign-in has expired").await;
+    screenshot(c, "sso-04-replayed-callback").await;
+    // A social connection shows as a button, on the sign-in page beside the email-first form.
+    let social = ConnectionFields {
+        kind: Some("github".into()),
+        name: Some("GitHub".into()),
+        client_id: Some("gh".into()),
+        client_secret: Some("gh-secret".into()),
+        ..Default::default()
+    };
+    create_connection(ctx, app.state.provider().master(), None, social, &Actor::Cli)
+        .await
+        .unwrap();
+    c.goto(&format!("{here}/login")).await.unwrap();
+    wait_text(c, "Continue with GitHub").await;
+    screenshot(c, "sso-05-continue-with").await;
+
+    let tokens: serde_json::Value = reqwest::Client::new()
+        .post(format!("{here}/oauth/token"))
+        .basic_auth(&client.id, client.secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", query["code"].as_str()),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claims = |name: &str| -> serde_json::Value {
+        use base64::Engine;
+        let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
+        let payload = token.split('.').nth(1).unwrap();
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let (id_token, access_token) = (claims("id_token"), claims("access_token"));
+    assert_eq!(id_token["amr"], json!(["sso"]));
+    assert_eq!(id_token["oid"], org.id.as_str());
+    assert_eq!(access_token["oid"], org.id.as_str());
+    assert_eq!(id_token["email"], "ada@acme.test");
+    let identity = ctx.store.find_identity(&connection.id, "ada@acme.test").await.unwrap();
+    assert!(identity.is_some(), "linked to oidc-provider's subject");
+}

@@ -400,3 +400,83 @@ async fn organizations_roles_members_and_invitations_from_the_command_line() {
     let out = run(d, &["users", "show", &user_id]).await;
     assert_clean_failure(&out, "user not found");
 }
+
+#[tokio::test]
+async fn connections_are_created_listed_shown_updated_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let org = run_ok_json(d, &["orgs", "create", "--name", "Acme", "--json"]).await;
+    let org = org["id"].as_str().unwrap();
+    let create = [
+        "connections",
+        "create",
+        "--type",
+        "oidc",
+        "--org",
+        org,
+        "--name",
+        "Acme Okta",
+        "--issuer",
+        "https://acme.okta.example",
+        "--client-id",
+        "hp",
+        "--client-secret-stdin",
+        "--domain",
+        "acme.test",
+        "--json",
+    ];
+    let created = run_json_with(d, &[], &create, "upstream-secret\n").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("con_"));
+    assert_eq!(created["organization_id"], org);
+    assert!(created["redirect_uri"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/login/sso/{id}/callback")));
+    assert!(!created.to_string().contains("upstream-secret"), "never printed");
+
+    let listed = run_ok_json(d, &["connections", "list", "--org", org, "--json"]).await;
+    assert_eq!(listed["data"][0]["id"], id.as_str());
+    assert_eq!(
+        run_ok_json(d, &["connections", "list", "--json"]).await["data"],
+        serde_json::json!([])
+    );
+    let updated = run_ok_json(
+        d,
+        &[
+            "connections",
+            "update",
+            &id,
+            "--domain",
+            "acme.example",
+            "--sso-required",
+            "true",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(updated["domains"], serde_json::json!(["acme.example"]));
+    assert_eq!(updated["sso_required"], true);
+    assert_eq!(run_ok_json(d, &["connections", "show", &id, "--json"]).await, updated);
+
+    // Without a secret, nothing is made, and the error names the field.
+    let out = run(
+        d,
+        &[
+            "connections",
+            "create",
+            "--type",
+            "google",
+            "--name",
+            "G",
+            "--client-id",
+            "g",
+        ],
+    )
+    .await;
+    assert_clean_failure(&out, "client_secret");
+
+    run_ok_json(d, &["connections", "delete", &id, "--json"]).await;
+    let gone = run(d, &["connections", "show", &id]).await;
+    assert_clean_failure(&gone, "connection not found");
+}

@@ -558,3 +558,66 @@ async fn a_sign_in_without_openid_is_refused_by_the_sdk_not_trusted() {
         .unwrap_err();
     assert!(matches!(err, Error::Protocol(_)), "no ID token, no sign-in: {err}");
 }
+
+#[tokio::test]
+async fn the_management_client_runs_connections() {
+    use hallpass_proto::management::{ConnectionBody, CreateOrganization};
+    let app = TestApp::start().await;
+    let admin = app
+        .client(|c| c.granted_scopes = vec!["hallpass:connections".into(), "hallpass:organizations".into()])
+        .await;
+    let api = builder(&app, &admin).discover().await.unwrap().management();
+    let org = api
+        .create_organization(&CreateOrganization {
+            name: "Acme".into(),
+            slug: None,
+            external_id: None,
+            metadata: None,
+        })
+        .await
+        .unwrap();
+    let body = ConnectionBody {
+        kind: Some("oidc".into()),
+        name: Some("Acme IdP".into()),
+        issuer: Some("https://idp.acme.example".into()),
+        client_id: Some("hp".into()),
+        client_secret: Some("s3cret".into()),
+        domains: Some(vec!["acme.test".into()]),
+        ..ConnectionBody::default()
+    };
+    let created = api.create_organization_connection(&org.id, &body).await.unwrap();
+    assert_eq!(created.organization_id.as_deref(), Some(org.id.as_str()));
+    assert!(created.redirect_uri.ends_with("/callback"));
+    let clash = api.create_organization_connection(&org.id, &body).await.unwrap_err();
+    assert!(matches!(clash, Error::Api { status: 409, .. }), "{clash}");
+    assert_eq!(
+        api.list_organization_connections(&org.id).await.unwrap().data,
+        vec![created.clone()]
+    );
+    let social = api
+        .create_connection(&ConnectionBody {
+            kind: Some("github".into()),
+            name: Some("GitHub".into()),
+            client_id: Some("gh".into()),
+            client_secret: Some("s".into()),
+            ..ConnectionBody::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(api.list_connections().await.unwrap().data.len(), 1);
+    let off = api
+        .update_connection(
+            &social.id,
+            &ConnectionBody {
+                enabled: Some(false),
+                ..ConnectionBody::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!off.enabled);
+    assert_eq!(api.get_connection(&social.id).await.unwrap(), off);
+    api.delete_connection(&social.id).await.unwrap();
+    let gone = api.get_connection(&social.id).await.unwrap_err();
+    assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
+}

@@ -51,6 +51,7 @@ macro_rules! conformance_suite {
             invitations_settle_once_and_one_is_pending_per_address,
             idempotency_keys_replay_the_first_answer,
             organization_session_limits_are_set_replaced_and_removed,
+            connections_claim_domains_once_and_link_identities,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

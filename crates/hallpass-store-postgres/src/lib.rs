@@ -6,6 +6,7 @@
 
 mod audit;
 mod clients;
+mod connections;
 mod error;
 mod grants;
 mod idempotency;

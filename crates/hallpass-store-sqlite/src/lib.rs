@@ -5,6 +5,7 @@
 
 mod audit;
 mod clients;
+mod connections;
 mod db;
 mod error;
 mod grants;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "refresh successors",
         include_str!("../migrations/0005_refresh_successors.sql"),
     ),
+    (6, "connections", include_str!("../migrations/0006_connections.sql")),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,7 +10,7 @@ use super::{ErrorCode, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
-use crate::ids::{ClientId, OrgId, UserId};
+use crate::ids::{ClientId, ConnectionId, OrgId, UserId};
 use crate::rng::random_token;
 use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Session};
 use std::collections::HashMap;
@@ -23,8 +23,14 @@ pub enum Outcome {
     Refuse(String),
     /// Send the browser back to the client: a code, or an error.
     Redirect(String),
-    /// The user must sign in (or up) on the hosted page first, then come back.
-    SignIn { signup: bool, login_hint: Option<String> },
+    /// The user must sign in (or up) on the hosted page first, then come
+    /// back; straight at an upstream IdP when `connection` says which (from
+    /// `connection_id`, `organization_id`, `domain_hint` or `login_hint`).
+    SignIn {
+        signup: bool,
+        login_hint: Option<String>,
+        connection: Option<ConnectionId>,
+    },
     /// The user belongs to several organizations (or `prompt=select_account`):
     /// they pick one, then the request comes back with `organization_id`.
     PickOrganization(Vec<Organization>),
@@ -43,6 +49,8 @@ struct Request {
     max_age: Option<u64>,
     login_hint: Option<String>,
     organization_id: Option<OrgId>,
+    connection_id: Option<ConnectionId>,
+    domain_hint: Option<String>,
 }
 
 const KNOWN_PROMPTS: [&str; 4] = ["none", "login", "create", "select_account"];
@@ -202,6 +210,14 @@ fn validate(
     if nonce.as_ref().is_some_and(|n| n.len() > 512) || state.as_ref().is_some_and(|s| s.len() > 2048) {
         return invalid("state or nonce is too long");
     }
+    let connection_id = match params.get("connection_id").filter(|v| !v.is_empty()) {
+        Some(v) => Some(ConnectionId::parse(v).map_err(|e| (ErrorCode::InvalidRequest, e.to_string()))?),
+        None => None,
+    };
+    let domain_hint = params
+        .get("domain_hint")
+        .filter(|h| !h.is_empty() && h.len() <= 253)
+        .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase());
     let login_hint = params
         .get("login_hint")
         .filter(|h| !h.is_empty() && h.len() <= 320)
@@ -217,7 +233,42 @@ fn validate(
         max_age,
         login_hint,
         organization_id,
+        connection_id,
+        domain_hint,
     })
+}
+
+/// The upstream IdP the request points at, if any: `connection_id` (it must
+/// exist and be enabled), else the organization's enabled connection, else
+/// the connection claiming `domain_hint`'s or `login_hint`'s domain.
+async fn upstream(ctx: &Context, request: &Request) -> Result<Result<Option<ConnectionId>, String>, CoreError> {
+    if let Some(id) = &request.connection_id {
+        return Ok(match ctx.store.get_connection(id).await? {
+            Some(c) if c.enabled => Ok(Some(c.id)),
+            _ => Err(format!("there is no enabled connection `{id}`")),
+        });
+    }
+    if let Some(org) = &request.organization_id {
+        let found = ctx
+            .store
+            .list_connections(Some(org))
+            .await?
+            .into_iter()
+            .find(|c| c.enabled);
+        if let Some(c) = found {
+            return Ok(Ok(Some(c.id)));
+        }
+    }
+    let hinted = request.domain_hint.clone().or_else(|| {
+        let hint = request.login_hint.as_deref()?;
+        crate::values::Email::parse(hint).ok().map(|e| e.domain().to_owned())
+    });
+    if let Some(domain) = hinted {
+        if let Some(c) = ctx.store.find_connection_by_domain(&domain).await? {
+            return Ok(Ok(c.enabled.then_some(c.id)));
+        }
+    }
+    Ok(Ok(None))
 }
 
 async fn decide(
@@ -236,9 +287,22 @@ async fn decide(
         ))
     };
     let has = |p: &str| request.prompt.iter().any(|x| x == p);
+    let hinted = request.connection_id.is_some()
+        || request.organization_id.is_some()
+        || request.domain_hint.is_some()
+        || request.login_hint.is_some();
+    let connection = if hinted {
+        match upstream(ctx, &request).await? {
+            Ok(found) => found,
+            Err(description) => return Ok(back(ErrorCode::InvalidRequest, &description)),
+        }
+    } else {
+        None
+    };
     let sign_in = |signup| Outcome::SignIn {
         signup,
         login_hint: request.login_hint.clone(),
+        connection: if signup { None } else { connection.clone() },
     };
     if has("create") {
         return Ok(sign_in(true));
@@ -267,6 +331,11 @@ async fn decide(
                 ));
             }
             if ctx.store.member_access(&org, &session.user_id).await?.is_none() {
+                // An organization with SSO lets its IdP decide (which makes
+                // the user a member), rather than refusing a signed-in outsider.
+                if connection.is_some() && !has("none") {
+                    return Ok(sign_in(false));
+                }
                 return Ok(back(
                     ErrorCode::AccessDenied,
                     "the user is not an active member of the requested organization",

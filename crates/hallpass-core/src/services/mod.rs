@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod connections;
 pub mod invitations;
 pub mod keys;
 pub mod memberships;

@@ -29,6 +29,10 @@ pub enum CodeSignIn {
     /// Expired, used, voided by a newer mail, out of tries, or (for a link
     /// bound to a browser) opened in another browser.
     NoLiveCode,
+    /// The user's organization requires SSO: they sign in through this connection instead.
+    SsoRequired {
+        connection: Box<crate::store::Connection>,
+    },
 }
 
 /// What the page that asks for a code passes along.
@@ -178,6 +182,11 @@ async fn finish(
     let Some(mut user) = user else {
         return Ok(CodeSignIn::NoLiveCode);
     };
+    if let Some(connection) = crate::services::connections::sso_required_for(ctx, &user.id).await? {
+        return Ok(CodeSignIn::SsoRequired {
+            connection: Box::new(connection),
+        });
+    }
     if !user.email_verified {
         user.email_verified = true;
         user.updated_at = ctx.clock.now();

@@ -7,6 +7,7 @@ pub mod mailer;
 pub mod password;
 pub mod reset;
 pub mod signup;
+pub mod sso;
 
 use crate::rng::{random_bytes, Rng};
 use std::time::Duration;

@@ -18,6 +18,9 @@ pub enum PasswordSignIn {
     SignedIn { token: String, session: Box<Session> },
     /// Wrong email or password; deliberately not saying which.
     Rejected,
+    /// The right password, but the user's organization requires SSO: they
+    /// sign in through this connection instead.
+    SsoRequired { connection: Box<crate::store::Connection> },
 }
 
 /// A hash to verify against when there is no user, so a missing account
@@ -60,6 +63,11 @@ pub async fn sign_in(
         .await;
         return Ok(PasswordSignIn::Rejected);
     };
+    if let Some(connection) = crate::services::connections::sso_required_for(ctx, &user.id).await? {
+        return Ok(PasswordSignIn::SsoRequired {
+            connection: Box::new(connection),
+        });
+    }
     if stored.as_deref().is_some_and(|h| passwords.needs_rehash(h)) {
         let salt = random_bytes::<16>(ctx.rng.as_ref());
         user.password_hash = Some(passwords.hash_in(&ctx.hashing, password, &salt).await?);

@@ -2,7 +2,11 @@
 /// index that refused a write (each backend's error names it its own way, but
 /// the names all come from the same schema).
 pub fn conflicting_field(constraint: &str) -> &'static str {
-    if constraint.contains("invitations") {
+    if constraint.contains("connection_domains") {
+        "domains"
+    } else if constraint.contains("user_identities") {
+        "identity"
+    } else if constraint.contains("invitations") {
         "pending invitation"
     } else if constraint.contains("email") {
         "email"

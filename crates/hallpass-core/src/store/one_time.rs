@@ -11,6 +11,8 @@ pub enum OneTimePurpose {
     EmailVerification,
     PasswordReset,
     Invitation,
+    /// The state of a sign-in through an upstream IdP, bound to the browser.
+    SsoState,
 }
 
 impl OneTimePurpose {
@@ -21,14 +23,22 @@ impl OneTimePurpose {
             OneTimePurpose::EmailVerification => "email_verification",
             OneTimePurpose::PasswordReset => "password_reset",
             OneTimePurpose::Invitation => "invitation",
+            OneTimePurpose::SsoState => "sso_state",
         }
     }
 
     pub fn parse(value: &str) -> Option<OneTimePurpose> {
         use OneTimePurpose::*;
-        [SignInCode, MagicLink, EmailVerification, PasswordReset, Invitation]
-            .into_iter()
-            .find(|p| p.as_str() == value)
+        [
+            SignInCode,
+            MagicLink,
+            EmailVerification,
+            PasswordReset,
+            Invitation,
+            SsoState,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == value)
     }
 }
 

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod body;
 mod clients;
+mod connections;
 mod idempotency;
 mod invitations;
 mod keys;
@@ -112,6 +113,17 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/clients/{id}/secrets/{secret_id}",
             axum::routing::delete(clients::delete_secret),
+        )
+        .route(
+            "/organizations/{id}/connections",
+            get(connections::list_for_organization).post(connections::create_for_organization),
+        )
+        .route("/connections", get(connections::list).post(connections::create))
+        .route(
+            "/connections/{id}",
+            get(connections::get)
+                .patch(connections::update)
+                .delete(connections::delete),
         )
         .route("/keys", get(keys::list))
         .route("/keys/rotate", post(keys::rotate))

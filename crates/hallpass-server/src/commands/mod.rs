@@ -2,6 +2,7 @@
 
 mod clients;
 mod config_show;
+mod connections;
 mod invitations;
 mod keys;
 mod migrate;
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Clients(command) => clients::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
+        Command::Connections(command) => connections::run(&config, command, cli.json).await,
         Command::Roles(command) => roles::run(&config, command, cli.json).await,
         Command::Invitations(command) => invitations::run(&config, command, cli.json).await,
     }

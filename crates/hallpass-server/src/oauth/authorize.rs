@@ -57,7 +57,11 @@ pub async fn authorize(
                 minijinja::context! { pairs => kept, organizations },
             )
         }
-        Ok(Outcome::SignIn { signup, .. }) => {
+        Ok(Outcome::SignIn {
+            signup,
+            connection,
+            login_hint,
+        }) => {
             // The hosted page comes back to this same request once signed in
             // (without `prompt=login`, which is then satisfied).
             let again = url::form_urlencoded::Serializer::new(String::new())
@@ -70,6 +74,13 @@ pub async fn authorize(
                 }))
                 .finish();
             let return_to = format!("/oauth/authorize?{again}");
+            if let Some(connection) = connection {
+                return redirect(&crate::pages::sso::start_href(
+                    &connection,
+                    &return_to,
+                    login_hint.as_deref(),
+                ));
+            }
             let page = if signup { "/signup" } else { "/login" };
             let target = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("return_to", &return_to)

@@ -10,4 +10,5 @@ mod error;
 pub mod introspect;
 pub mod logout;
 pub mod token;
+pub mod upstream;
 pub mod userinfo;

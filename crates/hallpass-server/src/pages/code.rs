@@ -88,14 +88,17 @@ pub async fn request(
                 None => page,
             }
         }
-        Err(CoreError::Invalid { .. }) => super::login::render(
-            &state,
-            &headers,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &return_to,
-            &email,
-            Some("Enter a valid email address, like name@example.com."),
-        ),
+        Err(CoreError::Invalid { .. }) => {
+            super::login::render(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &return_to,
+                &email,
+                Some("Enter a valid email address, like name@example.com."),
+            )
+            .await
+        }
         Err(err) => super::server_error(&state, "sign-in code request failed", &err),
     }
 }
@@ -129,7 +132,7 @@ pub async fn verify(
     guess.settle(match &outcome {
         Ok(CodeSignIn::SignedIn { .. }) => Outcome::Right,
         Ok(CodeSignIn::Wrong { .. } | CodeSignIn::NoLiveCode) => Outcome::Wrong,
-        Err(_) => Outcome::NotAGuess,
+        Ok(CodeSignIn::SsoRequired { .. }) | Err(_) => Outcome::NotAGuess,
     });
     match outcome {
         Ok(CodeSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
@@ -148,6 +151,7 @@ pub async fn verify(
             let message = "That code has expired or has been used up. Send a new one.";
             render_code(&state, &headers, StatusCode::GONE, &return_to, &email, Some(message))
         }
+        Ok(CodeSignIn::SsoRequired { connection }) => super::sso::required(&state, &connection, &return_to),
         Err(CoreError::Invalid { .. }) => render_code(
             &state,
             &headers,
@@ -185,6 +189,7 @@ pub async fn redeem(
     let secret = cookies::read(&headers, LINK_COOKIE);
     match email_code::redeem_link(state.ctx(), state.policy(), &form.field("token"), secret.as_deref(), device).await {
         Ok(CodeSignIn::SignedIn { token, return_to, .. }) => signed_in(&state, &token, &safe_return_to(return_to.as_deref())),
+        Ok(CodeSignIn::SsoRequired { connection }) => super::sso::required(&state, &connection, "/account"),
         Ok(_) => state.pages().message(
             StatusCode::GONE,
             "This link no longer works",

@@ -17,10 +17,12 @@ pub async fn page(
 ) -> Response {
     let return_to = safe_return_to(query.get("return_to").map(String::as_str));
     let email = query.get("login_hint").cloned().unwrap_or_default();
-    render(&state, &headers, StatusCode::OK, &return_to, &email, None)
+    let email_first = email.is_empty();
+    render_step(&state, &headers, StatusCode::OK, &return_to, &email, None, email_first).await
 }
 
-pub(super) fn render(
+/// The sign-in form (email and password or code) with any error.
+pub(super) async fn render(
     state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
@@ -28,11 +30,29 @@ pub(super) fn render(
     email: &str,
     error: Option<&str>,
 ) -> Response {
+    render_step(state, headers, status, return_to, email, error, false).await
+}
+
+/// The sign-in page: "Continue with …" buttons for social connections, and
+/// either the email-first step (when enterprise connections exist and
+/// `email_first`) or the usual form.
+pub(super) async fn render_step(
+    state: &PageState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    error: Option<&str>,
+    email_first: bool,
+) -> Response {
+    let options = super::sso::options(state).await;
+    let social = super::sso::buttons_of(&options, return_to);
+    let email_first = email_first && options.enterprise;
     let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
     let page = state.pages().render(
         status,
         "login.html",
-        context! { csrf => &token, return_to, email, error },
+        context! { csrf => &token, return_to, email, error, social, email_first },
     );
     csrf::attach(page, state.mode(), &token)
 }
@@ -53,7 +73,8 @@ pub async fn submit(
             &return_to,
             &email,
             Some(message),
-        );
+        )
+        .await;
     }
     if !state.signin_policy().methods.password {
         return super::method_off(&state);
@@ -67,7 +88,8 @@ pub async fn submit(
             &return_to,
             &email,
             Some(message),
-        );
+        )
+        .await;
     }
     let guess = match super::guess(&state, &device, Some(&email)) {
         Ok(guess) => guess,
@@ -85,7 +107,7 @@ pub async fn submit(
     guess.settle(match &outcome {
         Ok(PasswordSignIn::SignedIn { .. }) => Outcome::Right,
         Ok(PasswordSignIn::Rejected) => Outcome::Wrong,
-        Err(_) => Outcome::NotAGuess,
+        Ok(PasswordSignIn::SsoRequired { .. }) | Err(_) => Outcome::NotAGuess,
     });
     match outcome {
         Ok(PasswordSignIn::SignedIn { token, .. }) => signed_in(&state, &token, &return_to),
@@ -99,7 +121,9 @@ pub async fn submit(
                 &email,
                 Some(message),
             )
+            .await
         }
+        Ok(PasswordSignIn::SsoRequired { connection }) => super::sso::required(&state, &connection, &return_to),
         Err(err) => super::server_error(&state, "password sign-in failed", &err),
     }
 }

@@ -24,7 +24,25 @@ pub async fn page(
 ) -> Response {
     let return_to = safe_return_to(query.get("return_to").map(String::as_str));
     let email = query.get("login_hint").cloned().unwrap_or_default();
-    render_form(&state, &headers, StatusCode::OK, &return_to, &email, "", None)
+    let social = super::sso::buttons(&state, &return_to).await;
+    render_page(&state, &headers, StatusCode::OK, &return_to, &email, social)
+}
+
+/// The sign-up form with "Continue with …" for each social connection.
+fn render_page(
+    state: &PageState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    return_to: &str,
+    email: &str,
+    social: Vec<minijinja::Value>,
+) -> Response {
+    render_signup(
+        state,
+        headers,
+        status,
+        context! { return_to, email, name => "", social },
+    )
 }
 
 fn render_form(
@@ -36,12 +54,14 @@ fn render_form(
     name: &str,
     error: Option<&str>,
 ) -> Response {
+    render_signup(state, headers, status, context! { return_to, email, name, error })
+}
+
+fn render_signup(state: &PageState, headers: &HeaderMap, status: StatusCode, fields: minijinja::Value) -> Response {
     let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
-    let page = state.pages().render(
-        status,
-        "signup.html",
-        context! { csrf => &token, return_to, email, name, error },
-    );
+    let page = state
+        .pages()
+        .render(status, "signup.html", context! { csrf => &token, ..fields });
     csrf::attach(page, state.mode(), &token)
 }
 

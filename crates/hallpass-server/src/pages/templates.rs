@@ -39,6 +39,7 @@ impl Pages {
             ("reset.html", include_str!("../../templates/reset.html")),
             ("organizations.html", include_str!("../../templates/organizations.html")),
             ("invitation.html", include_str!("../../templates/invitation.html")),
+            ("connections.html", include_str!("../../templates/connections.html")),
         ] {
             env.add_template(name, source)?;
         }

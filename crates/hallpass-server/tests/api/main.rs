@@ -7,6 +7,7 @@
 mod support;
 
 mod access;
+mod connections;
 mod directory;
 mod invitations;
 mod operations;

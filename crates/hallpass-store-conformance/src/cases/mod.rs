@@ -4,6 +4,7 @@
 mod audit;
 mod clients;
 mod codes;
+mod connections;
 mod directory;
 mod invitations;
 mod keys;
@@ -15,6 +16,7 @@ mod sessions;
 pub use audit::*;
 pub use clients::*;
 pub use codes::*;
+pub use connections::*;
 pub use directory::*;
 pub use invitations::*;
 pub use keys::*;
