@@ -387,10 +387,14 @@ async fn oidc_profile(
         (Some(n), None) | (None, Some(n)) => Some(n.clone()),
         (None, None) => None,
     };
+    // Entra ID never sends `email_verified`; it vouches for `email` only
+    // through `xms_edov`, an optional claim its admin turns on.
+    let entra_vouches =
+        connection.kind == crate::store::ConnectionKind::Microsoft && id_token::verified(claims.xms_edov.as_ref());
     let mut profile = Profile {
         subject: claims.sub.clone(),
         email: claims.email.clone(),
-        email_verified: id_token::verified(claims.email_verified.as_ref()),
+        email_verified: id_token::verified(claims.email_verified.as_ref()) || entra_vouches,
         name: claims.name.clone().or(joined),
     };
     if profile.email.is_none() {
@@ -477,6 +481,15 @@ async fn account(ctx: &Context, connection: &Connection, profile: &Profile) -> R
     let (mut user, created) = match existing {
         Some(user) if vouches => (user, false),
         Some(_) => return Err(SsoError::AccountExists),
+        // An account made from an address nobody proved would be waiting,
+        // linked to this IdP's subject, for the address's owner to sign in
+        // to later (pre-account takeover): no account without proof.
+        None if !vouches => {
+            return Err(SsoError::NoEmail(match connection.organization_id {
+                Some(_) => "The identity provider gave an address outside the organization's domains.".into(),
+                None => "The identity provider did not confirm your email address, so it cannot open an account here. Confirm it there, or sign up with your email address.".into(),
+            }))
+        }
         None => {
             let user = User {
                 id: UserId::generate(ctx.clock.as_ref(), ctx.rng.as_ref()),

@@ -41,6 +41,10 @@ pub struct UpstreamClaims {
     /// Entra ID's tenant.
     #[serde(default)]
     pub tid: Option<String>,
+    /// Entra ID's optional claim: the `email` domain's owner was verified.
+    /// Its `email` is otherwise an unverified, editable attribute.
+    #[serde(default)]
+    pub xms_edov: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -157,15 +157,41 @@ async fn a_social_connection_links_only_an_address_its_idp_verified() {
         "no organization"
     );
 
-    // A new address, unverified: a new user whose address is not taken as proved.
-    let code = w
-        .sign_in(
-            &super::browser(),
-            &via,
-            json!({ "sub": "s-carol", "email": "carol@example.com" }),
-        )
+    // A new address the IdP did not confirm opens no account: made now, it
+    // would wait, linked to this subject, for the address's owner to sign in.
+    let browser = super::browser();
+    let at_idp = w.to_idp(&browser, &via).await;
+    let unconfirmed = json!({ "sub": "s-carol", "email": "carol@example.com" });
+    let (response, _) = w
+        .back_from_idp(&browser, &w.idp.grant(&at_idp, w.now(), unconfirmed))
         .await;
-    let (carol, _) = w.tokens(&code).await;
-    assert_eq!(carol["email_verified"], false);
-    assert_eq!(w.user_count().await, 2);
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("did not confirm your email address"), "{page}");
+    assert_eq!(w.user_count().await, 1, "nobody created");
+    assert_eq!(
+        w.app
+            .state
+            .ctx()
+            .store
+            .find_identity(&social.id, "s-carol")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn an_enterprise_idp_opens_no_account_for_an_address_outside_its_domains() {
+    let w = World::start().await;
+    let acme = w.org("Acme").await;
+    let theirs = w.connection(Some(&acme), "oidc", &["acme.test"]).await;
+    let browser = browser();
+    let at_idp = w.to_idp(&browser, &[("connection_id", theirs.id.as_str())]).await;
+    let outside = json!({ "sub": "acme-9", "email": "ceo@elsewhere.test", "email_verified": true });
+    let (response, _) = w.back_from_idp(&browser, &w.idp.grant(&at_idp, w.now(), outside)).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("outside the organization"), "{page}");
+    assert_eq!(w.user_count().await, 0, "nobody created");
 }

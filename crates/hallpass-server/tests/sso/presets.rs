@@ -86,18 +86,28 @@ async fn microsoft_checks_the_issuer_against_the_tokens_own_tenant() {
     let (response, _) = w.back_from_idp(&browser, &w.idp.grant(&at_idp, w.now(), none)).await;
     assert_eq!(response.status(), 502);
 
-    // The template with the token's tid; the address only as preferred_username.
-    let right = json!({
+    // The template with the token's tid, the address only as
+    // preferred_username: Entra ID vouches for nothing, so no account opens.
+    let at_idp = w.to_idp(&browser, &via).await;
+    let username_only = json!({
         "iss": format!("{root}/{tenant}/v2.0"), "tid": tenant,
         "preferred_username": "ms@contoso.test", "name": "Megan Bowen"
+    });
+    let (response, _) = w
+        .back_from_idp(&browser, &w.idp.grant(&at_idp, w.now(), username_only))
+        .await;
+    assert_eq!(response.status(), 422, "an unproved address opens no account");
+    assert_eq!(w.user_count().await, 0);
+
+    // With `email` and Entra's `xms_edov` (its domain owner verified): in.
+    let right = json!({
+        "iss": format!("{root}/{tenant}/v2.0"), "tid": tenant,
+        "email": "ms@contoso.test", "xms_edov": true, "name": "Megan Bowen"
     });
     let code = w.sign_in(&browser, &via, right).await;
     let (id_token, _) = w.tokens(&code).await;
     assert_eq!(id_token["email"], "ms@contoso.test");
-    assert_eq!(
-        id_token["email_verified"], false,
-        "Entra ID does not say it verified the address"
-    );
+    assert_eq!(id_token["email_verified"], true, "vouched for by xms_edov");
     assert_eq!(id_token["name"], "Megan Bowen");
 }
 
@@ -142,7 +152,7 @@ async fn client_secret_post_is_used_when_the_idp_offers_only_that() {
     w.sign_in(
         &browser(),
         &[("connection_id", c.id.as_str())],
-        json!({ "email": "p@example.com" }),
+        json!({ "email": "p@example.com", "email_verified": true }),
     )
     .await;
 }
