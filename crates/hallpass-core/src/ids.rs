@@ -106,6 +106,10 @@ prefixed_id!(/// A client secret, so one of two can be revoked by name.
     SecretId, "sec_", "client secret");
 prefixed_id!(/// An invitation to join an organization.
     InvitationId, "inv_", "invitation");
+prefixed_id!(/// A SCIM directory of an organization.
+    DirectoryId, "dir_", "directory");
+prefixed_id!(/// A SCIM resource (User or Group) of a directory.
+    ScimId, "scm_", "SCIM resource");
 
 #[cfg(test)]
 mod tests {

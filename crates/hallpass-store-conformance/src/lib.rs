@@ -51,6 +51,9 @@ macro_rules! conformance_suite {
             invitations_settle_once_and_one_is_pending_per_address,
             idempotency_keys_replay_the_first_answer,
             organization_session_limits_are_set_replaced_and_removed,
+            directories_are_found_by_token_and_keep_their_resources_apart,
+            scim_resources_change_only_at_the_version_read,
+            suspended_memberships_grant_nothing_until_restored,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

@@ -6,6 +6,7 @@
 mod audit;
 mod clients;
 mod db;
+mod directories;
 mod error;
 mod grants;
 mod idempotency;

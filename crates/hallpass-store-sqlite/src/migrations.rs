@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "refresh successors",
         include_str!("../migrations/0005_refresh_successors.sql"),
     ),
+    (7, "directories", include_str!("../migrations/0007_directories.sql")),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

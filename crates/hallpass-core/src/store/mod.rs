@@ -6,6 +6,7 @@
 
 mod audit;
 mod clients;
+mod directories;
 mod error;
 mod grants;
 mod idempotency;
@@ -21,6 +22,7 @@ mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
+pub use directories::{Directory, DirectoryStore, ScimKind, ScimResource};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
     AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
@@ -70,6 +72,7 @@ pub trait Store:
     + InvitationStore
     + IdempotencyStore
     + SessionPolicyStore
+    + DirectoryStore
     + Send
     + Sync
     + std::fmt::Debug
