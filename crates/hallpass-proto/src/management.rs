@@ -303,3 +303,34 @@ pub struct SessionPolicy {
     pub idle_timeout_secs: u32,
     pub absolute_timeout_secs: u32,
 }
+
+/// A SCIM directory of an organization: its identity provider provisions
+/// users and groups at `scim_base_url` with the bearer token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Directory {
+    /// `dir_…`
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    /// What the identity provider is given as the SCIM base URL (tenant URL).
+    pub scim_base_url: String,
+    /// Group display name → role name given to its members.
+    pub group_roles: std::collections::BTreeMap<String, String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The bearer token, only in the answer that made it (creation or
+    /// `POST /directories/{id}/token`); only its hash is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDirectory {
+    pub name: String,
+    /// Group display name → role name (an existing role of the organization).
+    #[serde(default)]
+    pub group_roles: std::collections::BTreeMap<String, String>,
+}

@@ -162,24 +162,45 @@ fn apply_key(kind: ResourceKind, doc: &mut Value, op: Op, key: &str, value: &Val
         return Ok(());
     }
     let path = PatchPath::parse(key)?;
-    if path.attr.name.is_empty() {
-        let urn = path.attr.urn.clone().unwrap_or_default();
-        let members = value
-            .as_object()
-            .ok_or_else(|| ScimError::invalid_value(format!("{urn} takes an object.")))?;
-        for (k, v) in members {
-            let inner = PatchPath {
-                attr: AttrPath {
-                    urn: Some(urn.clone()),
-                    ..AttrPath::parse(k)?
-                },
-                filter: None,
-            };
-            apply_at(kind, doc, op, &inner, Some(v))?;
+    apply_at(kind, doc, op, &path, Some(value))
+}
+
+/// A path that is an extension's URN names the extension's whole object:
+/// `remove` drops it, `add` and `replace` set the attributes in the value
+/// (as for a complex attribute, those not named are left as they were).
+fn apply_extension(
+    kind: ResourceKind,
+    doc: &mut Value,
+    op: Op,
+    urn: &str,
+    value: Option<&Value>,
+) -> Result<(), ScimError> {
+    let ext = kind
+        .extensions()
+        .iter()
+        .find(|s| s.id.eq_ignore_ascii_case(urn))
+        .ok_or_else(|| ScimError::invalid_path(format!("`{urn}` is not an extension of {}.", kind.name())))?;
+    if op == Op::Remove {
+        if let Some(root) = doc.as_object_mut() {
+            let key = key_ci(root, ext.id);
+            root.remove(&key);
         }
         return Ok(());
     }
-    apply_at(kind, doc, op, &path, Some(value))
+    let members = value
+        .and_then(Value::as_object)
+        .ok_or_else(|| ScimError::invalid_value(format!("{} takes an object.", ext.id)))?;
+    for (k, v) in members.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("schemas")) {
+        let inner = PatchPath {
+            attr: AttrPath {
+                urn: Some(ext.id.to_string()),
+                ..AttrPath::parse(k)?
+            },
+            filter: None,
+        };
+        apply_at(kind, doc, op, &inner, Some(v))?;
+    }
+    Ok(())
 }
 
 fn resolve(kind: ResourceKind, path: &PatchPath) -> Result<Resolved, ScimError> {
@@ -253,6 +274,9 @@ fn apply_at(
     path: &PatchPath,
     value: Option<&Value>,
 ) -> Result<(), ScimError> {
+    if path.attr.name.is_empty() {
+        return apply_extension(kind, doc, op, path.attr.urn.as_deref().unwrap_or_default(), value);
+    }
     let resolved = resolve(kind, path)?;
     let container = holder(doc, resolved.extension)?;
     let key = key_ci(container, resolved.attr.name);
@@ -510,6 +534,24 @@ mod tests {
         );
         let out = patch(ResourceKind::User, out, body).unwrap();
         assert_eq!(out[schema::ENTERPRISE_USER], json!({"employeeNumber": "9"}));
+    }
+
+    #[test]
+    fn a_bare_extension_urn_path_names_the_whole_extension() {
+        let ext = schema::ENTERPRISE_USER;
+        let value = json!({"schemas": [ext], "department": "D", "costCenter": "C"});
+        let body = ops(json!([{"op": "add", "path": ext, "value": value}]));
+        let out = patch(ResourceKind::User, bob(), body).unwrap();
+        assert_eq!(out[ext], json!({"department": "D", "costCenter": "C"}));
+        let body = ops(json!([{"op": "replace", "path": ext, "value": {"department": "E"}}]));
+        let out = patch(ResourceKind::User, out, body).unwrap();
+        assert_eq!(out[ext], json!({"department": "E", "costCenter": "C"}));
+        let body = ops(json!([{"op": "remove", "path": ext}]));
+        let out = patch(ResourceKind::User, out, body).unwrap();
+        assert!(out.get(ext).is_none());
+        assert_eq!(out["schemas"], json!([schema::USER]));
+        let body = ops(json!([{"op": "remove", "path": "urn:example:not:ours"}]));
+        assert!(patch(ResourceKind::User, bob(), body).is_err());
     }
 
     #[test]

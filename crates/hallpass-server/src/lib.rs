@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod output;
 pub mod pages;
 pub mod router;
+pub mod scim;
 pub mod startup;
 pub mod state;
 pub mod views;

@@ -28,6 +28,7 @@ pub enum Resource {
     Audit,
     Invitations,
     Clients,
+    Directories,
 }
 
 impl Resource {
@@ -41,6 +42,7 @@ impl Resource {
             Resource::Audit => "hallpass:audit",
             Resource::Invitations => "hallpass:invitations",
             Resource::Clients => "hallpass:clients",
+            Resource::Directories => "hallpass:directories",
         }
     }
 }
