@@ -120,7 +120,8 @@ pub struct Role {
 pub struct Membership {
     pub organization_id: String,
     pub user_id: String,
-    /// `active`, `pending` or `expired`.
+    /// `active`, `pending`, `expired` or `suspended` (by the organization's
+    /// SCIM directory: kept with its roles, but granting nothing).
     pub status: String,
     /// Role names.
     pub roles: Vec<String>,
@@ -150,7 +151,7 @@ pub struct AuditEvent {
     /// Dotted name: `user.created`, `organization.updated`, `session.revoked`, ...
     #[serde(rename = "type")]
     pub kind: String,
-    /// A user id, a client id, or `cli`.
+    /// A user id, a client id, a directory id (SCIM provisioning), or `cli`.
     pub actor: Option<String>,
     pub user_id: Option<String>,
     pub ip: Option<String>,

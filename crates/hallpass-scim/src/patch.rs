@@ -14,7 +14,7 @@ use crate::filter::Filter;
 use crate::path::{get_ci, key_ci, AttrPath, Resolved, Scope};
 use crate::resource::ResourceKind;
 use crate::schema::{self, Mutability, Type};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -162,6 +162,12 @@ fn apply_key(kind: ResourceKind, doc: &mut Value, op: Op, key: &str, value: &Val
         return Ok(());
     }
     let path = PatchPath::parse(key)?;
+    // Okta renames a group with `{"id": …, "displayName": …}`: read-only
+    // members of a path-less value are the resource's own, and left alone.
+    let resolved = Scope::Resource(kind).resolve(&path.attr);
+    if resolved.is_some_and(|r| r.attr.mutability == Mutability::ReadOnly) {
+        return Ok(());
+    }
     apply_at(kind, doc, op, &path, Some(value))
 }
 
@@ -419,6 +425,11 @@ fn apply_at(
             }
         }
         (Op::Add | Op::Replace, None) if resolved.attr.kind == Type::Complex && !resolved.attr.multi => {
+            // Entra ID sends the enterprise `manager` as the manager's id alone.
+            let value = match value {
+                Value::String(id) if resolved.attr.sub_attribute("value").is_some() => json!({ "value": id }),
+                other => other,
+            };
             let slot = container.entry(key).or_insert_with(|| Value::Object(Map::new()));
             if !value.is_object() {
                 return Err(ScimError::invalid_value(format!(
@@ -443,7 +454,6 @@ fn apply_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn patch(kind: ResourceKind, doc: Value, body: Value) -> Result<Value, ScimError> {
         let mut doc = doc;
@@ -534,6 +544,11 @@ mod tests {
         );
         let out = patch(ResourceKind::User, out, body).unwrap();
         assert_eq!(out[schema::ENTERPRISE_USER], json!({"employeeNumber": "9"}));
+        // Entra ID: the manager's id alone.
+        let path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+        let body = ops(json!([{"op": "Add", "path": path, "value": "m2"}]));
+        let out = patch(ResourceKind::User, out, body).unwrap();
+        assert_eq!(out[schema::ENTERPRISE_USER]["manager"], json!({"value": "m2"}));
     }
 
     #[test]
@@ -552,6 +567,14 @@ mod tests {
         assert_eq!(out["schemas"], json!([schema::USER]));
         let body = ops(json!([{"op": "remove", "path": "urn:example:not:ours"}]));
         assert!(patch(ResourceKind::User, bob(), body).is_err());
+    }
+
+    #[test]
+    fn okta_renames_a_group_with_its_id_in_the_value() {
+        let group = json!({"schemas": [schema::GROUP], "displayName": "Old"});
+        let body = ops(json!([{"op": "replace", "value": {"id": "abf4dd94", "displayName": "Test SCIMv2"}}]));
+        let g = patch(ResourceKind::Group, group, body).unwrap();
+        assert_eq!(g, json!({"schemas": [schema::GROUP], "displayName": "Test SCIMv2"}));
     }
 
     #[test]

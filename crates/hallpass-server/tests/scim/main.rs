@@ -8,6 +8,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod directories_api;
+mod entra;
+mod errors;
+mod isolation;
+mod lifecycle;
+mod okta;
 mod scim2_tester;
 
 use reqwest::header::HeaderMap;
@@ -51,25 +57,8 @@ impl Env {
     }
 
     pub async fn on(app: TestApp) -> Env {
-        let client = app
-            .client(|c| {
-                c.redirect_uris = vec![];
-                c.post_logout_redirect_uris = vec![];
-                c.granted_scopes = vec!["hallpass:admin".into()];
-            })
-            .await;
         let http = reqwest::Client::new();
-        let response: Value = http
-            .post(app.url("/oauth/token"))
-            .basic_auth(&client.id, client.secret.as_deref())
-            .form(&[("grant_type", "client_credentials"), ("scope", "hallpass:admin")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let admin = response["access_token"].as_str().unwrap().to_owned();
+        let admin = client_token(&app, &http, "hallpass:admin").await;
         Env { app, admin, http }
     }
 
@@ -167,6 +156,31 @@ impl Env {
         assert_eq!(status, StatusCode::OK, "{page}");
         page["data"].as_array().unwrap().clone()
     }
+}
+
+/// An access token of a new machine client holding `scope`.
+pub async fn client_token(app: &TestApp, http: &reqwest::Client, scope: &str) -> String {
+    let client = app
+        .client(|c| {
+            c.redirect_uris = vec![];
+            c.post_logout_redirect_uris = vec![];
+            c.granted_scopes = vec![scope.into()];
+        })
+        .await;
+    let response: Value = http
+        .post(app.url("/oauth/token"))
+        .basic_auth(&client.id, client.secret.as_deref())
+        .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{response}"))
+        .to_owned()
 }
 
 pub async fn answer(response: reqwest::Response) -> Answer {
