@@ -54,6 +54,9 @@ pub enum Command {
     /// Invitations to organizations.
     #[command(subcommand)]
     Invitations(InvitationsCommand),
+    /// SCIM directories: where an organization's identity provider provisions people.
+    #[command(subcommand)]
+    Directories(DirectoriesCommand),
 }
 
 #[derive(Debug, Args)]
@@ -315,6 +318,35 @@ pub enum InvitationsCommand {
     Resend {
         #[arg(long = "org", value_name = "ORG_ID")]
         organization: String,
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoriesCommand {
+    /// Create a directory; prints its SCIM base URL and bearer token (shown once).
+    Create {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+        #[arg(long)]
+        name: String,
+        /// A group whose members get a role: `GROUP=ROLE` (repeatable).
+        #[arg(long = "group-role", value_name = "GROUP=ROLE")]
+        group_roles: Vec<String>,
+    },
+    List {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+    },
+    Get {
+        id: String,
+    },
+    /// Replace the bearer token (the old one stops working at once); prints the new one.
+    RotateToken {
+        id: String,
+    },
+    /// Delete the directory and what it wrote (the users and memberships it made stay).
+    Delete {
         id: String,
     },
 }

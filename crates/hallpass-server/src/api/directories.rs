@@ -5,6 +5,7 @@ use super::auth::{Caller, Resource};
 use super::body::{ApiJson, ApiQuery};
 use super::{fail, page, path_id, ApiResult, PageQuery};
 use crate::state::AppState;
+use crate::views;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -20,16 +21,7 @@ pub fn scim_base_url(issuer: &str, id: &DirectoryId) -> String {
 }
 
 fn view(state: &AppState, d: &Record, token: Option<String>) -> Directory {
-    Directory {
-        id: d.id.to_string(),
-        organization_id: d.organization_id.to_string(),
-        name: d.name.clone(),
-        scim_base_url: scim_base_url(&state.policy().issuer, &d.id),
-        group_roles: d.group_roles.clone(),
-        created_at: d.created_at.to_rfc3339(),
-        updated_at: d.updated_at.to_rfc3339(),
-        bearer_token: token,
-    }
+    views::directory(d, &state.policy().issuer, token)
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/directories", tag = "directories", params(("id" = String, Path), PageQuery),

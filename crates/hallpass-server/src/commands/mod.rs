@@ -2,6 +2,7 @@
 
 mod clients;
 mod config_show;
+mod directories;
 mod invitations;
 mod keys;
 mod migrate;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
         Command::Roles(command) => roles::run(&config, command, cli.json).await,
         Command::Invitations(command) => invitations::run(&config, command, cli.json).await,
+        Command::Directories(command) => directories::run(&config, command, cli.json).await,
     }
 }
 
