@@ -199,3 +199,38 @@ async fn discovery_documents_describe_the_server() {
         .unwrap();
     assert_eq!(emails["required"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotency_key_is_refused_where_the_answer_holds_the_token() {
+    let env = Env::start().await;
+    let org = env.organization("Acme").await;
+    let url = env.app.url(&format!("/api/v1/organizations/{org}/directories"));
+    let refused = env
+        .http
+        .post(&url)
+        .bearer_auth(&env.admin)
+        .header("idempotency-key", "k1")
+        .json(&json!({ "name": "Okta" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, list) = env.api("GET", &format!("/organizations/{org}/directories"), None).await;
+    assert_eq!(list["data"], json!([]), "nothing made, nothing stored");
+    let dir = env.directory_of(&org, json!({})).await;
+    let rotate = env.app.url(&format!("/api/v1/directories/{}/token", dir.id));
+    let refused = env
+        .http
+        .post(&rotate)
+        .bearer_auth(&env.admin)
+        .header("idempotency-key", "k2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        env.ok(&dir, "GET", "/Users", None).await["totalResults"],
+        0,
+        "the token still works"
+    );
+}
