@@ -4,8 +4,7 @@
 //! sign-in page, which returns here once there is a session.
 
 use crate::http::form::{self, Pairs};
-use crate::pages::MaybeSession;
-use crate::state::AppState;
+use crate::pages::{MaybeSession, PageState};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
@@ -14,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::authorize::{authorize as decide, Outcome};
 
 pub async fn authorize(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     method: Method,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,

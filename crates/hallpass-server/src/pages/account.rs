@@ -2,9 +2,9 @@
 //! ending sessions; signing out.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, MaybeSession, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
@@ -60,7 +60,7 @@ fn describe_device(user_agent: Option<&str>) -> String {
 }
 
 async fn render(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     current: &Session,
     notice: Option<&str>,
@@ -101,7 +101,7 @@ async fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     match session {
         Some(current) => render(&state, &headers, &current, None, None, StatusCode::OK).await,
         None => to_login(),
@@ -109,7 +109,7 @@ pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSes
 }
 
 /// The signed-in session, if the form is this browser's own.
-fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
+fn authorized(state: &PageState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
     let Some(current) = session else {
         return Err(Box::new(to_login()));
     };
@@ -124,7 +124,7 @@ fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> 
 }
 
 pub async fn change_name(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     form: SignInForm,
@@ -168,7 +168,7 @@ pub async fn change_name(
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     MaybeSession(session): MaybeSession,
@@ -232,7 +232,7 @@ pub async fn change_password(
 }
 
 pub async fn revoke_session(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     MaybeSession(session): MaybeSession,
@@ -290,7 +290,7 @@ pub async fn revoke_session(
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     MaybeSession(current): MaybeSession,
     form: SignInForm,
 ) -> Response {
