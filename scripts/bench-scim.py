@@ -48,6 +48,7 @@ async def main() -> None:
         elapsed = time.perf_counter() - start
         print(f"POST /Users: {users} users in {elapsed:.2f} s = {users / elapsed:.0f}/s ({failures} failed)")
 
+        total = (await client.get("/Users?count=0")).json()["totalResults"]
         latencies = []
         for _ in range(lookups):
             n = random.randrange(users)
@@ -58,7 +59,7 @@ async def main() -> None:
             assert r.status_code == 200 and r.json()["totalResults"] == 1, r.text
         latencies.sort()
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-        print(f"GET /Users?filter=userName eq: {lookups} lookups among {users} users, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms")
+        print(f"GET /Users?filter=userName eq: {lookups} lookups, {total} Users in the directory, p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms")
 
 
 asyncio.run(main())

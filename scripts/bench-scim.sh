@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SCIM provisioning figures: a release server pinned to one core (SQLite),
 # USERS created through POST /Users, then userName lookups (p50/p99).
-# usage: scripts/bench-scim.sh [users] [concurrency]
+# With SEED set, that many more SCIM Users are first written straight into
+# the database (as the server stores them), so lookups run among USERS+SEED.
+# usage: [SEED=N] scripts/bench-scim.sh [users] [concurrency]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-10000}"
@@ -21,5 +23,18 @@ made="$("$bin" --data-dir "$data" directories create --org "$org" --name Bench -
 id="$(echo "$made" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 base="http://$address/scim/v2/$id"
 token="$(echo "$made" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bearer_token"])')"
+if [ -n "${SEED:-}" ]; then
+  python3 - "$data/hallpass.db" "$id" "$SEED" <<'PY'
+import json, sqlite3, sys, time
+db, directory, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+c = sqlite3.connect(db, timeout=60)
+now = int(time.time())
+doc = lambda i: json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": f"seed{i}@bench.test"})
+rows = ((directory, f"scm_seed{i:020d}", "User", f"seed{i}@bench.test", None, None, doc(i), 1, now, now) for i in range(n))
+c.executemany("INSERT INTO scim_resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+c.commit()
+print(f"seeded {n} SCIM Users")
+PY
+fi
 echo "server pinned to core 0 ($address); load on core 1"
 taskset -c 1 "$python" scripts/bench-scim.py "$base" "$token" "$users" "$concurrency"
