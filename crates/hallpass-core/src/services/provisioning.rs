@@ -440,6 +440,11 @@ async fn link_user(
     let name = fields.name.map(|n| n.chars().take(200).collect::<String>());
     if let Some(id) = linked {
         if let Some(mut user) = ctx.store.get_user(id).await? {
+            if !owned_by(ctx, dir, &user).await? {
+                // Someone with a life beyond this organization: the directory
+                // does not rename them or move their address.
+                return Ok((Some(user.id), false));
+            }
             let before = user.clone();
             if let Some(email) = email {
                 if email.normalized() != user.email.normalized() {
@@ -653,7 +658,7 @@ async fn sync_member(ctx: &Context, dir: &Directory, resource: &ScimResource) ->
                 )
                 .await;
             }
-            sessions::end_for_user(ctx, user, None, EndReason::Deprovisioned).await?;
+            end_sessions_if_owned(ctx, dir, user).await?;
         }
         (true, Some(true)) => {
             ctx.store.suspend_membership(org, user, None).await?;
@@ -686,7 +691,7 @@ async fn deprovision(ctx: &Context, dir: &Directory, user: &UserId) -> Result<()
         )
         .await;
     }
-    sessions::end_for_user(ctx, user, None, EndReason::Deprovisioned).await?;
+    end_sessions_if_owned(ctx, dir, user).await?;
     let Some(account) = ctx.store.get_user(user).await? else {
         return Ok(());
     };
@@ -702,6 +707,34 @@ async fn deprovision(ctx: &Context, dir: &Directory, user: &UserId) -> Result<()
             json!({ "before": user_view(&account), "after": null }),
         )
         .await;
+    }
+    Ok(())
+}
+
+/// Whether the Hallpass user is this directory's alone: no password, no
+/// membership in another organization, no other directory's User. Only such
+/// a user's account (email, name) and sessions does the directory change; a
+/// user who also belongs elsewhere loses this organization (suspended or
+/// removed: no tokens in it) but keeps the rest, which another
+/// organization's directory must not reach.
+async fn owned_by(ctx: &Context, dir: &Directory, user: &User) -> Result<bool> {
+    if user.password_hash.is_some() {
+        return Ok(false);
+    }
+    let memberships = ctx.store.list_user_memberships(&user.id).await?;
+    if memberships.iter().any(|m| m.organization_id != dir.organization_id) {
+        return Ok(false);
+    }
+    let links = ctx.store.scim_users_of(&user.id).await?;
+    Ok(links.iter().all(|r| r.directory_id == dir.id))
+}
+
+async fn end_sessions_if_owned(ctx: &Context, dir: &Directory, user: &UserId) -> Result<()> {
+    let Some(account) = ctx.store.get_user(user).await? else {
+        return Ok(());
+    };
+    if owned_by(ctx, dir, &account).await? {
+        sessions::end_for_user(ctx, user, None, EndReason::Deprovisioned).await?;
     }
     Ok(())
 }

@@ -115,3 +115,59 @@ async fn a_replaced_token_stops_working_at_once() {
     };
     assert_eq!(env.ok(&renewed, "GET", "/Users", None).await["totalResults"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_cannot_reach_the_account_of_someone_who_belongs_elsewhere() {
+    let (env, a, b, _) = two().await;
+    // Eve is a member of b's organization with a password, signed in.
+    let eve = env.app.user_with_password("eve@beta.test", "a long pass phrase").await;
+    let (status, _) = env
+        .api(
+            "PUT",
+            &format!("/organizations/{}/members/{}", b.organization_id, eve.id),
+            Some(json!({})),
+        )
+        .await;
+    assert!(status.is_success());
+    let (_, session) = env.app.sign_in(&eve).await;
+
+    // a's directory provisions her address, then changes it and deactivates her.
+    let claimed = env
+        .ok(
+            &a,
+            "POST",
+            "/Users",
+            Some(json!({ "schemas": [USER], "userName": "eve@beta.test" })),
+        )
+        .await;
+    let path = format!("/Users/{}", claimed["id"].as_str().unwrap());
+    let ops = json!({ "schemas": [PATCH_OP], "Operations": [
+        { "op": "replace", "path": "userName", "value": "eve@attacker.test" },
+        { "op": "replace", "path": "active", "value": false }
+    ] });
+    env.ok(&a, "PATCH", &path, Some(ops)).await;
+
+    let store = &env.app.state.ctx().store;
+    let account = store.get_user(&eve.id).await.unwrap().unwrap();
+    assert_eq!(
+        account.email.as_str(),
+        "eve@beta.test",
+        "her address is not a's to move"
+    );
+    assert!(
+        env.app.session(&session.id).await.ended_at.is_none(),
+        "her session is not a's to end"
+    );
+    let a_members = env.members(&a.organization_id).await;
+    let eve_in_a = a_members.iter().find(|m| m["user_id"] == eve.id.as_str()).unwrap();
+    assert_eq!(
+        eve_in_a["status"], "suspended",
+        "but she has nothing in a's organization"
+    );
+
+    // Deleting her in a removes her from a only.
+    assert_eq!(env.scim(&a, "DELETE", &path, None).await.status, StatusCode::NO_CONTENT);
+    assert!(store.get_user(&eve.id).await.unwrap().is_some());
+    assert!(env.app.session(&session.id).await.ended_at.is_none());
+    assert_eq!(env.members(&b.organization_id).await.len(), 1);
+}
