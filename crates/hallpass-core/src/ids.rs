@@ -108,6 +108,10 @@ prefixed_id!(/// An invitation to join an organization.
     InvitationId, "inv_", "invitation");
 prefixed_id!(/// A connection to an upstream identity provider (enterprise SSO or social).
     ConnectionId, "con_", "connection");
+prefixed_id!(/// A SCIM directory of an organization.
+    DirectoryId, "dir_", "directory");
+prefixed_id!(/// A SCIM resource (User or Group) of a directory.
+    ScimId, "scm_", "SCIM resource");
 
 #[cfg(test)]
 mod tests {

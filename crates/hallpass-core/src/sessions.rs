@@ -30,6 +30,8 @@ pub enum EndReason {
     /// A replaced refresh token came back: the session is presumed stolen.
     RefreshReuse,
     UserDeleted,
+    /// The organization's directory deactivated or removed the user (SCIM).
+    Deprovisioned,
 }
 
 impl EndReason {
@@ -41,6 +43,7 @@ impl EndReason {
             EndReason::PasswordReset => "password_reset",
             EndReason::RefreshReuse => "refresh_reuse",
             EndReason::UserDeleted => "user_deleted",
+            EndReason::Deprovisioned => "deprovisioned",
         }
     }
 }

@@ -120,7 +120,8 @@ pub struct Role {
 pub struct Membership {
     pub organization_id: String,
     pub user_id: String,
-    /// `active`, `pending` or `expired`.
+    /// `active`, `pending`, `expired` or `suspended` (by the organization's
+    /// SCIM directory: kept with its roles, but granting nothing).
     pub status: String,
     /// Role names.
     pub roles: Vec<String>,
@@ -150,7 +151,7 @@ pub struct AuditEvent {
     /// Dotted name: `user.created`, `organization.updated`, `session.revoked`, ...
     #[serde(rename = "type")]
     pub kind: String,
-    /// A user id, a client id, or `cli`.
+    /// A user id, a client id, a directory id (SCIM provisioning), or `cli`.
     pub actor: Option<String>,
     pub user_id: Option<String>,
     pub ip: Option<String>,
@@ -354,4 +355,35 @@ pub struct ConnectionBody {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
+}
+
+/// A SCIM directory of an organization: its identity provider provisions
+/// users and groups at `scim_base_url` with the bearer token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Directory {
+    /// `dir_…`
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    /// What the identity provider is given as the SCIM base URL (tenant URL).
+    pub scim_base_url: String,
+    /// Group display name → role name given to its members.
+    pub group_roles: std::collections::BTreeMap<String, String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The bearer token, only in the answer that made it (creation or
+    /// `POST /directories/{id}/token`); only its hash is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDirectory {
+    pub name: String,
+    /// Group display name → role name (an existing role of the organization).
+    #[serde(default)]
+    pub group_roles: std::collections::BTreeMap<String, String>,
 }

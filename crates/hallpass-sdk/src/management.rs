@@ -1,13 +1,13 @@
 //! A typed client for the management API (`/api/v1`): users, organizations
-//! and their members, invitations, sessions. It authenticates as this app's
+//! and their members, invitations, SCIM directories, sessions. It authenticates as this app's
 //! machine client (client_credentials; the client needs `hallpass:admin` or
 //! the resources' own scopes) and keeps the token until shortly before it
 //! expires.
 
 use crate::{Client, Error};
 use hallpass_proto::management::{
-    Connection, ConnectionBody, CreateInvitation, CreateOrganization, CreateUser, Invitation, Membership, Organization,
-    Page, PutMembership, Session, UpdateOrganization, UpdateUser, User,
+    Connection, ConnectionBody, CreateDirectory, CreateInvitation, CreateOrganization, CreateUser, Directory,
+    Invitation, Membership, Organization, Page, PutMembership, Session, UpdateOrganization, UpdateUser, User,
 };
 use hallpass_proto::ErrorBody;
 use reqwest::Method;
@@ -231,6 +231,38 @@ impl Management {
     pub async fn resend_invitation(&self, org: &str, id: &str) -> Result<Invitation, Error> {
         let path = format!("/organizations/{}/invitations/{}/resend", enc(org), enc(id));
         self.call::<(), _>(Method::POST, &path, None).await
+    }
+
+    // SCIM directories.
+
+    /// Creates a directory; the answer's `bearer_token` is shown this once.
+    pub async fn create_directory(&self, org: &str, directory: &CreateDirectory) -> Result<Directory, Error> {
+        self.call(
+            Method::POST,
+            &format!("/organizations/{}/directories", enc(org)),
+            Some(directory),
+        )
+        .await
+    }
+
+    pub async fn list_directories(&self, org: &str, page: &PageRequest) -> Result<Page<Directory>, Error> {
+        let path = format!("/organizations/{}/directories{}", enc(org), page.query());
+        self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn get_directory(&self, id: &str) -> Result<Directory, Error> {
+        self.call::<(), _>(Method::GET, &format!("/directories/{}", enc(id)), None)
+            .await
+    }
+
+    /// A new bearer token (in the answer); the old one stops working at once.
+    pub async fn rotate_directory_token(&self, id: &str) -> Result<Directory, Error> {
+        self.call::<(), _>(Method::POST, &format!("/directories/{}/token", enc(id)), None)
+            .await
+    }
+
+    pub async fn delete_directory(&self, id: &str) -> Result<(), Error> {
+        self.delete(&format!("/directories/{}", enc(id))).await
     }
 
     // Sessions.

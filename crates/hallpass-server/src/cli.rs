@@ -57,6 +57,9 @@ pub enum Command {
     /// Connections to upstream identity providers (enterprise SSO, social sign-in).
     #[command(subcommand)]
     Connections(ConnectionsCommand),
+    /// SCIM directories: where an organization's identity provider provisions people.
+    #[command(subcommand)]
+    Directories(DirectoriesCommand),
 }
 
 /// A connection's settings; on `update`, only what is given changes.
@@ -382,6 +385,35 @@ pub enum InvitationsCommand {
     Resend {
         #[arg(long = "org", value_name = "ORG_ID")]
         organization: String,
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoriesCommand {
+    /// Create a directory; prints its SCIM base URL and bearer token (shown once).
+    Create {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+        #[arg(long)]
+        name: String,
+        /// A group whose members get a role: `GROUP=ROLE` (repeatable).
+        #[arg(long = "group-role", value_name = "GROUP=ROLE")]
+        group_roles: Vec<String>,
+    },
+    List {
+        #[arg(long = "org", value_name = "ORG_ID")]
+        organization: String,
+    },
+    Get {
+        id: String,
+    },
+    /// Replace the bearer token (the old one stops working at once); prints the new one.
+    RotateToken {
+        id: String,
+    },
+    /// Delete the directory and what it wrote (the users and memberships it made stay).
+    Delete {
         id: String,
     },
 }

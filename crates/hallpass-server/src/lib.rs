@@ -14,6 +14,7 @@ pub mod output;
 pub mod pages;
 pub mod provider;
 pub mod router;
+pub mod scim;
 pub mod startup;
 pub mod state;
 pub mod views;

@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/revoke", post(introspect::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
         .nest("/api/v1", crate::api::routes(state.clone()))
+        .merge(crate::scim::routes())
         .route("/static/hallpass.css", get(pages::stylesheet))
         .route("/static/theme.css", get(pages::theme))
         .merge(hosted_pages(&state))

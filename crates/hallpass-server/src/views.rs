@@ -171,3 +171,17 @@ pub fn connection(c: &hallpass_core::store::Connection, issuer: &str) -> wire::C
         updated_at: c.updated_at.to_rfc3339(),
     }
 }
+
+/// A directory as the API and the CLI show it; `token` only when just made.
+pub fn directory(d: &hallpass_core::store::Directory, issuer: &str, token: Option<String>) -> wire::Directory {
+    wire::Directory {
+        id: d.id.to_string(),
+        organization_id: d.organization_id.to_string(),
+        name: d.name.clone(),
+        scim_base_url: crate::api::scim_base_url(issuer, &d.id),
+        group_roles: d.group_roles.clone(),
+        created_at: d.created_at.to_rfc3339(),
+        updated_at: d.updated_at.to_rfc3339(),
+        bearer_token: token,
+    }
+}

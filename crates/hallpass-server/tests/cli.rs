@@ -480,3 +480,58 @@ async fn connections_are_created_listed_shown_updated_and_deleted() {
     let gone = run(d, &["connections", "show", &id]).await;
     assert_clean_failure(&gone, "connection not found");
 }
+
+#[tokio::test]
+async fn scim_directories_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let org = run_ok_json(d, &["orgs", "create", "--name", "Acme", "--json"]).await;
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    let made = run_ok_json(
+        d,
+        &[
+            "directories",
+            "create",
+            "--org",
+            &org_id,
+            "--name",
+            "Okta",
+            "--group-role",
+            "Admins=admin",
+            "--json",
+        ],
+    )
+    .await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert!(made["scim_base_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/scim/v2/{id}")));
+    assert_eq!(made["group_roles"], serde_json::json!({ "Admins": "admin" }));
+    let token = made["bearer_token"].as_str().unwrap().to_owned();
+    let shown = run_ok_json(d, &["directories", "get", &id, "--json"]).await;
+    assert!(shown.get("bearer_token").is_none(), "shown once");
+    let listed = run_ok_json(d, &["directories", "list", "--org", &org_id, "--json"]).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let rotated = run_ok_json(d, &["directories", "rotate-token", &id, "--json"]).await;
+    assert_ne!(rotated["bearer_token"].as_str().unwrap(), token);
+    let bad = run(
+        d,
+        &[
+            "directories",
+            "create",
+            "--org",
+            &org_id,
+            "--name",
+            "x",
+            "--group-role",
+            "Eng=wizard",
+        ],
+    )
+    .await;
+    assert_clean_failure(&bad, "there is no role `wizard`");
+    let deleted = run_ok_json(d, &["directories", "delete", &id, "--json"]).await;
+    assert_eq!(deleted["deleted"], id.as_str());
+    let out = run(d, &["directories", "get", &id]).await;
+    assert_clean_failure(&out, "directory not found");
+}

@@ -417,7 +417,7 @@ async fn logout_tokens_are_verified_before_they_end_anything() {
 
 #[tokio::test]
 async fn the_management_client_runs_the_directory() {
-    use hallpass_proto::management::{CreateInvitation, CreateOrganization, CreateUser, UpdateUser};
+    use hallpass_proto::management::{CreateDirectory, CreateInvitation, CreateOrganization, CreateUser, UpdateUser};
     use hallpass_sdk::management::PageRequest;
     let app = TestApp::start().await;
     let admin = app.client(|c| c.granted_scopes = vec!["hallpass:admin".into()]).await;
@@ -509,6 +509,32 @@ async fn the_management_client_runs_the_directory() {
             .len(),
         1
     );
+
+    let directory = api
+        .create_directory(
+            &org.id,
+            &CreateDirectory {
+                name: "Okta".into(),
+                group_roles: [("Admins".to_string(), "admin".to_string())].into(),
+            },
+        )
+        .await
+        .unwrap();
+    let first_token = directory.bearer_token.clone().unwrap();
+    assert!(directory.scim_base_url.ends_with(&format!("/scim/v2/{}", directory.id)));
+    assert_eq!(api.get_directory(&directory.id).await.unwrap().bearer_token, None);
+    let rotated = api.rotate_directory_token(&directory.id).await.unwrap();
+    assert_ne!(rotated.bearer_token.unwrap(), first_token);
+    assert_eq!(
+        api.list_directories(&org.id, &PageRequest::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    api.delete_directory(&directory.id).await.unwrap();
+    assert!(api.get_directory(&directory.id).await.is_err());
 
     let signed_in = app.user("lin@example.com").await;
     let (_, first) = app.sign_in(&signed_in).await;

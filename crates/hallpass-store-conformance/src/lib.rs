@@ -52,6 +52,9 @@ macro_rules! conformance_suite {
             idempotency_keys_replay_the_first_answer,
             organization_session_limits_are_set_replaced_and_removed,
             connections_claim_domains_once_and_link_identities,
+            directories_are_found_by_token_and_keep_their_resources_apart,
+            scim_resources_change_only_at_the_version_read,
+            suspended_memberships_grant_nothing_until_restored,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {

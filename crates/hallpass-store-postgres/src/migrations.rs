@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_refresh_successors.sql"),
     ),
     (6, "connections", include_str!("../migrations/0006_connections.sql")),
+    (7, "directories", include_str!("../migrations/0007_directories.sql")),
 ];
 
 #[derive(Debug)]

@@ -7,6 +7,7 @@ mod audit;
 mod clients;
 mod connections;
 mod db;
+mod directories;
 mod error;
 mod grants;
 mod idempotency;

@@ -1,12 +1,14 @@
 use crate::rows::{all, damaged, exec, get, json, one, ts};
 use crate::SqliteStore;
 use async_trait::async_trait;
+use hallpass_core::clock::Timestamp;
 use hallpass_core::ids::{OrgId, RoleId, UserId};
 use hallpass_core::store::{Access, Membership, MembershipStatus, MembershipStore, StoreError};
 use rusqlite::{params, Row};
 use std::collections::BTreeSet;
 
-const SELECT: &str = "SELECT m.organization_id, m.user_id, m.status, m.created_at, m.updated_at,
+const SELECT: &str = "SELECT m.organization_id, m.user_id,
+    CASE WHEN m.suspended_at IS NULL THEN m.status ELSE 'suspended' END AS status, m.created_at, m.updated_at,
     (SELECT json_group_array(role_id) FROM (SELECT role_id FROM membership_roles mr
         WHERE mr.organization_id = m.organization_id AND mr.user_id = m.user_id ORDER BY role_id)) AS role_ids
     FROM memberships m";
@@ -31,11 +33,15 @@ impl MembershipStore for SqliteStore {
         self.db
             .write(move |tx| {
                 let (org, user) = (m.organization_id.as_str(), m.user_id.as_str());
+                let (status, suspended_at) = match m.status {
+                    MembershipStatus::Suspended => (MembershipStatus::Active, Some(m.updated_at.0)),
+                    other => (other, None),
+                };
                 exec(
                     tx,
-                    "INSERT INTO memberships (organization_id, user_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                    "INSERT INTO memberships (organization_id, user_id, status, created_at, updated_at, suspended_at) VALUES (?, ?, ?, ?, ?, ?)
                      ON CONFLICT (organization_id, user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-                    params![org, user, m.status.as_str(), m.created_at.0, m.updated_at.0],
+                    params![org, user, status.as_str(), m.created_at.0, m.updated_at.0, suspended_at],
                 )?;
                 exec(tx, "DELETE FROM membership_roles WHERE organization_id = ? AND user_id = ?", [org, user])?;
                 for role in &m.role_ids {
@@ -110,6 +116,19 @@ impl MembershipStore for SqliteStore {
             .await
     }
 
+    async fn suspend_membership(&self, org: &OrgId, user: &UserId, at: Option<Timestamp>) -> Result<bool, StoreError> {
+        let (org, user) = (org.to_string(), user.to_string());
+        self.db
+            .write(move |tx| {
+                Ok(exec(
+                    tx,
+                    "UPDATE memberships SET suspended_at = ? WHERE organization_id = ? AND user_id = ?",
+                    params![at.map(|t| t.0), org, user],
+                )? > 0)
+            })
+            .await
+    }
+
     async fn member_access(&self, org: &OrgId, user: &UserId) -> Result<Option<Access>, StoreError> {
         let (org, user) = (org.to_string(), user.to_string());
         let rows: Vec<(Option<String>, Option<String>)> = self
@@ -121,7 +140,7 @@ impl MembershipStore for SqliteStore {
                      LEFT JOIN membership_roles mr ON mr.organization_id = m.organization_id AND mr.user_id = m.user_id
                      LEFT JOIN roles r ON r.id = mr.role_id
                      LEFT JOIN role_permissions rp ON rp.role_id = r.id
-                     WHERE m.organization_id = ? AND m.user_id = ? AND m.status = 'active'",
+                     WHERE m.organization_id = ? AND m.user_id = ? AND m.status = 'active' AND m.suspended_at IS NULL",
                     [org, user],
                     |r| Ok((get(r, "role")?, get(r, "permission")?)),
                 )

@@ -13,7 +13,7 @@ use crate::crypto::SecretHash;
 use crate::ids::OrgId;
 use crate::services::keys::KeySet;
 use crate::sessions;
-use crate::store::{Access, Client, PresentedRefresh, RefreshRotation, RotateRefresh, Session, User};
+use crate::store::{Access, Client, MembershipStatus, PresentedRefresh, RefreshRotation, RotateRefresh, Session, User};
 use hallpass_proto::oauth::TokenResponse;
 
 pub async fn refresh(
@@ -113,6 +113,16 @@ async fn check(ctx: &Context, found: &PresentedRefresh, requested_scope: Option<
         .get_user(&family.user_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
+    if let Some(org) = &family.organization_id {
+        // The organization's directory deactivated the user (SCIM): no more
+        // tokens in that organization until it restores them.
+        let membership = ctx.store.get_membership(org, &user.id).await?;
+        if membership.is_some_and(|m| m.status == MembershipStatus::Suspended) {
+            return Err(OAuthError::invalid_grant(
+                "the user's membership in the organization is suspended",
+            ));
+        }
+    }
     let (organization, access) = tokens::current_membership(ctx, family.organization_id.as_ref(), &user).await?;
     if let (Some(org), Some(session)) = (&organization, &found.session) {
         if !allowed_by_policy(ctx, org, session).await? {

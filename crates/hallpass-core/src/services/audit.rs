@@ -16,13 +16,15 @@ pub enum Actor {
     User(String),
     /// Someone not (yet) signed in: a sign-in attempt, a sign-up.
     Anonymous,
+    /// An organization's SCIM directory (its identity provider), by id.
+    Directory(String),
 }
 
 impl Actor {
     pub fn label(&self) -> String {
         match self {
             Actor::Cli => "cli".to_owned(),
-            Actor::Client(id) | Actor::User(id) => id.clone(),
+            Actor::Client(id) | Actor::User(id) | Actor::Directory(id) => id.clone(),
             Actor::Anonymous => "anonymous".to_owned(),
         }
     }

@@ -3,11 +3,13 @@
 pub mod audit;
 pub mod clients;
 pub mod connections;
+pub mod directories;
 pub mod invitations;
 pub mod keys;
 pub mod memberships;
 pub mod organizations;
 pub mod passwords;
+pub mod provisioning;
 pub mod roles;
 pub mod session_policy;
 pub mod users;

@@ -6,6 +6,8 @@ pub fn conflicting_field(constraint: &str) -> &'static str {
         "domains"
     } else if constraint.contains("user_identities") {
         "identity"
+    } else if constraint.contains("scim_resources") {
+        "userName"
     } else if constraint.contains("invitations") {
         "pending invitation"
     } else if constraint.contains("email") {

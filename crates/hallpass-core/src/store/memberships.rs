@@ -8,6 +8,9 @@ pub enum MembershipStatus {
     Active,
     Pending,
     Expired,
+    /// Suspended by the organization's directory (SCIM `active: false`):
+    /// kept with its roles, but grants no access until restored.
+    Suspended,
 }
 
 impl MembershipStatus {
@@ -16,6 +19,7 @@ impl MembershipStatus {
             MembershipStatus::Active => "active",
             MembershipStatus::Pending => "pending",
             MembershipStatus::Expired => "expired",
+            MembershipStatus::Suspended => "suspended",
         }
     }
 
@@ -24,6 +28,7 @@ impl MembershipStatus {
             MembershipStatus::Active,
             MembershipStatus::Pending,
             MembershipStatus::Expired,
+            MembershipStatus::Suspended,
         ]
         .into_iter()
         .find(|s| s.as_str() == value)
@@ -52,6 +57,9 @@ pub struct Access {
 pub trait MembershipStore: Send + Sync {
     /// Creates the membership or replaces its status and roles, in one step.
     /// `NotFound` if the organization, the user or a role does not exist.
+    /// Suspension is not changed here (see `suspend_membership`): a new
+    /// membership written as `Suspended` starts suspended, an existing one
+    /// keeps whatever suspension it had.
     async fn put_membership(&self, membership: &Membership) -> Result<(), StoreError>;
     async fn get_membership(&self, org: &OrgId, user: &UserId) -> Result<Option<Membership>, StoreError>;
     async fn list_user_memberships(&self, user: &UserId) -> Result<Vec<Membership>, StoreError>;
@@ -64,6 +72,9 @@ pub trait MembershipStore: Send + Sync {
     ) -> Result<Vec<Membership>, StoreError>;
     /// `true` if a membership was removed.
     async fn delete_membership(&self, org: &OrgId, user: &UserId) -> Result<bool, StoreError>;
-    /// `None` unless the user is an active member.
+    /// Suspends the membership (`Some(at)`) or lifts its suspension (`None`).
+    /// `false` if there is no such membership.
+    async fn suspend_membership(&self, org: &OrgId, user: &UserId, at: Option<Timestamp>) -> Result<bool, StoreError>;
+    /// `None` unless the user is an active, unsuspended member.
     async fn member_access(&self, org: &OrgId, user: &UserId) -> Result<Option<Access>, StoreError>;
 }

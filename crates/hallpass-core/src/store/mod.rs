@@ -7,6 +7,7 @@
 mod audit;
 mod clients;
 mod connections;
+mod directories;
 mod error;
 mod grants;
 mod idempotency;
@@ -23,6 +24,7 @@ mod users;
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
 pub use connections::{Connection, ConnectionKind, ConnectionStore, UserIdentity};
+pub use directories::{Directory, DirectoryStore, ScimKind, ScimResource};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
     AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
@@ -73,6 +75,7 @@ pub trait Store:
     + IdempotencyStore
     + SessionPolicyStore
     + ConnectionStore
+    + DirectoryStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -29,6 +29,7 @@ pub enum Resource {
     Invitations,
     Clients,
     Connections,
+    Directories,
 }
 
 impl Resource {
@@ -43,6 +44,7 @@ impl Resource {
             Resource::Invitations => "hallpass:invitations",
             Resource::Clients => "hallpass:clients",
             Resource::Connections => "hallpass:connections",
+            Resource::Directories => "hallpass:directories",
         }
     }
 }

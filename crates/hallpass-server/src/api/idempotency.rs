@@ -5,7 +5,8 @@
 //! a 422; a retry while the first is still running is a 409 (for up to a
 //! minute: a request that never answered frees its key). An answer of 5xx is
 //! not kept, so the request can be retried. Requests whose answer holds a
-//! client secret refuse the header: the answer would be stored.
+//! secret (a client secret, a directory's bearer token) refuse the header:
+//! the answer would be stored.
 
 use super::auth::Caller;
 use super::Refusal;
@@ -56,11 +57,14 @@ async fn keyed(state: &AppState, request: Request, next: Next) -> Result<Box<Res
     parts.extensions.insert(caller.clone());
     // Answers are kept in the database: never one that holds a secret.
     let path = parts.uri.path();
-    if path == "/clients" || path.ends_with("/secrets") {
+    // (A directory's bearer token too: made with it, or replaced.)
+    let directory_token =
+        path.ends_with("/directories") || (path.starts_with("/directories/") && path.ends_with("/token"));
+    if path == "/clients" || path.ends_with("/secrets") || directory_token {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_field",
-            "Idempotency-Key cannot be used where the answer holds a client secret (it would be stored)",
+            "Idempotency-Key cannot be used where the answer holds a secret (it would be stored)",
         )
         .into());
     }

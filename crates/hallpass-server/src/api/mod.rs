@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod clients;
 mod connections;
+mod directories;
 mod idempotency;
 mod invitations;
 mod keys;
@@ -21,6 +22,7 @@ mod sessions;
 mod users;
 
 pub use auth::{Resource, ADMIN_SCOPE};
+pub use directories::scim_base_url;
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -95,6 +97,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/organizations/{id}/invitations/{invitation_id}/resend",
             post(invitations::resend),
         )
+        .route(
+            "/organizations/{id}/directories",
+            get(directories::list).post(directories::create),
+        )
+        .route("/directories/{id}", get(directories::get).delete(directories::delete))
+        .route("/directories/{id}/token", post(directories::replace_token))
         .route("/session-policy", get(session_policy::global))
         .route(
             "/organizations/{id}/session-policy",

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`, `hallpass:invitations`, `hallpass:clients`, `hallpass:connections`). Every POST accepts an `Idempotency-Key` header: a retry with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) for 24 hours."),
+    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, connections, SCIM directories, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`, `hallpass:invitations`, `hallpass:clients`, `hallpass:connections`, `hallpass:directories`). Every POST accepts an `Idempotency-Key` header: a retry with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) for 24 hours."),
     paths(
         super::users::list, super::users::create, super::users::get, super::users::update, super::users::delete,
         super::users::memberships,
@@ -29,6 +29,8 @@ use utoipa::{Modify, OpenApi};
         super::connections::create_for_organization, super::connections::list_for_organization,
         super::connections::create, super::connections::list, super::connections::get,
         super::connections::update, super::connections::delete,
+        super::directories::list, super::directories::create, super::directories::get,
+        super::directories::delete, super::directories::replace_token,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -3,6 +3,7 @@
 mod clients;
 mod config_show;
 mod connections;
+mod directories;
 mod invitations;
 mod keys;
 mod migrate;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Connections(command) => connections::run(&config, command, cli.json).await,
         Command::Roles(command) => roles::run(&config, command, cli.json).await,
         Command::Invitations(command) => invitations::run(&config, command, cli.json).await,
+        Command::Directories(command) => directories::run(&config, command, cli.json).await,
     }
 }
 

@@ -11,6 +11,7 @@ mod keys;
 mod one_time;
 mod refresh;
 mod schema;
+mod scim_directories;
 mod sessions;
 
 pub use audit::*;
@@ -23,6 +24,7 @@ pub use keys::*;
 pub use one_time::*;
 pub use refresh::*;
 pub use schema::*;
+pub use scim_directories::*;
 pub use sessions::*;
 
 pub(crate) use crate::fixtures::*;
