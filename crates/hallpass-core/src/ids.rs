@@ -106,6 +106,8 @@ prefixed_id!(/// A client secret, so one of two can be revoked by name.
     SecretId, "sec_", "client secret");
 prefixed_id!(/// An invitation to join an organization.
     InvitationId, "inv_", "invitation");
+prefixed_id!(/// A resource server (an API or MCP server) tokens may be issued for.
+    ResourceId, "res_", "resource");
 
 #[cfg(test)]
 mod tests {

@@ -64,6 +64,12 @@ pub struct ProviderMetadata {
     pub revocation_endpoint: String,
     pub introspection_endpoint: String,
     pub end_session_endpoint: String,
+    /// RFC 7591 dynamic client registration; absent when it is turned off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_endpoint: Option<String>,
+    /// The OAuth Client ID Metadata Document draft: a URL `client_id` is fetched.
+    #[serde(default)]
+    pub client_id_metadata_document_supported: bool,
     pub scopes_supported: Vec<String>,
     pub response_types_supported: Vec<String>,
     pub response_modes_supported: Vec<String>,

@@ -6,8 +6,8 @@
 
 use crate::{Client, Error};
 use hallpass_proto::management::{
-    CreateInvitation, CreateOrganization, CreateUser, Invitation, Membership, Organization, Page, PutMembership,
-    Session, UpdateOrganization, UpdateUser, User,
+    CreateInvitation, CreateOrganization, CreateResource, CreateUser, Invitation, Membership, Organization, Page,
+    PutMembership, Resource, Session, UpdateOrganization, UpdateResource, UpdateUser, User,
 };
 use hallpass_proto::ErrorBody;
 use reqwest::Method;
@@ -248,5 +248,30 @@ impl Management {
     /// Signs the user out everywhere (`POST /users/{id}/sessions/revoke`).
     pub async fn revoke_all_sessions(&self, user: &str) -> Result<(), Error> {
         self.post_empty(&format!("/users/{}/sessions/revoke", enc(user))).await
+    }
+
+    // Resources (APIs and MCP servers; `hallpass:resources`).
+
+    pub async fn list_resources(&self, page: &PageRequest) -> Result<Page<Resource>, Error> {
+        self.call::<(), _>(Method::GET, &format!("/resources{}", page.query()), None)
+            .await
+    }
+
+    pub async fn create_resource(&self, resource: &CreateResource) -> Result<Resource, Error> {
+        self.call(Method::POST, "/resources", Some(resource)).await
+    }
+
+    pub async fn get_resource(&self, id: &str) -> Result<Resource, Error> {
+        self.call::<(), _>(Method::GET, &format!("/resources/{}", enc(id)), None)
+            .await
+    }
+
+    pub async fn update_resource(&self, id: &str, changes: &UpdateResource) -> Result<Resource, Error> {
+        self.call(Method::PATCH, &format!("/resources/{}", enc(id)), Some(changes))
+            .await
+    }
+
+    pub async fn delete_resource(&self, id: &str) -> Result<(), Error> {
+        self.delete(&format!("/resources/{}", enc(id))).await
     }
 }

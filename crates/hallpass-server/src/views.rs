@@ -1,6 +1,6 @@
 //! Domain records as the management API and the CLI show them.
 
-use hallpass_core::store::{Client, SigningKeyRecord, User};
+use hallpass_core::store::{Client, Resource, SigningKeyRecord, User};
 use hallpass_proto::management as wire;
 
 pub fn client(c: &Client) -> wire::Client {
@@ -140,5 +140,17 @@ pub fn client_details(c: &Client, secrets: &[hallpass_core::store::ClientSecret]
                 created_at: s.created_at.to_rfc3339(),
             })
             .collect(),
+    }
+}
+
+pub fn resource(r: &Resource) -> wire::Resource {
+    wire::Resource {
+        id: r.id.to_string(),
+        identifier: r.identifier.clone(),
+        name: r.name.clone(),
+        scopes: r.scopes.clone(),
+        access_token_ttl_secs: r.access_token_ttl_secs,
+        created_at: r.created_at.to_rfc3339(),
+        updated_at: r.updated_at.to_rfc3339(),
     }
 }

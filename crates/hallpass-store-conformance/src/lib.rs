@@ -23,6 +23,8 @@ macro_rules! conformance_suite {
             membership_with_unknown_role_is_refused,
             organization_members_page_and_deleted_users_leave_everything,
             clients_keep_at_most_two_secrets,
+            resources_are_unique_by_identifier_and_page_in_order,
+            codes_and_refresh_families_keep_their_resource,
             concurrent_secret_additions_keep_the_limit,
             deleting_a_client_removes_its_grants,
             sessions_are_found_by_token_and_touched,

@@ -15,6 +15,7 @@ mod memberships;
 mod migrations;
 mod one_time;
 mod orgs;
+mod resources;
 mod roles;
 mod rows;
 mod session_policies;

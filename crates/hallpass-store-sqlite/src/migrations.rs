@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "refresh successors",
         include_str!("../migrations/0005_refresh_successors.sql"),
     ),
+    (8, "resources", include_str!("../migrations/0008_resources.sql")),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -5,14 +5,13 @@
 //! every error goes back to the client with `error`, `error_description`,
 //! `state` and `iss` (RFC 9207).
 
-use super::scope::USER_SCOPES;
-use super::{ErrorCode, OAuthPolicy, Scope};
+use super::{resource as resources, ErrorCode, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::rng::random_token;
-use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Session};
+use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Resource, Session};
 use std::collections::HashMap;
 use url::{Host, Url};
 
@@ -43,6 +42,8 @@ struct Request {
     max_age: Option<u64>,
     login_hint: Option<String>,
     organization_id: Option<OrgId>,
+    /// RFC 8707: the API or MCP server the tokens are for.
+    resource: Option<Resource>,
 }
 
 const KNOWN_PROMPTS: [&str; 4] = ["none", "login", "create", "select_account"];
@@ -100,13 +101,45 @@ pub async fn authorize(
             state.as_deref(),
         )))
     };
+    if repeated.contains(&"resource") {
+        return back(
+            ErrorCode::InvalidTarget,
+            "ask for one resource per request: tokens here are for one audience",
+        );
+    }
     if let Some(name) = repeated.first() {
         return back(ErrorCode::InvalidRequest, &format!("`{name}` is given more than once"));
     }
-    let request = match validate(policy, &params, client, redirect_uri, state.clone()) {
+    let mut request = match validate(policy, &params, client, redirect_uri, state.clone()) {
         Ok(request) => request,
         Err((code, description)) => return back(code, &description),
     };
+    if let Some(identifier) = params.get("resource") {
+        match resources::named(ctx, identifier).await {
+            Ok(resource) => request.resource = Some(resource),
+            Err(err) => return back(err.code, &err.description),
+        }
+    }
+    if request.scope.is_empty() {
+        match &request.resource {
+            // No scope asked: all of the resource's (RFC 6749 §3.3 default).
+            Some(resource) => request.scope = Scope::from_list(&resource.scopes),
+            None => {
+                return back(
+                    ErrorCode::InvalidScope,
+                    "scope is required, e.g. `openid profile email`",
+                )
+            }
+        }
+    }
+    if let Some(unknown) = request
+        .scope
+        .tokens()
+        .iter()
+        .find(|t| !resources::may_ask(t, request.resource.as_ref()))
+    {
+        return back(ErrorCode::InvalidScope, &format!("unknown scope `{unknown}`"));
+    }
     decide(ctx, policy, request, session).await
 }
 
@@ -138,15 +171,6 @@ fn validate(
         ));
     }
     let scope = Scope::parse(params.get("scope").copied().unwrap_or_default()).map_err(|e| (e.code, e.description))?;
-    if scope.is_empty() {
-        return Err((
-            ErrorCode::InvalidScope,
-            "scope is required, e.g. `openid profile email`".into(),
-        ));
-    }
-    if let Some(unknown) = scope.tokens().iter().find(|t| !USER_SCOPES.contains(&t.as_str())) {
-        return Err((ErrorCode::InvalidScope, format!("unknown scope `{unknown}`")));
-    }
     let challenge = params.get("code_challenge").filter(|c| !c.is_empty());
     let method = params.get("code_challenge_method").filter(|m| !m.is_empty());
     let code_challenge = match (challenge, method) {
@@ -217,6 +241,7 @@ fn validate(
         max_age,
         login_hint,
         organization_id,
+        resource: None,
     })
 }
 
@@ -315,6 +340,7 @@ async fn decide(
         nonce: request.nonce.clone(),
         code_challenge: request.code_challenge.clone(),
         organization_id: organization,
+        resource: request.resource.as_ref().map(|r| r.identifier.clone()),
         auth_time: session.auth_time,
         created_at: now,
         expires_at: now.plus(policy.code_ttl),
@@ -413,6 +439,7 @@ mod tests {
     use super::*;
     use crate::clock::Timestamp;
     use crate::crypto::Algorithm;
+    use crate::store::Registration;
     use crate::values::{RedirectUri, UriPolicy};
 
     fn native(registered: &str) -> Client {
@@ -431,6 +458,9 @@ mod tests {
             granted_scopes: Vec::new(),
             access_token_ttl_secs: None,
             id_token_algorithm: Algorithm::Es256,
+            registration: Registration::Admin,
+            registration_token_hash: None,
+            client_uri: None,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         }

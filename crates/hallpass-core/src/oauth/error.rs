@@ -16,6 +16,8 @@ pub enum ErrorCode {
     AccountSelectionRequired,
     InvalidToken,
     UnsupportedTokenType,
+    /// RFC 8707 §2: the requested resource is invalid, unknown or not granted.
+    InvalidTarget,
 }
 
 impl ErrorCode {
@@ -34,6 +36,7 @@ impl ErrorCode {
             ErrorCode::AccountSelectionRequired => "account_selection_required",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ErrorCode::InvalidTarget => "invalid_target",
         }
     }
 }
@@ -59,6 +62,10 @@ impl OAuthError {
 
     pub fn invalid_grant(description: impl Into<String>) -> OAuthError {
         OAuthError::new(ErrorCode::InvalidGrant, description)
+    }
+
+    pub fn invalid_target(description: impl Into<String>) -> OAuthError {
+        OAuthError::new(ErrorCode::InvalidTarget, description)
     }
 
     pub fn invalid_client(description: impl Into<String>) -> OAuthError {

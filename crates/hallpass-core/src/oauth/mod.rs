@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod logout;
 mod policy;
 pub mod refresh_grant;
+pub mod resource;
 pub mod rotation;
 mod scope;
 pub mod tokens;
@@ -19,4 +20,4 @@ pub mod userinfo;
 
 pub use error::{ErrorCode, OAuthError};
 pub use policy::OAuthPolicy;
-pub use scope::Scope;
+pub use scope::{Scope, USER_SCOPES};

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod memberships;
 pub mod organizations;
 pub mod passwords;
+pub mod resources;
 pub mod roles;
 pub mod session_policy;
 pub mod users;

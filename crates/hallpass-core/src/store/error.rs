@@ -2,7 +2,9 @@
 /// index that refused a write (each backend's error names it its own way, but
 /// the names all come from the same schema).
 pub fn conflicting_field(constraint: &str) -> &'static str {
-    if constraint.contains("invitations") {
+    if constraint.contains("identifier") {
+        "identifier"
+    } else if constraint.contains("invitations") {
         "pending invitation"
     } else if constraint.contains("email") {
         "email"

@@ -14,13 +14,14 @@ mod keys;
 mod memberships;
 mod one_time;
 mod orgs;
+mod resources;
 mod roles;
 mod session_policies;
 mod sessions;
 mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
-pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
+pub use clients::{Client, ClientKind, ClientSecret, ClientStore, Registration};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
     AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
@@ -32,6 +33,7 @@ pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
 pub use one_time::{attempt_code, CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
 pub use orgs::{Organization, OrganizationStore};
+pub use resources::{Resource, ResourceStore};
 pub use roles::{Role, RoleStore};
 pub use session_policies::{SessionLimits, SessionPolicyStore};
 pub use sessions::{Session, SessionStore};
@@ -70,6 +72,7 @@ pub trait Store:
     + InvitationStore
     + IdempotencyStore
     + SessionPolicyStore
+    + ResourceStore
     + Send
     + Sync
     + std::fmt::Debug

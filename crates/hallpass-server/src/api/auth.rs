@@ -28,6 +28,7 @@ pub enum Resource {
     Audit,
     Invitations,
     Clients,
+    Resources,
 }
 
 impl Resource {
@@ -41,6 +42,7 @@ impl Resource {
             Resource::Audit => "hallpass:audit",
             Resource::Invitations => "hallpass:invitations",
             Resource::Clients => "hallpass:clients",
+            Resource::Resources => "hallpass:resources",
         }
     }
 }
@@ -131,6 +133,9 @@ impl FromRequestParts<AppState> for Caller {
             Ok(None) => return Err(unauthorized("the access token is invalid or has expired").into()),
             Err(err) => return Err(ApiError::from(err).into()),
         };
+        if claims.aud != claims.client_id {
+            return Err(unauthorized("this access token is for another resource (its `aud`), not Hallpass").into());
+        }
         if claims.sid.is_some() || claims.sub != claims.client_id {
             return Err(
                 unauthorized("the management API takes machine tokens (client_credentials), not a user's").into(),

@@ -14,6 +14,7 @@ mod invitations;
 mod keys;
 pub mod openapi;
 mod organizations;
+mod resources;
 mod roles;
 mod session_policy;
 mod sessions;
@@ -112,6 +113,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/clients/{id}/secrets/{secret_id}",
             axum::routing::delete(clients::delete_secret),
+        )
+        .route("/resources", get(resources::list).post(resources::create))
+        .route(
+            "/resources/{id}",
+            get(resources::get).patch(resources::update).delete(resources::delete),
         )
         .route("/keys", get(keys::list))
         .route("/keys/rotate", post(keys::rotate))

@@ -9,6 +9,7 @@ mod invitations;
 mod keys;
 mod one_time;
 mod refresh;
+mod resources;
 mod schema;
 mod sessions;
 
@@ -20,6 +21,7 @@ pub use invitations::*;
 pub use keys::*;
 pub use one_time::*;
 pub use refresh::*;
+pub use resources::*;
 pub use schema::*;
 pub use sessions::*;
 
