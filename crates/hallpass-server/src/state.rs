@@ -4,7 +4,7 @@
 //! mail) and operations (metrics, key reloading). The raw configuration is
 //! read once here and not kept. Cloned per request (three `Arc`s).
 
-use crate::config::{Config, Mode, ProxyHeader};
+use crate::config::{Config, DynamicRegistration, Mode, ProxyHeader};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::mail_queue::MailQueue;
@@ -44,6 +44,8 @@ pub struct Provider {
     pub policy: OAuthPolicy,
     /// Recently read clients, for client authentication.
     pub clients: ClientCache,
+    /// `oauth.dynamic_registration = open`: `/oauth/register` takes registrations.
+    pub registration_open: bool,
     keys: KeyRing,
     key_policy: KeyPolicy,
     master: Arc<MasterKey>,
@@ -119,6 +121,7 @@ impl AppState {
             mode: config.mode()?,
             policy,
             clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
+            registration_open: config.oauth.dynamic_registration == DynamicRegistration::Open,
             keys,
             key_policy: config.key_policy(),
             master,
@@ -156,6 +159,10 @@ impl AppState {
 
     pub fn policy(&self) -> &OAuthPolicy {
         &self.provider.policy
+    }
+
+    pub fn registration_open(&self) -> bool {
+        self.provider.registration_open
     }
 
     pub fn clients(&self) -> &ClientCache {

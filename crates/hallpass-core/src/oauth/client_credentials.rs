@@ -22,6 +22,12 @@ pub async fn grant(
             "a public client cannot use client_credentials",
         ));
     }
+    if client.registration.is_third_party() {
+        return Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            "a client that registered itself cannot use client_credentials",
+        ));
+    }
     if client.granted_scopes.is_empty() {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,

@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod logout;
 mod policy;
 pub mod refresh_grant;
+pub mod registration;
 pub mod resource;
 pub mod rotation;
 mod scope;

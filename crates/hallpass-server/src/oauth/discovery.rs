@@ -14,7 +14,7 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-pub fn metadata(issuer: &str) -> ProviderMetadata {
+pub fn metadata(issuer: &str, registration_open: bool) -> ProviderMetadata {
     let auth_methods = strings(&["client_secret_basic", "client_secret_post"]);
     ProviderMetadata {
         issuer: issuer.to_owned(),
@@ -25,7 +25,7 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
         revocation_endpoint: format!("{issuer}/oauth/revoke"),
         introspection_endpoint: format!("{issuer}/oauth/introspect"),
         end_session_endpoint: format!("{issuer}/oidc/logout"),
-        registration_endpoint: None,
+        registration_endpoint: registration_open.then(|| format!("{issuer}/oauth/register")),
         client_id_metadata_document_supported: false,
         scopes_supported: strings(&["openid", "profile", "email", "offline_access"]),
         response_types_supported: strings(&["code"]),
@@ -77,7 +77,7 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
 /// The document, with the scopes of the registered resources added to
 /// `scopes_supported` (MCP clients ask for what they find there).
 pub async fn openid_configuration(State(state): State<AppState>) -> Response {
-    let mut document = metadata(&state.policy().issuer);
+    let mut document = metadata(&state.policy().issuer, state.registration_open());
     match resources::list_resources(state.ctx(), None, 200).await {
         Ok(resources) => {
             for scope in resources.into_iter().flat_map(|r| r.scopes) {

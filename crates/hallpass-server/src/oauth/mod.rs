@@ -9,5 +9,6 @@ pub mod discovery;
 mod error;
 pub mod introspect;
 pub mod logout;
+pub mod register;
 pub mod token;
 pub mod userinfo;

@@ -7,6 +7,7 @@ pub mod account;
 pub mod code;
 mod csrf;
 mod device;
+pub use device::ClientDevice;
 pub mod errors;
 mod extract;
 mod forwarded;

@@ -1,0 +1,33 @@
+//! MCP authorization: dynamic client registration (RFC 7591/7592), consent
+//! for third-party clients, and client ID metadata documents, through the
+//! real router on port 0.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod registration;
+
+pub use serde_json::{json, Value};
+pub use std::time::Duration;
+pub use support::app::TestApp;
+pub use support::http;
+
+pub const LOOPBACK_REDIRECT: &str = "http://127.0.0.1:33418/callback";
+
+/// Registers `metadata` at `/oauth/register`; the status and the JSON body.
+pub async fn register(app: &TestApp, metadata: &Value) -> (u16, Value) {
+    let response = http()
+        .post(app.url("/oauth/register"))
+        .json(metadata)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn client_count(app: &TestApp) -> u64 {
+    app.state.ctx().store.count_clients().await.unwrap()
+}
