@@ -60,6 +60,8 @@ fn hosted_pages(state: &AppState) -> Router<AppState> {
         .route("/account/name", post(account::change_name))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/{id}/revoke", post(account::revoke_session))
+        .route("/account/consents/withdraw", post(account::withdraw_consent))
+        .route("/oauth/consent", post(authorize::consent))
         .route("/logout", post(account::sign_out))
         .route("/dev/outbox", get(outbox::page))
         .route("/dev/outbox.json", get(outbox::json))

@@ -25,6 +25,7 @@ macro_rules! conformance_suite {
             clients_keep_at_most_two_secrets,
             resources_are_unique_by_identifier_and_page_in_order,
             codes_and_refresh_families_keep_their_resource,
+            consents_are_kept_per_resource_and_withdrawing_one_revokes_the_clients_refresh_tokens,
             concurrent_secret_additions_keep_the_limit,
             deleting_a_client_removes_its_grants,
             sessions_are_found_by_token_and_touched,

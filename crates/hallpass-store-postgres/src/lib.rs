@@ -6,6 +6,7 @@
 
 mod audit;
 mod clients;
+mod consents;
 mod error;
 mod grants;
 mod idempotency;

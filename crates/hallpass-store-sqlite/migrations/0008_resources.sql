@@ -18,3 +18,14 @@ ALTER TABLE refresh_families ADD COLUMN resource TEXT;
 ALTER TABLE clients ADD COLUMN registration TEXT NOT NULL DEFAULT 'admin';
 ALTER TABLE clients ADD COLUMN registration_token_hash BLOB;
 ALTER TABLE clients ADD COLUMN client_uri TEXT;
+
+-- A user's consent to a third-party client, per resource ('' for none): the
+-- scopes granted. Withdrawing it revokes that client's refresh families.
+CREATE TABLE consents (
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id  TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    resource   TEXT NOT NULL,
+    scopes     TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, client_id, resource)
+) STRICT;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod clients;
+mod consents;
 mod db;
 mod error;
 mod grants;

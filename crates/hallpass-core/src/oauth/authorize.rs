@@ -11,7 +11,8 @@ use crate::crypto::SecretHash;
 use crate::error::CoreError;
 use crate::ids::{ClientId, OrgId, UserId};
 use crate::rng::random_token;
-use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Resource, Session};
+use crate::services::audit::{self, Actor};
+use crate::store::{AuthorizationCode, Client, ClientKind, Consent, MembershipStatus, Organization, Resource, Session};
 use std::collections::HashMap;
 use url::{Host, Url};
 
@@ -24,9 +25,22 @@ pub enum Outcome {
     Redirect(String),
     /// The user must sign in (or up) on the hosted page first, then come back.
     SignIn { signup: bool, login_hint: Option<String> },
+    /// A third-party client: the user must say yes (or no) to what it asks.
+    /// The answer comes back through [`answer_consent`] with the same request.
+    Consent(Box<ConsentRequest>),
     /// The user belongs to several organizations (or `prompt=select_account`):
     /// they pick one, then the request comes back with `organization_id`.
     PickOrganization(Vec<Organization>),
+}
+
+/// What the consent page shows: who asks, for what, as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentRequest {
+    pub client: Client,
+    /// The client's domain: its `client_uri`'s host, else its redirect URI's.
+    pub domain: Option<String>,
+    pub resource: Option<Resource>,
+    pub scopes: Vec<String>,
 }
 
 /// The parameters after validation.
@@ -46,13 +60,37 @@ struct Request {
     resource: Option<Resource>,
 }
 
-const KNOWN_PROMPTS: [&str; 4] = ["none", "login", "create", "select_account"];
+const KNOWN_PROMPTS: [&str; 5] = ["none", "login", "create", "select_account", "consent"];
 
 pub async fn authorize(
     ctx: &Context,
     policy: &OAuthPolicy,
     pairs: &[(String, String)],
     session: Option<Session>,
+) -> Result<Outcome, CoreError> {
+    run(ctx, policy, pairs, session, None).await
+}
+
+/// The user's answer on the consent page, with the request that asked: the
+/// request is validated again from scratch (nothing on the page is trusted),
+/// then a yes is remembered and a code issued; a no goes back to the client
+/// as `access_denied`.
+pub async fn answer_consent(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    pairs: &[(String, String)],
+    session: Option<Session>,
+    allow: bool,
+) -> Result<Outcome, CoreError> {
+    run(ctx, policy, pairs, session, Some(allow)).await
+}
+
+async fn run(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    pairs: &[(String, String)],
+    session: Option<Session>,
+    answer: Option<bool>,
 ) -> Result<Outcome, CoreError> {
     let mut params: HashMap<&str, &str> = HashMap::new();
     let mut repeated: Vec<&str> = Vec::new();
@@ -140,7 +178,7 @@ pub async fn authorize(
     {
         return back(ErrorCode::InvalidScope, &format!("unknown scope `{unknown}`"));
     }
-    decide(ctx, policy, request, session).await
+    decide(ctx, policy, request, session, answer).await
 }
 
 fn validate(
@@ -250,6 +288,7 @@ async fn decide(
     policy: &OAuthPolicy,
     request: Request,
     session: Option<Session>,
+    answer: Option<bool>,
 ) -> Result<Outcome, CoreError> {
     let back = |code: ErrorCode, description: &str| {
         Outcome::Redirect(error_redirect(
@@ -329,6 +368,34 @@ async fn decide(
             return Ok(sign_in(false));
         }
     }
+    if request.client.registration.is_third_party() {
+        let resource = request.resource.as_ref().map(|r| r.identifier.as_str());
+        match answer {
+            Some(false) => return Ok(back(ErrorCode::AccessDenied, "the user did not allow the request")),
+            Some(true) => remember_consent(ctx, &session, &request.client, resource, &request.scope).await?,
+            None => {
+                let remembered = ctx
+                    .store
+                    .find_consent(&session.user_id, &request.client.id, resource)
+                    .await?;
+                let covered = remembered.is_some_and(|c| request.scope.tokens().iter().all(|t| c.scopes.contains(t)));
+                if has("consent") || !covered {
+                    if has("none") {
+                        return Ok(back(
+                            ErrorCode::ConsentRequired,
+                            "the user must allow this application first",
+                        ));
+                    }
+                    return Ok(Outcome::Consent(Box::new(ConsentRequest {
+                        domain: client_domain(&request.client),
+                        client: request.client.clone(),
+                        resource: request.resource.clone(),
+                        scopes: request.scope.tokens().to_vec(),
+                    })));
+                }
+            }
+        }
+    }
     let code = random_token(ctx.rng.as_ref());
     let record = AuthorizationCode {
         hash: SecretHash::of(&code),
@@ -352,6 +419,50 @@ async fn decide(
     }
     pairs.push(("iss", &policy.issuer));
     Ok(Outcome::Redirect(with_query(&request.redirect_uri, &pairs)))
+}
+
+/// Keeps what the user allowed, with what they had allowed before, and audits it.
+async fn remember_consent(
+    ctx: &Context,
+    session: &Session,
+    client: &Client,
+    resource: Option<&str>,
+    scope: &Scope,
+) -> Result<(), CoreError> {
+    let before = ctx.store.find_consent(&session.user_id, &client.id, resource).await?;
+    let mut scopes = before.as_ref().map(|c| c.scopes.clone()).unwrap_or_default();
+    for token in scope.tokens() {
+        if !scopes.contains(token) {
+            scopes.push(token.clone());
+        }
+    }
+    let consent = Consent {
+        user_id: session.user_id.clone(),
+        client_id: client.id.clone(),
+        resource: resource.map(str::to_owned),
+        scopes,
+        granted_at: ctx.clock.now(),
+    };
+    ctx.store.put_consent(&consent).await?;
+    let details = serde_json::json!({
+        "client_id": client.id,
+        "resource": resource,
+        "before": before.map(|c| c.scopes),
+        "after": consent.scopes,
+    });
+    let actor = Actor::User(session.user_id.to_string());
+    audit::record(ctx, &actor, "consent.granted", Some(session.user_id.as_str()), details).await;
+    Ok(())
+}
+
+/// Where a client says it lives, for the consent page.
+pub fn client_domain(client: &Client) -> Option<String> {
+    client
+        .client_uri
+        .iter()
+        .map(String::as_str)
+        .chain(client.redirect_uris.iter().map(|u| u.as_str()))
+        .find_map(|u| Url::parse(u).ok()?.host_str().map(str::to_owned))
 }
 
 /// Exact match; for native clients, a loopback IP redirect matches on any port (RFC 8252 §7.3).

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     AccountSelectionRequired,
     InvalidToken,
     UnsupportedTokenType,
+    /// OpenID Connect Core §3.1.2.6: consent is needed and `prompt=none` forbids asking.
+    ConsentRequired,
     /// RFC 8707 §2: the requested resource is invalid, unknown or not granted.
     InvalidTarget,
 }
@@ -37,6 +39,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
             ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::ConsentRequired => "consent_required",
         }
     }
 }

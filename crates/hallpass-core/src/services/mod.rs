@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod consents;
 pub mod invitations;
 pub mod keys;
 pub mod memberships;

@@ -6,6 +6,7 @@
 
 mod audit;
 mod clients;
+mod consents;
 mod error;
 mod grants;
 mod idempotency;
@@ -22,6 +23,7 @@ mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore, Registration};
+pub use consents::{Consent, ConsentStore};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
     AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
@@ -73,6 +75,7 @@ pub trait Store:
     + IdempotencyStore
     + SessionPolicyStore
     + ResourceStore
+    + ConsentStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -63,7 +63,7 @@ pub fn metadata(issuer: &str, registration_open: bool) -> ProviderMetadata {
             "name",
             "oid",
         ]),
-        prompt_values_supported: strings(&["none", "login", "create", "select_account"]),
+        prompt_values_supported: strings(&["none", "login", "create", "select_account", "consent"]),
         authorization_response_iss_parameter_supported: true,
         backchannel_logout_supported: true,
         backchannel_logout_session_supported: true,

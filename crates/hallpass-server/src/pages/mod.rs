@@ -5,7 +5,7 @@
 
 pub mod account;
 pub mod code;
-mod csrf;
+pub(crate) mod csrf;
 mod device;
 pub use device::ClientDevice;
 pub mod errors;

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod consent;
 mod registration;
 
 pub use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Resources (RFC 8707) and what grants remember of them.
 
 use super::*;
-use hallpass_core::ids::ResourceId;
+use hallpass_core::ids::{ClientId, ResourceId};
 
 fn resource(identifier: &str) -> Resource {
     let (c, r) = ids();
@@ -91,4 +91,88 @@ pub async fn codes_and_refresh_families_keep_their_resource(store: S) {
     assert_eq!(found.family.resource.as_deref(), Some("https://mcp.example.com/mcp"));
     let found = store.find_refresh_family(&refresh, T0).await.unwrap().unwrap();
     assert_eq!(found, fam);
+}
+
+pub async fn consents_are_kept_per_resource_and_withdrawing_one_revokes_the_clients_refresh_tokens(store: S) {
+    let g = grounds(&store).await;
+    let other = client();
+    store.insert_client(&other, None).await.unwrap();
+    let consent = |client: &ClientId, resource: Option<&str>, scopes: &[&str]| Consent {
+        user_id: g.user.id.clone(),
+        client_id: client.clone(),
+        resource: resource.map(str::to_owned),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        granted_at: T0,
+    };
+    let mcp = consent(&g.client.id, Some("https://mcp.example.com/mcp"), &["mcp:tools"]);
+    let plain = consent(&g.client.id, None, &["openid"]);
+    let elsewhere = consent(&other.id, None, &["openid"]);
+    for k in [&mcp, &plain, &elsewhere] {
+        store.put_consent(k).await.unwrap();
+    }
+    let wider = consent(
+        &g.client.id,
+        Some("https://mcp.example.com/mcp"),
+        &["mcp:tools", "mcp:read"],
+    );
+    store.put_consent(&wider).await.unwrap();
+    assert_eq!(
+        store
+            .find_consent(&g.user.id, &g.client.id, Some("https://mcp.example.com/mcp"))
+            .await
+            .unwrap(),
+        Some(wider.clone()),
+        "a second answer replaces the first"
+    );
+    assert_eq!(
+        store.find_consent(&g.user.id, &g.client.id, None).await.unwrap(),
+        Some(plain.clone())
+    );
+    assert_eq!(store.list_user_consents(&g.user.id).await.unwrap().len(), 3);
+    let orphan = consent(&client().id, None, &["openid"]);
+    assert_eq!(store.put_consent(&orphan).await, Err(StoreError::NotFound));
+
+    let (_, refresh) = new_token();
+    let fam = family(&g.client.id, &g.user.id, &g.session.id, None);
+    store
+        .insert_refresh_family(&fam, &refresh, T0.plus(MINUTE * 60))
+        .await
+        .unwrap();
+    let (_, kept) = new_token();
+    let other_fam = family(&other.id, &g.user.id, &g.session.id, None);
+    store
+        .insert_refresh_family(&other_fam, &kept, T0.plus(MINUTE * 60))
+        .await
+        .unwrap();
+    assert!(store
+        .withdraw_consent(
+            &g.user.id,
+            &g.client.id,
+            Some("https://mcp.example.com/mcp"),
+            T0.plus(SECOND)
+        )
+        .await
+        .unwrap());
+    assert!(!store
+        .withdraw_consent(
+            &g.user.id,
+            &g.client.id,
+            Some("https://mcp.example.com/mcp"),
+            T0.plus(SECOND)
+        )
+        .await
+        .unwrap());
+    assert_eq!(
+        store.find_refresh_family(&refresh, T0.plus(SECOND)).await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .find_refresh_family(&kept, T0.plus(SECOND))
+            .await
+            .unwrap()
+            .is_some(),
+        "another client's tokens stay"
+    );
+    assert_eq!(store.list_user_consents(&g.user.id).await.unwrap().len(), 2);
 }
