@@ -138,3 +138,16 @@ pub struct RegisteredClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_uri: Option<String>,
 }
+
+/// OAuth 2.0 Protected Resource Metadata (RFC 9728 §2), served by a resource
+/// server (an API or MCP server) at `/.well-known/oauth-protected-resource{path}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtectedResourceMetadata {
+    pub resource: String,
+    pub authorization_servers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes_supported: Vec<String>,
+    pub bearer_methods_supported: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+}

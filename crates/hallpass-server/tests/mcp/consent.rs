@@ -83,17 +83,17 @@ impl Agent {
         self.browser.get(url).send().await.unwrap()
     }
 
+    /// Posts a page form from this browser.
+    pub async fn post(&self, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+        self.browser.post(self.app.url(path)).form(fields).send().await.unwrap()
+    }
+
     /// Submits the consent page's form with `decision`; gives the response.
     pub async fn answer(&self, page: &str, decision: &str) -> reqwest::Response {
         let mut fields = form_fields(page);
         fields.retain(|(name, _)| name != "decision");
         fields.push(("decision".into(), decision.into()));
-        self.browser
-            .post(self.app.url("/oauth/consent"))
-            .form(&fields)
-            .send()
-            .await
-            .unwrap()
+        self.post("/oauth/consent", &fields).await
     }
 
     pub async fn exchange(&self, code: &str) -> Value {
@@ -220,13 +220,7 @@ async fn a_consent_form_without_its_csrf_token_changes_nothing() {
     fields.retain(|(name, _)| name != "csrf" && name != "decision");
     fields.push(("csrf".into(), "x".repeat(43)));
     fields.push(("decision".into(), "allow".into()));
-    let response = agent
-        .browser
-        .post(agent.app.url("/oauth/consent"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let response = agent.post("/oauth/consent", &fields).await;
     assert_eq!(response.status(), 403);
     assert_eq!(
         agent.open("openid mcp:tools", None).await.status(),
@@ -239,13 +233,7 @@ async fn a_consent_form_without_its_csrf_token_changes_nothing() {
     forged.retain(|(name, _)| name != "redirect_uri" && name != "decision");
     forged.push(("redirect_uri".into(), "https://evil.example.com/cb".into()));
     forged.push(("decision".into(), "allow".into()));
-    let response = agent
-        .browser
-        .post(agent.app.url("/oauth/consent"))
-        .form(&forged)
-        .send()
-        .await
-        .unwrap();
+    let response = agent.post("/oauth/consent", &forged).await;
     assert_eq!(response.status(), 400, "never redirected to an unregistered address");
 }
 
@@ -284,13 +272,7 @@ async fn withdrawing_access_on_the_account_page_ends_the_clients_refresh_tokens(
     let form = account.find("/account/consents/withdraw").unwrap();
     let fields: Vec<_> = form_fields(&account[form..]).into_iter().take(3).collect();
     assert_eq!(fields[1], ("client_id".to_owned(), agent.client_id.clone()));
-    let withdrawn = agent
-        .browser
-        .post(agent.app.url("/account/consents/withdraw"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let withdrawn = agent.post("/account/consents/withdraw", &fields).await;
     assert_eq!(withdrawn.status(), 200);
     assert!(!withdrawn.text().await.unwrap().contains("Company tools"));
 
@@ -302,22 +284,10 @@ async fn withdrawing_access_on_the_account_page_ends_the_clients_refresh_tokens(
         "asked again"
     );
 
-    let again = agent
-        .browser
-        .post(agent.app.url("/account/consents/withdraw"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let again = agent.post("/account/consents/withdraw", &fields).await;
     assert_eq!(again.status(), 404, "nothing left to withdraw");
     let mut no_csrf = fields.clone();
     no_csrf[0].1 = "y".repeat(43);
-    let forged = agent
-        .browser
-        .post(agent.app.url("/account/consents/withdraw"))
-        .form(&no_csrf)
-        .send()
-        .await
-        .unwrap();
+    let forged = agent.post("/account/consents/withdraw", &no_csrf).await;
     assert_eq!(forged.status(), 403);
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod consent;
 mod registration;
+mod resource_server;
 
 pub use serde_json::{json, Value};
 pub use std::time::Duration;
