@@ -9,10 +9,12 @@ use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::mail_queue::MailQueue;
 use crate::oauth::backchannel::{Backchannel, BackchannelNotifier};
+use crate::oauth::documents::HttpFetcher;
 use crate::pages::{Limits, Pages};
 use axum::extract::FromRef;
 use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
+use hallpass_core::oauth::metadata_document::{DocumentFetcher, MetadataDocuments};
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
@@ -34,6 +36,9 @@ pub struct Services {
     pub backchannel: Backchannel,
     pub mailer: Arc<dyn Mailer>,
     pub outbox: Option<Arc<Outbox>>,
+    /// Outbound HTTP for client ID metadata documents; `None`: the real one
+    /// (`oauth::documents`), private addresses allowed only in development.
+    pub documents: Option<Arc<dyn DocumentFetcher>>,
 }
 
 /// The OpenID provider: what the OAuth endpoints, the management API and the
@@ -46,6 +51,8 @@ pub struct Provider {
     pub clients: ClientCache,
     /// `oauth.dynamic_registration = open`: `/oauth/register` takes registrations.
     pub registration_open: bool,
+    /// Client ID metadata documents fetched recently (URL `client_id`s).
+    pub documents: MetadataDocuments,
     keys: KeyRing,
     key_policy: KeyPolicy,
     master: Arc<MasterKey>,
@@ -122,6 +129,13 @@ impl AppState {
             policy,
             clients: ClientCache::new(Duration::from_secs(u64::from(config.oauth.client_cache_secs))),
             registration_open: config.oauth.dynamic_registration == DynamicRegistration::Open,
+            documents: {
+                let development = config.mode()? == Mode::Development;
+                let fetcher = services
+                    .documents
+                    .unwrap_or_else(|| Arc::new(HttpFetcher::new(development)));
+                MetadataDocuments::new(fetcher, development)
+            },
             keys,
             key_policy: config.key_policy(),
             master,
@@ -159,6 +173,10 @@ impl AppState {
 
     pub fn policy(&self) -> &OAuthPolicy {
         &self.provider.policy
+    }
+
+    pub fn documents(&self) -> &MetadataDocuments {
+        &self.provider.documents
     }
 
     pub fn registration_open(&self) -> bool {

@@ -5,6 +5,7 @@
 //! every error goes back to the client with `error`, `error_description`,
 //! `state` and `iss` (RFC 9207).
 
+use super::metadata_document::{client_id_of, is_url_client_id};
 use super::{resource as resources, ErrorCode, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
@@ -111,6 +112,8 @@ async fn run(
     };
     let client = match ClientId::parse(client_id) {
         Ok(id) => ctx.store.get_client(&id).await?,
+        // A metadata document, fetched by the caller (`MetadataDocuments::resolve`) just before.
+        Err(_) if is_url_client_id(client_id) => ctx.store.get_client(&client_id_of(client_id)).await?,
         Err(_) => None,
     };
     let Some(client) = client else {
@@ -457,10 +460,9 @@ async fn remember_consent(
 
 /// Where a client says it lives, for the consent page.
 pub fn client_domain(client: &Client) -> Option<String> {
-    client
-        .client_uri
-        .iter()
-        .map(String::as_str)
+    let own = (client.registration == crate::store::Registration::MetadataDocument).then(|| client.id.as_str());
+    own.into_iter()
+        .chain(client.client_uri.iter().map(String::as_str))
         .chain(client.redirect_uris.iter().map(|u| u.as_str()))
         .find_map(|u| Url::parse(u).ok()?.host_str().map(str::to_owned))
 }

@@ -10,6 +10,7 @@ pub mod code_grant;
 mod error;
 pub mod introspect;
 pub mod logout;
+pub mod metadata_document;
 mod policy;
 pub mod refresh_grant;
 pub mod registration;

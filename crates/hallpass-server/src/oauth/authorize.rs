@@ -12,6 +12,7 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::oauth::authorize::{answer_consent, authorize as decide, ConsentRequest, Outcome};
+use hallpass_core::oauth::metadata_document::{self, Refused};
 
 pub async fn authorize(
     State(state): State<AppState>,
@@ -33,8 +34,40 @@ pub async fn authorize(
     } else {
         form::parse(query.unwrap_or_default().as_bytes())
     };
+    if let Err(refused) = fetch_document(&state, &pairs).await {
+        return *refused;
+    }
     let outcome = decide(state.ctx(), state.policy(), &pairs, session).await;
     respond(&state, &headers, &pairs, outcome)
+}
+
+/// A `client_id` that is a URL names its client's metadata document: it is
+/// fetched (or taken as fetched before, while fresh) before the request is
+/// judged. A document that cannot be had or breaks a rule is shown to the
+/// user, never redirected.
+async fn fetch_document(state: &AppState, pairs: &Pairs) -> Result<(), Box<Response>> {
+    let Ok(Some(client_id)) = form::single(pairs, "client_id") else {
+        return Ok(());
+    };
+    if !metadata_document::is_url_client_id(client_id) {
+        return Ok(());
+    }
+    match state.documents().resolve(state.ctx(), client_id).await {
+        Ok(client) => {
+            state.clients().forget(&client.id);
+            Ok(())
+        }
+        Err(Refused::Document(reason)) => Err(Box::new(state.pages().message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link is not valid",
+            &format!("The application could not be identified: {reason}."),
+        ))),
+        Err(Refused::Core(err)) => Err(Box::new(crate::pages::server_error(
+            state,
+            "fetching a client metadata document failed",
+            &err,
+        ))),
+    }
 }
 
 /// The user's answer on the consent page: a CSRF-checked form carrying the
@@ -69,6 +102,9 @@ pub async fn consent(
             )
         }
     };
+    if let Err(refused) = fetch_document(&state, &pairs).await {
+        return *refused;
+    }
     let outcome = answer_consent(state.ctx(), state.policy(), &pairs, session, allow).await;
     respond(&state, &headers, &pairs, outcome)
 }

@@ -26,7 +26,7 @@ pub fn metadata(issuer: &str, registration_open: bool) -> ProviderMetadata {
         introspection_endpoint: format!("{issuer}/oauth/introspect"),
         end_session_endpoint: format!("{issuer}/oidc/logout"),
         registration_endpoint: registration_open.then(|| format!("{issuer}/oauth/register")),
-        client_id_metadata_document_supported: false,
+        client_id_metadata_document_supported: true,
         scopes_supported: strings(&["openid", "profile", "email", "offline_access"]),
         response_types_supported: strings(&["code"]),
         response_modes_supported: strings(&["query"]),

@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod backchannel;
 mod client;
 pub mod discovery;
+pub mod documents;
 mod error;
 pub mod introspect;
 pub mod logout;

@@ -8,6 +8,7 @@
 mod support;
 
 mod consent;
+mod documents;
 mod registration;
 mod resource_server;
 
