@@ -165,20 +165,7 @@ async fn a_third_party_client_is_asked_once_and_the_answer_is_remembered() {
     let query = redirect_query(&agent.answer(&html, "allow").await);
     assert_eq!(query["state"], "st");
     let tokens = agent.exchange(&query["code"]).await;
-    let payload = tokens["access_token"]
-        .as_str()
-        .unwrap()
-        .split('.')
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    use base64::Engine;
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap();
+    let claims = claims(tokens["access_token"].as_str().unwrap());
     assert_eq!(claims["aud"], MCP);
     assert_eq!(claims["scope"], "mcp:tools");
 

@@ -114,20 +114,7 @@ async fn a_url_client_id_is_fetched_asked_for_consent_and_gets_tokens_in_its_nam
         .unwrap();
     assert_eq!(response.status(), 200);
     let tokens: Value = response.json().await.unwrap();
-    let payload = tokens["access_token"]
-        .as_str()
-        .unwrap()
-        .split('.')
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    use base64::Engine;
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap();
+    let claims = claims(tokens["access_token"].as_str().unwrap());
     assert_eq!(claims["client_id"], client_id.as_str());
     assert_eq!(claims["aud"], MCP);
 

@@ -34,3 +34,15 @@ pub async fn register(app: &TestApp, metadata: &Value) -> (u16, Value) {
 pub async fn client_count(app: &TestApp) -> u64 {
     app.state.ctx().store.count_clients().await.unwrap()
 }
+
+/// The claims of a JWT, unverified (the tests' own view of a token).
+pub fn claims(jwt: &str) -> Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
