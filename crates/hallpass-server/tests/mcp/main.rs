@@ -11,6 +11,7 @@ mod consent;
 mod documents;
 mod registration;
 mod resource_server;
+mod typescript;
 
 pub use serde_json::{json, Value};
 pub use std::time::Duration;
