@@ -47,3 +47,22 @@ pub fn claims(jwt: &str) -> Value {
     )
     .unwrap()
 }
+
+/// GETs `url`; the body as JSON.
+pub async fn get_json(url: &str) -> Value {
+    http().get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// An SDK client for the resource `resource`, on the app's clock.
+pub async fn sdk_for(app: &TestApp, resource: &str) -> hallpass_sdk::Client {
+    let clock = app.clock.clone();
+    hallpass_sdk::Client::builder(&app.base, resource)
+        .audience(resource)
+        .clock(std::sync::Arc::new(move || {
+            use hallpass_core::clock::Clock;
+            clock.now().0
+        }))
+        .discover()
+        .await
+        .unwrap()
+}

@@ -210,25 +210,11 @@ async fn registrations_are_limited_per_address_on_the_apps_clock() {
 async fn registration_can_be_turned_off() {
     use hallpass_server::config::DynamicRegistration;
     let open = TestApp::start().await;
-    let metadata: Value = http()
-        .get(open.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = get_json(&open.url("/.well-known/oauth-authorization-server")).await;
     assert_eq!(metadata["registration_endpoint"], open.url("/oauth/register"));
 
     let off = TestApp::start_with(|c| c.oauth.dynamic_registration = DynamicRegistration::Off).await;
-    let metadata: Value = http()
-        .get(off.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = get_json(&off.url("/.well-known/oauth-authorization-server")).await;
     assert!(metadata.get("registration_endpoint").is_none(), "{metadata}");
     let (status, _) = register(&off, &json!({"redirect_uris": [LOOPBACK_REDIRECT]})).await;
     assert_eq!(status, 404);

@@ -6,7 +6,6 @@ use super::*;
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::resources::{create_resource, NewResource};
 use hallpass_sdk::axum::{Bearer, ResourceServer};
-use std::sync::Arc;
 
 struct Protected {
     base: String,
@@ -19,16 +18,7 @@ async fn serve(app: &TestApp, scopes: &[&str]) -> Protected {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let resource = format!("{base}/mcp");
-    let clock = app.clock.clone();
-    let client = hallpass_sdk::Client::builder(&app.base, &resource)
-        .audience(&resource)
-        .clock(Arc::new(move || {
-            use hallpass_core::clock::Clock;
-            clock.now().0
-        }))
-        .discover()
-        .await
-        .unwrap();
+    let client = sdk_for(app, &resource).await;
     let rs = ResourceServer::new(client, &resource).scopes(scopes).name("Test tools");
     let protected = axum::Router::new().route(
         "/mcp",
@@ -70,7 +60,7 @@ async fn only_tokens_for_this_resource_pass_and_refusals_say_where_to_authorize(
         challenge(&anonymous),
         format!("Bearer resource_metadata=\"{metadata_url}\", scope=\"mcp:tools\"")
     );
-    let metadata: Value = http().get(&metadata_url).send().await.unwrap().json().await.unwrap();
+    let metadata = get_json(&metadata_url).await;
     assert_eq!(metadata["resource"], server.resource);
     assert_eq!(metadata["authorization_servers"], json!([agent.app.base]));
     assert_eq!(metadata["scopes_supported"], json!(["mcp:tools"]));

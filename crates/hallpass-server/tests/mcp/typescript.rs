@@ -10,7 +10,6 @@ use hallpass_core::services::audit::Actor;
 use hallpass_core::services::resources::{create_resource, NewResource};
 use hallpass_sdk::axum::ResourceServer;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 const REDIRECT: &str = "http://127.0.0.1:53682/callback";
 
@@ -70,16 +69,7 @@ async fn stage() -> Stage {
         access_token_ttl_secs: None,
     };
     create_resource(app.state.ctx(), new, &Actor::Cli).await.unwrap();
-    let clock = app.clock.clone();
-    let client = hallpass_sdk::Client::builder(&app.base, &resource)
-        .audience(&resource)
-        .clock(Arc::new(move || {
-            use hallpass_core::clock::Clock;
-            clock.now().0
-        }))
-        .discover()
-        .await
-        .unwrap();
+    let client = sdk_for(&app, &resource).await;
     let rs = ResourceServer::new(client, &resource).scopes(&[mcp_server::SCOPE]);
     let router = mcp_server::router(&rs);
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
