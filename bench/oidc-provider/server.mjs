@@ -5,8 +5,12 @@
 //
 // usage: node server.mjs PORT SESSIONS
 // prints one JSON line: {"issuer", "refresh_tokens": [...]} once listening.
+// `GET /bench/refresh-tokens?n=N` mints N more, for a later run: the default
+// adapter keeps only the last 1,000 things it stored, so tokens minted at
+// start are forgotten once a run has rotated a few thousand.
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] || 3001);
 const sessions = Number(process.argv[3] || 64);
@@ -50,24 +54,39 @@ provider.on('server_error', (ctx, err) => console.error('server_error', err));
 
 // Refresh tokens for independent sessions, as Hallpass's load generator seeds its own.
 const client = await provider.Client.find('load');
-const refreshTokens = [];
-for (let i = 0; i < sessions; i++) {
-  const accountId = `user-${i}`;
-  const grant = new provider.Grant({ accountId, clientId: 'load' });
-  grant.addOIDCScope('openid offline_access');
-  grant.addResourceScope(resource, 'load:test');
-  const grantId = await grant.save();
-  const token = new provider.RefreshToken({
-    accountId,
-    client,
-    grantId,
-    gty: 'authorization_code',
-    scope: 'openid offline_access',
-    resource,
-    authTime: Math.floor(Date.now() / 1000),
-  });
-  refreshTokens.push(await token.save());
+let minted = 0;
+async function mint(count) {
+  const tokens = [];
+  for (let i = 0; i < count; i++) {
+    const accountId = `user-${minted++}`;
+    const grant = new provider.Grant({ accountId, clientId: 'load' });
+    grant.addOIDCScope('openid offline_access');
+    grant.addResourceScope(resource, 'load:test');
+    const grantId = await grant.save();
+    const token = new provider.RefreshToken({
+      accountId,
+      client,
+      grantId,
+      gty: 'authorization_code',
+      scope: 'openid offline_access',
+      resource,
+      authTime: Math.floor(Date.now() / 1000),
+    });
+    tokens.push(await token.save());
+  }
+  return tokens;
 }
-provider.listen(port, '127.0.0.1', () => {
+
+const refreshTokens = await mint(sessions);
+const oidc = provider.callback();
+createServer(async (req, res) => {
+  if (req.url.startsWith('/bench/refresh-tokens')) {
+    const count = Number(new URL(req.url, issuer).searchParams.get('n') || sessions);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(await mint(count)));
+    return;
+  }
+  oidc(req, res);
+}).listen(port, '127.0.0.1', () => {
   console.log(JSON.stringify({ issuer, refresh_tokens: refreshTokens }));
 });

@@ -77,6 +77,11 @@ pub struct Args {
     /// one per worker, instead of seeding Hallpass's database.
     #[arg(long)]
     pub refresh_tokens: Option<std::path::PathBuf>,
+    /// `refresh`: seed the sessions, write their refresh tokens to this file
+    /// (one per line) and exit without sending load, for another tool
+    /// (`scripts/wrk/refresh.lua`) to carry the chains forward.
+    #[arg(long)]
+    pub write_tokens: Option<std::path::PathBuf>,
     /// How many users `scripts/bench-directory.sh` seeded (users-search, users-list).
     #[arg(long, default_value_t = 1_000_000)]
     pub users: u64,
@@ -104,6 +109,13 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         .timeout(Duration::from_secs(10))
         .build()?;
     let workload = scenarios::prepare(args, &http).await?;
+    if let Some(file) = &args.write_tokens {
+        let scenarios::Workload::Refresh(tokens) = &workload else {
+            anyhow::bail!("--write-tokens is for the refresh scenario");
+        };
+        std::fs::write(file, tokens.join("\n") + "\n")?;
+        return Ok(());
+    }
     let measured = scenarios::drive(args, &http, workload).await;
     report::print(args, &measured);
     if measured.errors > 0 && measured.ok == 0 {

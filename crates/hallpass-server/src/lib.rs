@@ -12,6 +12,7 @@ pub mod mail_queue;
 pub mod oauth;
 pub mod output;
 pub mod pages;
+pub mod provider;
 pub mod router;
 pub mod startup;
 pub mod state;

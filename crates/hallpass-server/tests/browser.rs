@@ -435,7 +435,7 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     let base = app.url("/invitations/accept?token=");
     let links = invitations::Links {
         base: &base,
-        mailer: app.state.mailer(),
+        mailer: &app.state.hosted_pages().mail,
     };
     invitations::invite(ctx, &org.id, invite, &links, &Actor::Cli)
         .await

@@ -281,8 +281,8 @@ fn load_env<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut env = vec![
         // Reuse of a rotated token is refused outright here, so the check is strict.
         ("HALLPASS_SESSIONS__REFRESH_REUSE_GRACE_SECS", "0"),
-        ("HALLPASS_LIMITS__ATTEMPTS_PER_IP_PER_HOUR", "1000000"),
-        ("HALLPASS_LIMITS__ATTEMPTS_PER_ACCOUNT_PER_HOUR", "1000000"),
+        ("HALLPASS_LIMITS__FAILURES_PER_IP_PER_HOUR", "1000000"),
+        ("HALLPASS_LIMITS__FAILURES_PER_ACCOUNT_PER_HOUR", "1000000"),
     ];
     env.extend_from_slice(extra);
     env
@@ -292,6 +292,18 @@ fn load_env<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 async fn sqlite_keeps_everything_acknowledged_across_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     kill_under_load(dir.path(), &load_env(&[])).await;
+}
+
+/// Group commit (writes queued together share one fsync) answers none of
+/// them before the commit: what was acknowledged is there after the kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_at_power_loss_durability_keeps_everything_acknowledged_across_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    kill_under_load(
+        dir.path(),
+        &load_env(&[("HALLPASS_DATABASE__SQLITE_DURABILITY", "power_loss")]),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,7 +64,7 @@ pub async fn create(
     let base = link_base(&state);
     let links = Links {
         base: &base,
-        mailer: state.mailer_now(),
+        mailer: state.hosted_pages().mail_now.as_ref(),
     };
     let invitation = invitations::invite(state.ctx(), &id, new, &links, &actor)
         .await
@@ -119,7 +119,7 @@ pub async fn resend(
     let base = link_base(&state);
     let links = Links {
         base: &base,
-        mailer: state.mailer_now(),
+        mailer: state.hosted_pages().mail_now.as_ref(),
     };
     let resent = invitations::resend(state.ctx(), &org, &invitation, &links, &actor)
         .await

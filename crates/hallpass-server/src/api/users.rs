@@ -67,7 +67,7 @@ pub async fn create(
         password: body.password,
         email_verified: body.email_verified,
     };
-    let user = users::create_user(state.ctx(), new, &state.signin_policy().passwords, &actor)
+    let user = users::create_user(state.ctx(), new, &state.hosted_pages().signin.passwords, &actor)
         .await
         .map_err(fail)?;
     Ok((StatusCode::CREATED, Json(views::user(&user))))

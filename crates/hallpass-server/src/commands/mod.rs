@@ -20,14 +20,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let overrides = overrides(&cli);
     let loaded = Config::load(&overrides)?;
     let config = loaded.config;
-    match &cli.command {
+    // Held to the end of the command, so every line is written before exit.
+    let _logs = match &cli.command {
         Command::Serve(_) => logging::init(&config.log),
         // Other commands print results; their logs only speak up for problems.
         _ => logging::init(&LogConfig {
             level: "warn".into(),
             ..config.log.clone()
         }),
-    }
+    };
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }

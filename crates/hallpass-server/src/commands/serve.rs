@@ -44,7 +44,7 @@ pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
     announce(&config, mode, local, &target, getting_started, json);
 
     let reloader = tokio::spawn(reload_keys(state.clone()));
-    let mail = state.mailer().clone();
+    let mail = state.hosted_pages().mail.clone();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -69,7 +69,7 @@ async fn reload_keys(state: AppState) {
     loop {
         interval.tick().await;
         state.reload_keys().await;
-        state.limits().forget_idle();
+        state.hosted_pages().limits.forget_idle();
     }
 }
 

@@ -162,7 +162,8 @@ pub enum LogFormat {
 #[serde(deny_unknown_fields, default)]
 pub struct DatabaseConfig {
     /// SQLite: `process_crash` (synchronous=NORMAL: a commit survives the
-    /// process dying) or `power_loss` (synchronous=FULL: fsync per commit).
+    /// process dying) or `power_loss` (synchronous=FULL: an fsync per commit,
+    /// which the writes queued together share).
     pub sqlite_durability: SqliteDurability,
     /// PostgreSQL pool size per node.
     pub max_connections: u32,

@@ -44,7 +44,9 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, mode: Mode) ->
                 .get::<RequestId>()
                 .and_then(|id| id.header_value().to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+            let method = super::metrics::method_label(request.method());
+            let path = loggable_path(request.uri().path());
+            tracing::info_span!("request", request_id = %id, method, path)
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     // Outermost last: the id is set first, then traced, then copied to the response.
@@ -52,4 +54,32 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, mode: Mode) ->
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// A path as logged: at most 256 bytes, so a client cannot make every log
+/// line as long as the longest URI the server accepts.
+fn loggable_path(path: &str) -> &str {
+    const MAX: usize = 256;
+    if path.len() <= MAX {
+        return path;
+    }
+    let mut end = MAX;
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn long_paths_are_cut_on_a_character_boundary() {
+        assert_eq!(loggable_path("/healthz"), "/healthz");
+        let long = format!("/{}", "é".repeat(200));
+        let cut = loggable_path(&long);
+        assert!(cut.len() <= 256 && cut.len() >= 254, "{}", cut.len());
+        assert!(long.starts_with(cut));
+    }
 }

@@ -96,7 +96,9 @@ impl Default for Metrics {
 
 /// The method as a label: the standard ones by name, any other as `OTHER`
 /// (an extension method can be any token, of any length).
-fn method_label(method: &Method) -> &'static str {
+/// The method as a bounded label: a made-up method is `OTHER`, so a client
+/// cannot choose what is written to metrics or logs.
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",

@@ -4,8 +4,7 @@
 //! sign-in page, which returns here once there is a session.
 
 use crate::http::form::{self, Pairs};
-use crate::pages::{csrf, MaybeSession, SignInForm};
-use crate::state::AppState;
+use crate::pages::{csrf, MaybeSession, PageState, SignInForm};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
@@ -15,7 +14,7 @@ use hallpass_core::oauth::authorize::{answer_consent, authorize as decide, Conse
 use hallpass_core::oauth::metadata_document::{self, Refused};
 
 pub async fn authorize(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     method: Method,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
@@ -45,16 +44,16 @@ pub async fn authorize(
 /// fetched (or taken as fetched before, while fresh) before the request is
 /// judged. A document that cannot be had or breaks a rule is shown to the
 /// user, never redirected.
-async fn fetch_document(state: &AppState, pairs: &Pairs) -> Result<(), Box<Response>> {
+async fn fetch_document(state: &PageState, pairs: &Pairs) -> Result<(), Box<Response>> {
     let Ok(Some(client_id)) = form::single(pairs, "client_id") else {
         return Ok(());
     };
     if !metadata_document::is_url_client_id(client_id) {
         return Ok(());
     }
-    match state.documents().resolve(state.ctx(), client_id).await {
+    match state.provider().documents.resolve(state.ctx(), client_id).await {
         Ok(client) => {
-            state.clients().forget(&client.id);
+            state.provider().clients.forget(&client.id);
             Ok(())
         }
         Err(Refused::Document(reason)) => Err(Box::new(state.pages().message(
@@ -73,7 +72,7 @@ async fn fetch_document(state: &AppState, pairs: &Pairs) -> Result<(), Box<Respo
 /// The user's answer on the consent page: a CSRF-checked form carrying the
 /// authorization request again, which core validates from scratch.
 pub async fn consent(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     form: SignInForm,
@@ -110,7 +109,7 @@ pub async fn consent(
 }
 
 fn respond(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     pairs: &Pairs,
     outcome: Result<Outcome, hallpass_core::CoreError>,
@@ -180,7 +179,7 @@ fn meaning(scope: &str) -> Option<&'static str> {
     }
 }
 
-fn consent_page(state: &AppState, headers: &HeaderMap, pairs: &Pairs, request: &ConsentRequest) -> Response {
+fn consent_page(state: &PageState, headers: &HeaderMap, pairs: &Pairs, request: &ConsentRequest) -> Response {
     // The answer comes back with the request as it was, less `prompt`
     // (consent is being given now).
     let kept: Vec<(&str, &str)> = pairs

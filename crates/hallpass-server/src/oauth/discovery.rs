@@ -77,7 +77,7 @@ pub fn metadata(issuer: &str, registration_open: bool) -> ProviderMetadata {
 /// The document, with the scopes of the registered resources added to
 /// `scopes_supported` (MCP clients ask for what they find there).
 pub async fn openid_configuration(State(state): State<AppState>) -> Response {
-    let mut document = metadata(&state.policy().issuer, state.registration_open());
+    let mut document = metadata(&state.policy().issuer, state.provider().registration_open);
     match resources::list_resources(state.ctx(), None, 200).await {
         Ok(resources) => {
             for scope in resources.into_iter().flat_map(|r| r.scopes) {

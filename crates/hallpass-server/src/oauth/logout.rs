@@ -6,8 +6,7 @@ use super::authorize::redirect;
 use crate::http::cookies;
 use crate::http::form::{self, single, Pairs};
 use crate::pages::logout::{answer, ask, Answer};
-use crate::pages::MaybeSession;
-use crate::state::AppState;
+use crate::pages::{MaybeSession, PageState};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -15,7 +14,7 @@ use axum::response::Response;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
 
 pub async fn logout(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     method: Method,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,

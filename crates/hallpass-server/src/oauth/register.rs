@@ -5,7 +5,7 @@
 
 use super::error::no_store;
 use crate::pages::ClientDevice;
-use crate::state::AppState;
+use crate::pages::PageState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
@@ -72,12 +72,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 pub async fn register(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     ClientDevice(device): ClientDevice,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.registration_open() {
+    if !state.provider().registration_open {
         return not_offered();
     }
     if let Some(ip) = device.ip.as_deref().and_then(|ip| ip.parse().ok()) {
@@ -100,8 +100,8 @@ pub async fn register(
     }
 }
 
-pub async fn read(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if !state.registration_open() {
+pub async fn read(State(state): State<PageState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if !state.provider().registration_open {
         return not_offered();
     }
     match registration::read(state.ctx(), &state.policy().issuer, &id, bearer(&headers)).await {
@@ -111,12 +111,12 @@ pub async fn read(State(state): State<AppState>, Path(id): Path<String>, headers
 }
 
 pub async fn update(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.registration_open() {
+    if !state.provider().registration_open {
         return not_offered();
     }
     let metadata = match metadata(&headers, &body) {
@@ -127,7 +127,7 @@ pub async fn update(
     match updated {
         Ok(registered) => {
             if let Ok(id) = ClientId::parse(&id) {
-                state.clients().forget(&id);
+                state.provider().clients.forget(&id);
             }
             no_store(&registered)
         }
@@ -135,13 +135,13 @@ pub async fn update(
     }
 }
 
-pub async fn delete(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if !state.registration_open() {
+pub async fn delete(State(state): State<PageState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if !state.provider().registration_open {
         return not_offered();
     }
     match registration::delete(state.ctx(), &id, bearer(&headers)).await {
         Ok(id) => {
-            state.clients().forget(&id);
+            state.provider().clients.forget(&id);
             StatusCode::NO_CONTENT.into_response()
         }
         Err(err) => refused(&err),

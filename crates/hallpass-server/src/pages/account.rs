@@ -2,9 +2,9 @@
 //! ending sessions; signing out.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, MaybeSession, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
@@ -61,7 +61,7 @@ fn describe_device(user_agent: Option<&str>) -> String {
 }
 
 async fn render(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     current: &Session,
     notice: Option<&str>,
@@ -117,7 +117,7 @@ async fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     match session {
         Some(current) => render(&state, &headers, &current, None, None, StatusCode::OK).await,
         None => to_login(),
@@ -125,7 +125,7 @@ pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSes
 }
 
 /// The signed-in session, if the form is this browser's own.
-fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
+fn authorized(state: &PageState, session: Option<Session>, form: &SignInForm) -> Result<Session, Box<Response>> {
     let Some(current) = session else {
         return Err(Box::new(to_login()));
     };
@@ -140,7 +140,7 @@ fn authorized(state: &AppState, session: Option<Session>, form: &SignInForm) -> 
 }
 
 pub async fn change_name(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     form: SignInForm,
@@ -184,7 +184,7 @@ pub async fn change_name(
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     MaybeSession(session): MaybeSession,
@@ -248,7 +248,7 @@ pub async fn change_password(
 }
 
 pub async fn revoke_session(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     MaybeSession(session): MaybeSession,
@@ -307,7 +307,7 @@ pub async fn revoke_session(
 /// Takes back what the user allowed a third-party client (for one resource),
 /// which ends that client's refresh tokens for them.
 pub async fn withdraw_consent(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
     form: SignInForm,
@@ -352,7 +352,7 @@ pub async fn withdraw_consent(
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     MaybeSession(current): MaybeSession,
     form: SignInForm,
 ) -> Response {

@@ -4,9 +4,9 @@
 //! links do not use it up.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -20,7 +20,7 @@ use std::collections::HashMap;
 const LINK_COOKIE: &str = "hallpass_link";
 
 fn render_code(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -37,7 +37,7 @@ fn render_code(
     csrf::attach(page, state.mode(), &token)
 }
 
-fn expired(state: &AppState) -> Response {
+fn expired(state: &PageState) -> Response {
     state.pages().message(
         StatusCode::FORBIDDEN,
         "This form has expired",
@@ -46,7 +46,7 @@ fn expired(state: &AppState) -> Response {
 }
 
 pub async fn request(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -101,7 +101,7 @@ pub async fn request(
 }
 
 pub async fn verify(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -161,7 +161,7 @@ pub async fn verify(
 }
 
 pub async fn link_page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -174,7 +174,7 @@ pub async fn link_page(
 }
 
 pub async fn redeem(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -2,7 +2,7 @@
 //! audit trail and the rate limits.
 
 use super::forwarded::client_ip;
-use crate::state::HostedPages;
+use super::HostedPages;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;

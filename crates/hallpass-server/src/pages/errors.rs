@@ -2,8 +2,8 @@
 //! serve: a page in the hosted layout with a way back, never JSON. Programs
 //! (no `text/html` in `Accept`) keep the JSON error.
 
+use super::PageState;
 use crate::http::error::ApiError;
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,7 +17,7 @@ fn is_browser(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("text/html"))
 }
 
-pub async fn not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn not_found(State(state): State<PageState>, headers: HeaderMap) -> Response {
     if !is_browser(&headers) {
         return ApiError::not_found("resource").into_response();
     }
@@ -28,7 +28,7 @@ pub async fn not_found(State(state): State<AppState>, headers: HeaderMap) -> Res
     )
 }
 
-pub async fn method_not_allowed(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn method_not_allowed(State(state): State<PageState>, headers: HeaderMap) -> Response {
     if !is_browser(&headers) {
         let description = "this address does not take this method";
         return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", description).into_response();

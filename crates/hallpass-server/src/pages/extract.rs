@@ -1,13 +1,12 @@
 //! What every hosted-page handler starts from: the posted form, checked
 //! against this browser's CSRF cookie, and the browser's live session.
 
-use super::csrf;
+use super::{csrf, PageState};
 use crate::http::cookies;
 use crate::http::form::{self, Pairs};
-use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::Response;
 use hallpass_core::sessions;
@@ -35,12 +34,17 @@ impl SignInForm {
     }
 }
 
-impl FromRequest<AppState> for SignInForm {
+impl<S> FromRequest<S> for SignInForm
+where
+    S: Send + Sync,
+    PageState: FromRef<S>,
+{
     type Rejection = BytesRejection;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, BytesRejection> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, BytesRejection> {
+        let state = PageState::from_ref(state);
         let headers = request.headers().clone();
-        let body = Bytes::from_request(request, state).await?;
+        let body = Bytes::from_request(request, &()).await?;
         let pairs = form::parse(&body);
         let submitted = form::single(&pairs, "csrf").ok().flatten();
         let trusted = form::is_form(&headers) && csrf::verify(&headers, state.mode(), submitted);
@@ -52,10 +56,15 @@ impl FromRequest<AppState> for SignInForm {
 /// answer is a 500, not a signed-out browser.
 pub struct MaybeSession(pub Option<Session>);
 
-impl FromRequestParts<AppState> for MaybeSession {
+impl<S> FromRequestParts<S> for MaybeSession
+where
+    S: Send + Sync,
+    PageState: FromRef<S>,
+{
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let state = &PageState::from_ref(state);
         let Some(token) = cookies::read(&parts.headers, cookies::session_cookie_name(state.mode())) else {
             return Ok(MaybeSession(None));
         };

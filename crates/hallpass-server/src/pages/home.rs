@@ -1,15 +1,15 @@
 //! `/`: a browser that comes to the server itself sees who is signed in, the
 //! way to the account page and, in development, how to get started.
 
+use super::PageState;
 use super::{csrf, MaybeSession};
 use crate::config::Mode;
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 
-pub async fn page(State(state): State<AppState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     let email = match session {
         Some(session) => match state.ctx().store.get_user(&session.user_id).await {
             Ok(user) => user.map(|u| u.email.to_string()),

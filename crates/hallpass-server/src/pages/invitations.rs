@@ -6,8 +6,8 @@
 //! sign-in goes straight through; an account that existed signs in as usual.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, signed_in, SignInForm};
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,7 +17,7 @@ use hallpass_core::sessions;
 use minijinja::context;
 use std::collections::HashMap;
 
-fn gone(state: &AppState) -> Response {
+fn gone(state: &PageState) -> Response {
     state.pages().message(
         StatusCode::GONE,
         "This invitation no longer works",
@@ -26,7 +26,7 @@ fn gone(state: &AppState) -> Response {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -45,7 +45,7 @@ pub async fn page(
     csrf::attach(page, state.mode(), &csrf_token)
 }
 
-pub async fn accept(State(state): State<AppState>, ClientDevice(device): ClientDevice, form: SignInForm) -> Response {
+pub async fn accept(State(state): State<PageState>, ClientDevice(device): ClientDevice, form: SignInForm) -> Response {
     if !form.trusted() {
         return state.pages().message(
             StatusCode::FORBIDDEN,

@@ -1,8 +1,8 @@
 //! `/login`: email and password.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -11,7 +11,7 @@ use minijinja::context;
 use std::collections::HashMap;
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -21,7 +21,7 @@ pub async fn page(
 }
 
 pub(super) fn render(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -38,7 +38,7 @@ pub(super) fn render(
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -2,8 +2,8 @@
 //! browser's user wants to sign out, and the check of its answer.
 
 use super::csrf;
+use super::PageState;
 use crate::http::form::{single, Pairs};
-use crate::state::AppState;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use hallpass_core::oauth::logout::{Confirmation, LogoutRequest};
@@ -11,7 +11,7 @@ use minijinja::context;
 
 /// The confirmation page; its form repeats the request so the usual
 /// post-logout redirect and `state` rules apply once the user agrees.
-pub fn ask(state: &AppState, headers: &HeaderMap, confirmation: &Confirmation, request: &LogoutRequest) -> Response {
+pub fn ask(state: &PageState, headers: &HeaderMap, confirmation: &Confirmation, request: &LogoutRequest) -> Response {
     let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
     let fields: Vec<(&str, &str)> = [
         ("id_token_hint", &request.id_token_hint),
@@ -46,7 +46,7 @@ pub enum Answer {
     Forged,
 }
 
-pub fn answer(state: &AppState, method: &Method, headers: &HeaderMap, pairs: &Pairs) -> Answer {
+pub fn answer(state: &PageState, method: &Method, headers: &HeaderMap, pairs: &Pairs) -> Answer {
     if *method != Method::POST || single(pairs, "confirm").ok().flatten().is_none() {
         return Answer::NotAsked;
     }

@@ -19,14 +19,16 @@ pub mod logout;
 pub mod outbox;
 pub mod password;
 pub mod signup;
+mod state;
 mod templates;
 
 pub use extract::{MaybeSession, SignInForm};
 pub use limits::{Guess, Limits, Outcome, RetryAfter, Who};
+pub use state::{HostedPages, PageState};
 pub use templates::Pages;
 
 use crate::http::cookies::{self, SetCookie};
-use crate::state::AppState;
+
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -41,7 +43,7 @@ pub fn safe_return_to(value: Option<&str>) -> String {
 }
 
 /// A 303 after a successful form, with the new session cookie.
-pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
+pub fn signed_in(state: &PageState, token: &str, return_to: &str) -> Response {
     let max_age = state.policy().session_absolute.as_secs();
     let response = (
         StatusCode::SEE_OTHER,
@@ -53,7 +55,7 @@ pub fn signed_in(state: &AppState, token: &str, return_to: &str) -> Response {
 
 /// Gives the browser a secret that what it asked for (a magic link, a sign-up
 /// code) only works with, for as long as that lives; `path` is where it is used.
-pub fn bind_to_browser(state: &AppState, response: Response, name: &str, path: &str, secret: &str) -> Response {
+pub fn bind_to_browser(state: &PageState, response: Response, name: &str, path: &str, secret: &str) -> Response {
     let max_age = state.signin_policy().code_ttl.as_secs();
     SetCookie::new(state.mode(), name, secret, max_age)
         .path(path)
@@ -63,7 +65,7 @@ pub fn bind_to_browser(state: &AppState, response: Response, name: &str, path: &
 /// A guess at an account's password or code (`None`: a reset link, whose
 /// account is known only once it is redeemed), or the 429 that refuses it.
 pub fn guess<'a>(
-    state: &'a AppState,
+    state: &'a PageState,
     device: &hallpass_core::sessions::Device,
     account: Option<&str>,
 ) -> Result<Guess<'a>, Box<Response>> {
@@ -74,7 +76,7 @@ pub fn guess<'a>(
 }
 
 /// The 429 refusing a request that would send mail to `account`, if over its allowance.
-pub fn mail_limited(state: &AppState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
+pub fn mail_limited(state: &PageState, device: &hallpass_core::sessions::Device, account: &str) -> Option<Response> {
     let refused = state.limits().mail(&who(device, Some(account))).err()?;
     Some(too_many(state, device, refused))
 }
@@ -83,7 +85,7 @@ fn who(device: &hallpass_core::sessions::Device, account: Option<&str>) -> Who {
     Who::new(account, device.ip.as_deref().and_then(|ip| ip.parse().ok()))
 }
 
-fn too_many(state: &AppState, device: &hallpass_core::sessions::Device, RetryAfter(wait): RetryAfter) -> Response {
+fn too_many(state: &PageState, device: &hallpass_core::sessions::Device, RetryAfter(wait): RetryAfter) -> Response {
     let seconds = wait.as_millis().div_ceil(1000).max(1);
     let (count, unit) = if seconds < 60 {
         (seconds, "second")
@@ -113,7 +115,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 /// The brand's colour, as a stylesheet (inline styles are not allowed by the pages' CSP).
-pub async fn theme(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+pub async fn theme(axum::extract::State(state): axum::extract::State<PageState>) -> impl IntoResponse {
     let color = state.hosted_pages().primary_color.clone().unwrap_or_default();
     let body = if color.is_empty() {
         String::new()
@@ -143,7 +145,7 @@ pub fn field(pairs: &crate::http::form::Pairs, name: &str) -> String {
 }
 
 /// The answer to a form of a sign-in method the configuration turned off.
-pub fn method_off(state: &AppState) -> Response {
+pub fn method_off(state: &PageState) -> Response {
     state.pages().message(
         StatusCode::NOT_FOUND,
         "Not available",
@@ -152,7 +154,7 @@ pub fn method_off(state: &AppState) -> Response {
 }
 
 /// An unexpected failure: logged in full, shown as a short apology.
-pub fn server_error(state: &AppState, what: &str, err: &dyn std::fmt::Display) -> Response {
+pub fn server_error(state: &PageState, what: &str, err: &dyn std::fmt::Display) -> Response {
     tracing::error!(%err, "{what}");
     state.pages().message(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,7 @@
 //! `/dev/outbox.json?to=` gives the same mail as JSON, for scripts and load
 //! tests that sign in by code without a mail server.
 
-use crate::state::AppState;
+use super::PageState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,14 +11,14 @@ use minijinja::context;
 use serde::Deserialize;
 
 /// Mail still queued arrives first, so what a form just sent is shown.
-async fn flushed(state: &AppState) {
+async fn flushed(state: &PageState) {
     let wait = std::time::Duration::from_secs(5);
     if tokio::time::timeout(wait, state.mailer().flushed()).await.is_err() {
         tracing::warn!("mail still queued after 5 s; showing the outbox as it is");
     }
 }
 
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(State(state): State<PageState>) -> Response {
     let Some(outbox) = state.outbox() else {
         let message = "Mail goes to a mail server here, not to a development outbox.";
         return state.pages().message(StatusCode::NOT_FOUND, "No outbox", message);
@@ -35,7 +35,7 @@ pub struct Filter {
     to: Option<String>,
 }
 
-pub async fn json(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
+pub async fn json(State(state): State<PageState>, Query(filter): Query<Filter>) -> Response {
     let Some(outbox) = state.outbox() else {
         return not_found();
     };

@@ -1,8 +1,8 @@
 //! `/password/forgot` and `/password/reset`.
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, signed_in, Outcome, SignInForm};
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -12,7 +12,7 @@ use minijinja::context;
 use std::collections::HashMap;
 
 fn render(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     template: &str,
@@ -25,7 +25,7 @@ fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn forgot_page(State(state): State<PageState>, headers: HeaderMap) -> Response {
     render(
         &state,
         &headers,
@@ -36,7 +36,7 @@ pub async fn forgot_page(State(state): State<AppState>, headers: HeaderMap) -> R
 }
 
 pub async fn forgot(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -76,7 +76,7 @@ pub async fn forgot(
 }
 
 pub async fn reset_page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -85,7 +85,7 @@ pub async fn reset_page(
 }
 
 pub async fn reset(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

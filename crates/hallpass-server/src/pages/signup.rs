@@ -2,9 +2,9 @@
 //! exists, in the browser that asked for it (a cookie holds its secret).
 
 use super::device::ClientDevice;
+use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
-use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 const SIGNUP_COOKIE: &str = "hallpass_signup";
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -28,7 +28,7 @@ pub async fn page(
 }
 
 fn render_form(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -46,7 +46,7 @@ fn render_form(
 }
 
 fn render_verify(
-    state: &AppState,
+    state: &PageState,
     headers: &HeaderMap,
     status: StatusCode,
     return_to: &str,
@@ -64,7 +64,7 @@ fn render_verify(
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -131,7 +131,7 @@ pub async fn submit(
 }
 
 pub async fn verify(
-    State(state): State<AppState>,
+    State(state): State<PageState>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

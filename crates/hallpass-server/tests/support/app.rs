@@ -233,8 +233,13 @@ impl TestApp {
 
     /// The mail the server has sent, newest first, once the queue is drained.
     pub async fn mails(&self) -> Vec<Mail> {
-        self.state.mailer().flushed().await;
-        self.state.outbox().map(|o| o.mails()).unwrap_or_default()
+        self.state.hosted_pages().mail.flushed().await;
+        self.state
+            .hosted_pages()
+            .outbox
+            .as_ref()
+            .map(|o| o.mails())
+            .unwrap_or_default()
     }
 
     pub fn sent_logout_tokens(&self) -> Vec<Notice> {
