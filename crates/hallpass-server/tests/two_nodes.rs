@@ -70,7 +70,7 @@ async fn two_nodes_share_sessions_logouts_and_keys() {
         ("HALLPASS_MASTER_KEY", key.as_str()),
         ("HALLPASS_TOKENS__KEY_RELOAD_SECS", "1"),
         // Each reload is logged with the key ids it loaded.
-        ("RUST_LOG", "info,hallpass_server::state=debug"),
+        ("RUST_LOG", "info,hallpass_server::provider=debug"),
     ];
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = Server::start(dir_a.path(), &[], &env).await.unwrap();
