@@ -7,7 +7,7 @@ use hallpass_core::clock::Timestamp;
 use hallpass_core::crypto::Algorithm;
 use hallpass_core::ids::ClientId;
 use hallpass_core::oauth::authorize::is_registered;
-use hallpass_core::store::{Client, ClientKind};
+use hallpass_core::store::{Client, ClientKind, Registration};
 use hallpass_core::values::{RedirectUri, UriPolicy};
 use libfuzzer_sys::fuzz_target;
 
@@ -32,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
                 granted_scopes: Vec::new(),
                 access_token_ttl_secs: None,
                 id_token_algorithm: Algorithm::Es256,
+                registration: Registration::Admin,
+                registration_token_hash: None,
+                client_uri: None,
                 created_at: Timestamp(0),
                 updated_at: Timestamp(0),
             };

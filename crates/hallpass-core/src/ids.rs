@@ -112,6 +112,8 @@ prefixed_id!(/// A SCIM directory of an organization.
     DirectoryId, "dir_", "directory");
 prefixed_id!(/// A SCIM resource (User or Group) of a directory.
     ScimId, "scm_", "SCIM resource");
+prefixed_id!(/// A resource server (an API or MCP server) tokens may be issued for.
+    ResourceId, "res_", "resource");
 
 #[cfg(test)]
 mod tests {

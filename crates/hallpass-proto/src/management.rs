@@ -387,3 +387,43 @@ pub struct CreateDirectory {
     #[serde(default)]
     pub group_roles: std::collections::BTreeMap<String, String>,
 }
+
+/// A resource server (an API or an MCP server): access tokens asked for it
+/// with `resource` (RFC 8707) carry its `identifier` as `aud` and only its scopes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resource {
+    /// `res_…`
+    pub id: String,
+    /// The URL clients send as `resource`, e.g. `https://mcp.example.com/mcp`.
+    pub identifier: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub access_token_ttl_secs: Option<u32>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateResource {
+    /// An https URL (http on a loopback host) without a fragment.
+    pub identifier: String,
+    pub name: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Overrides the client's and the configured lifetime (60 to 86400).
+    pub access_token_ttl_secs: Option<u32>,
+}
+
+/// Fields to change; a list given replaces the list; `access_token_ttl_secs: null` keeps it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateResource {
+    pub identifier: Option<String>,
+    pub name: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub access_token_ttl_secs: Option<u32>,
+}

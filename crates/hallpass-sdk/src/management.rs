@@ -6,8 +6,9 @@
 
 use crate::{Client, Error};
 use hallpass_proto::management::{
-    Connection, ConnectionBody, CreateDirectory, CreateInvitation, CreateOrganization, CreateUser, Directory,
-    Invitation, Membership, Organization, Page, PutMembership, Session, UpdateOrganization, UpdateUser, User,
+    Connection, ConnectionBody, CreateDirectory, CreateInvitation, CreateOrganization, CreateResource, CreateUser,
+    Directory, Invitation, Membership, Organization, Page, PutMembership, Resource, Session, UpdateOrganization,
+    UpdateResource, UpdateUser, User,
 };
 use hallpass_proto::ErrorBody;
 use reqwest::Method;
@@ -322,5 +323,30 @@ impl Management {
 
     pub async fn delete_connection(&self, id: &str) -> Result<(), Error> {
         self.delete(&format!("/connections/{}", enc(id))).await
+    }
+
+    // Resources (APIs and MCP servers; `hallpass:resources`).
+
+    pub async fn list_resources(&self, page: &PageRequest) -> Result<Page<Resource>, Error> {
+        self.call::<(), _>(Method::GET, &format!("/resources{}", page.query()), None)
+            .await
+    }
+
+    pub async fn create_resource(&self, resource: &CreateResource) -> Result<Resource, Error> {
+        self.call(Method::POST, "/resources", Some(resource)).await
+    }
+
+    pub async fn get_resource(&self, id: &str) -> Result<Resource, Error> {
+        self.call::<(), _>(Method::GET, &format!("/resources/{}", enc(id)), None)
+            .await
+    }
+
+    pub async fn update_resource(&self, id: &str, changes: &UpdateResource) -> Result<Resource, Error> {
+        self.call(Method::PATCH, &format!("/resources/{}", enc(id)), Some(changes))
+            .await
+    }
+
+    pub async fn delete_resource(&self, id: &str) -> Result<(), Error> {
+        self.delete(&format!("/resources/{}", enc(id))).await
     }
 }

@@ -35,6 +35,7 @@ fn bench(c: &mut Criterion) {
         let outbox = Arc::new(Outbox::new(config.branding.clone()));
         let services = Services {
             backchannel: Backchannel::new(Arc::new(HttpSender::new())),
+            documents: None,
             mailer: outbox.clone(),
             outbox: Some(outbox),
         };

@@ -42,6 +42,9 @@ pub enum Command {
     /// Applications (OAuth clients).
     #[command(subcommand)]
     Clients(ClientsCommand),
+    /// Resources: the APIs and MCP servers access tokens are issued for (RFC 8707).
+    #[command(subcommand)]
+    Resources(ResourcesCommand),
     /// Users.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -182,6 +185,49 @@ pub enum ClientsCommand {
     RotateSecret { client_id: String },
     /// Delete one of a client's two secrets, once every app uses the other.
     DeleteSecret { client_id: String, secret_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResourcesCommand {
+    /// Register an API or MCP server by the identifier clients send as `resource`.
+    Create {
+        /// e.g. https://mcp.example.com/mcp (http only on a loopback host).
+        #[arg(long)]
+        identifier: String,
+        #[arg(long)]
+        name: String,
+        /// A scope the resource understands (repeat for several).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+        /// Access-token lifetime for this resource, in seconds (60 to 86400).
+        #[arg(long)]
+        access_token_ttl: Option<u32>,
+    },
+    /// List resources.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Continue after this resource id.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Show one resource.
+    Show { id: String },
+    /// Change a resource; what is not given stays as it is.
+    Update {
+        id: String,
+        #[arg(long)]
+        identifier: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Replaces the scopes (repeat for several).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Option<Vec<String>>,
+        #[arg(long)]
+        access_token_ttl: Option<u32>,
+    },
+    /// Delete a resource; grants bound to it stop working.
+    Delete { id: String },
 }
 
 #[derive(Debug, Args)]

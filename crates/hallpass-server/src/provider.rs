@@ -3,9 +3,11 @@
 //! endpoints, the management API and the hosted pages all reach it.
 
 use crate::config::Mode;
+use crate::oauth::documents::HttpFetcher;
 use hallpass_core::crypto::{Algorithm, MasterKey};
 use hallpass_core::ids::KeyId;
 use hallpass_core::oauth::client_auth::ClientCache;
+use hallpass_core::oauth::metadata_document::{DocumentFetcher, MetadataDocuments};
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{self, KeyPolicy, KeyRing, KeySet};
 use hallpass_core::upstream::discovery::Discovery;
@@ -20,6 +22,10 @@ pub struct Provider {
     pub policy: OAuthPolicy,
     /// Recently read clients, for client authentication.
     pub clients: ClientCache,
+    /// `oauth.dynamic_registration = open`: `/oauth/register` takes registrations.
+    pub registration_open: bool,
+    /// Client ID metadata documents fetched recently (URL `client_id`s).
+    pub documents: MetadataDocuments,
     keys: KeyRing,
     key_policy: KeyPolicy,
     master: Arc<MasterKey>,
@@ -37,11 +43,14 @@ impl Provider {
         key_policy: KeyPolicy,
         master: Arc<MasterKey>,
     ) -> Provider {
+        let development = mode == Mode::Development;
         Provider {
             ctx,
             mode,
             policy,
             clients,
+            registration_open: true,
+            documents: MetadataDocuments::new(Arc::new(HttpFetcher::new(development)), development),
             keys,
             key_policy,
             master,
@@ -52,6 +61,16 @@ impl Provider {
     /// The master key, for sealing and opening secrets stored with it.
     pub fn master(&self) -> &MasterKey {
         &self.master
+    }
+
+    /// Third-party clients: whether dynamic registration is open, and where
+    /// metadata documents are fetched from (tests replace the fetcher).
+    pub fn with_third_party(mut self, registration_open: bool, fetcher: Option<Arc<dyn DocumentFetcher>>) -> Provider {
+        self.registration_open = registration_open;
+        if let Some(fetcher) = fetcher {
+            self.documents = MetadataDocuments::new(fetcher, self.mode == Mode::Development);
+        }
+        self
     }
 
     /// The keys as last loaded.

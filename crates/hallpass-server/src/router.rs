@@ -1,7 +1,7 @@
 //! Every route Hallpass serves, in one place.
 
 use crate::http::{health, host, jwks, layers, metrics};
-use crate::oauth::{authorize, discovery, introspect, logout, token, userinfo};
+use crate::oauth::{authorize, discovery, introspect, logout, register, token, userinfo};
 use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup, sso};
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -26,6 +26,11 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/oauth/introspect", post(introspect::introspect))
         .route("/oauth/revoke", post(introspect::revoke))
+        .route("/oauth/register", post(register::register))
+        .route(
+            "/oauth/register/{client_id}",
+            get(register::read).put(register::update).delete(register::delete),
+        )
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
         .nest("/api/v1", crate::api::routes(state.clone()))
         .merge(crate::scim::routes())
@@ -59,6 +64,8 @@ fn hosted_pages(state: &AppState) -> Router<AppState> {
         .route("/account/name", post(account::change_name))
         .route("/account/password", post(account::change_password))
         .route("/account/sessions/{id}/revoke", post(account::revoke_session))
+        .route("/account/consents/withdraw", post(account::withdraw_consent))
+        .route("/oauth/consent", post(authorize::consent))
         .route("/logout", post(account::sign_out))
         .route("/dev/outbox", get(outbox::page))
         .route("/dev/outbox.json", get(outbox::json))

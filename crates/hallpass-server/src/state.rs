@@ -4,7 +4,7 @@
 //! mail) and operations (metrics, key reloading). The raw configuration is
 //! read once here and not kept. Cloned per request (three `Arc`s).
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, DynamicRegistration, Mode};
 use crate::http::metrics::Metrics;
 use crate::mail::Outbox;
 use crate::mail_queue::MailQueue;
@@ -13,6 +13,7 @@ use crate::pages::{Limits, Pages};
 use axum::extract::FromRef;
 use hallpass_core::crypto::{CodeHasher, MasterKey};
 use hallpass_core::oauth::client_auth::ClientCache;
+use hallpass_core::oauth::metadata_document::DocumentFetcher;
 use hallpass_core::oauth::OAuthPolicy;
 use hallpass_core::services::keys::{KeyRing, KeySet};
 use hallpass_core::signin::mailer::Mailer;
@@ -34,6 +35,9 @@ pub struct Services {
     pub backchannel: Backchannel,
     pub mailer: Arc<dyn Mailer>,
     pub outbox: Option<Arc<Outbox>>,
+    /// Outbound HTTP for client ID metadata documents; `None`: the real one
+    /// (`oauth::documents`), private addresses allowed only in development.
+    pub documents: Option<Arc<dyn DocumentFetcher>>,
 }
 
 /// Running the node.
@@ -85,6 +89,10 @@ impl AppState {
             keys,
             config.key_policy(),
             master,
+        )
+        .with_third_party(
+            config.oauth.dynamic_registration == DynamicRegistration::Open,
+            services.documents,
         );
         let operations = Operations {
             metrics: Metrics::new(),

@@ -1,6 +1,6 @@
 //! Domain records as the management API and the CLI show them.
 
-use hallpass_core::store::{Client, SigningKeyRecord, User};
+use hallpass_core::store::{Client, Resource, SigningKeyRecord, User};
 use hallpass_proto::management as wire;
 
 pub fn client(c: &Client) -> wire::Client {
@@ -183,5 +183,17 @@ pub fn directory(d: &hallpass_core::store::Directory, issuer: &str, token: Optio
         created_at: d.created_at.to_rfc3339(),
         updated_at: d.updated_at.to_rfc3339(),
         bearer_token: token,
+    }
+}
+
+pub fn resource(r: &Resource) -> wire::Resource {
+    wire::Resource {
+        id: r.id.to_string(),
+        identifier: r.identifier.clone(),
+        name: r.name.clone(),
+        scopes: r.scopes.clone(),
+        access_token_ttl_secs: r.access_token_ttl_secs,
+        created_at: r.created_at.to_rfc3339(),
+        updated_at: r.updated_at.to_rfc3339(),
     }
 }

@@ -535,3 +535,67 @@ async fn scim_directories_from_the_command_line() {
     let out = run(d, &["directories", "get", &id]).await;
     assert_clean_failure(&out, "directory not found");
 }
+
+#[tokio::test]
+async fn resources_are_created_listed_updated_and_deleted_and_bad_ones_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let created = run_ok_json(
+        d,
+        &[
+            "resources",
+            "create",
+            "--identifier",
+            "https://mcp.example.com/mcp",
+            "--name",
+            "Tools",
+            "--scope",
+            "mcp:tools",
+            "--scope",
+            "mcp:read",
+            "--json",
+        ],
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("res_"));
+    assert_eq!(created["scopes"], serde_json::json!(["mcp:tools", "mcp:read"]));
+    let updated = run_ok_json(d, &["resources", "update", &id, "--scope", "mcp:tools", "--json"]).await;
+    assert_eq!(updated["scopes"], serde_json::json!(["mcp:tools"]));
+    assert_eq!(updated["name"], "Tools");
+    let listed = run_ok_json(d, &["resources", "list", "--json"]).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    assert_clean_failure(
+        &run(
+            d,
+            &[
+                "resources",
+                "create",
+                "--identifier",
+                "https://mcp.example.com/mcp",
+                "--name",
+                "Again",
+            ],
+        )
+        .await,
+        "identifier",
+    );
+    assert_clean_failure(
+        &run(
+            d,
+            &[
+                "resources",
+                "create",
+                "--identifier",
+                "http://mcp.example.com/mcp",
+                "--name",
+                "Plain",
+            ],
+        )
+        .await,
+        "https",
+    );
+    run_ok_json(d, &["resources", "delete", &id, "--json"]).await;
+    let listed = run_ok_json(d, &["resources", "list", "--json"]).await;
+    assert!(listed["data"].as_array().unwrap().is_empty());
+}

@@ -23,7 +23,7 @@ async fn discovery_matches_its_snapshot_and_both_addresses_agree() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
+    assert_eq!(response.headers()["cache-control"], "public, max-age=300");
     let body = response.text().await.unwrap().replace(&app.base, "{issuer}");
     let actual: Value = serde_json::from_str(&body).unwrap();
     let expected: Value = serde_json::from_str(include_str!("snapshots/openid-configuration.json")).unwrap();

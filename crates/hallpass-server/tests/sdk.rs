@@ -647,3 +647,40 @@ async fn the_management_client_runs_connections() {
     let gone = api.get_connection(&social.id).await.unwrap_err();
     assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
 }
+
+#[tokio::test]
+async fn the_management_client_registers_resources() {
+    use hallpass_proto::management::{CreateResource, UpdateResource};
+    use hallpass_sdk::management::PageRequest;
+    let app = TestApp::start().await;
+    let admin = app
+        .client(|c| c.granted_scopes = vec!["hallpass:resources".into()])
+        .await;
+    let api = builder(&app, &admin).discover().await.unwrap().management();
+    let new = CreateResource {
+        identifier: "https://mcp.example.com/mcp".into(),
+        name: "Tools".into(),
+        scopes: vec!["mcp:tools".into()],
+        access_token_ttl_secs: None,
+    };
+    let created = api.create_resource(&new).await.unwrap();
+    assert_eq!(created.identifier, "https://mcp.example.com/mcp");
+    let clash = api.create_resource(&new).await.unwrap_err();
+    assert!(matches!(clash, Error::Api { status: 409, .. }), "{clash}");
+    let changed = api
+        .update_resource(
+            &created.id,
+            &UpdateResource {
+                scopes: Some(vec!["mcp:tools".into(), "mcp:read".into()]),
+                ..UpdateResource::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.scopes, vec!["mcp:tools", "mcp:read"]);
+    assert_eq!(api.get_resource(&created.id).await.unwrap(), changed);
+    assert_eq!(api.list_resources(&PageRequest::default()).await.unwrap().data.len(), 1);
+    api.delete_resource(&created.id).await.unwrap();
+    let gone = api.get_resource(&created.id).await.unwrap_err();
+    assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
+}

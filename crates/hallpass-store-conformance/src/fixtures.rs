@@ -15,7 +15,7 @@ pub fn clock() -> ManualClock {
     ManualClock::new(T0)
 }
 
-fn ids() -> (ManualClock, SystemRng) {
+pub fn ids() -> (ManualClock, SystemRng) {
     (clock(), SystemRng)
 }
 
@@ -73,6 +73,9 @@ pub fn client() -> Client {
         granted_scopes: vec![],
         access_token_ttl_secs: Some(300),
         id_token_algorithm: Algorithm::Es256,
+        registration: Registration::Admin,
+        registration_token_hash: None,
+        client_uri: None,
         created_at: T0,
         updated_at: T0,
     }
@@ -124,6 +127,7 @@ pub fn code(client: &ClientId, user: &UserId, session: &SessionId) -> (String, A
         nonce: Some("n-0S6_WzA2Mj".into()),
         code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
         organization_id: None,
+        resource: None,
         auth_time: T0,
         created_at: T0,
         expires_at: T0.plus(std::time::Duration::from_secs(60)),
@@ -140,6 +144,7 @@ pub fn family(client: &ClientId, user: &UserId, session: &SessionId, code: Optio
         user_id: user.clone(),
         scope: "openid offline_access".into(),
         organization_id: None,
+        resource: None,
         authorization_code_hash: code,
         created_at: T0,
         revoked_at: None,

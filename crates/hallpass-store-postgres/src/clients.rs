@@ -1,13 +1,14 @@
-use crate::rows::{damaged, get, hash, json, to_json, ts};
+use crate::rows::{damaged, get, hash, json, opt_hash, to_json, ts};
 use crate::{map_err, PostgresStore};
 use async_trait::async_trait;
 use hallpass_core::ids::{ClientId, SecretId};
-use hallpass_core::store::{Client, ClientKind, ClientSecret, ClientStore, StoreError};
+use hallpass_core::store::{Client, ClientKind, ClientSecret, ClientStore, Registration, StoreError};
 use hallpass_core::values::RedirectUri;
 use sqlx::postgres::PgRow;
 
 const COLUMNS: &str = "id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at";
+    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at,
+    registration, registration_token_hash, client_uri";
 
 fn uris(row: &PgRow, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
     let list: Vec<String> = json(row, column)?;
@@ -17,6 +18,7 @@ fn uris(row: &PgRow, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
 fn client(row: &PgRow) -> Result<Client, StoreError> {
     let kind: String = get(row, "kind")?;
     let algorithm: String = get(row, "id_token_algorithm")?;
+    let registration: String = get(row, "registration")?;
     let ttl: Option<i64> = get(row, "access_token_ttl_secs")?;
     Ok(Client {
         id: ClientId::from_trusted(get(row, "id")?),
@@ -32,6 +34,9 @@ fn client(row: &PgRow) -> Result<Client, StoreError> {
             .map(|t| u32::try_from(t).map_err(|_| damaged("access_token_ttl_secs")))
             .transpose()?,
         id_token_algorithm: algorithm.parse().map_err(|_| damaged("id_token_algorithm"))?,
+        registration: Registration::parse(&registration).ok_or_else(|| damaged("registration"))?,
+        registration_token_hash: opt_hash(row, "registration_token_hash")?,
+        client_uri: get(row, "client_uri")?,
         created_at: ts(row, "created_at")?,
         updated_at: ts(row, "updated_at")?,
     })
@@ -56,8 +61,9 @@ impl ClientStore for PostgresStore {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO clients (id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-                 backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at,
+                 registration, registration_token_hash, client_uri)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(c.id.as_str())
         .bind(&c.name)
@@ -72,6 +78,9 @@ impl ClientStore for PostgresStore {
         .bind(c.id_token_algorithm.as_str())
         .bind(c.created_at.0)
         .bind(c.updated_at.0)
+        .bind(c.registration.as_str())
+        .bind(c.registration_token_hash.as_ref().map(|h| h.as_bytes().to_vec()))
+        .bind(&c.client_uri)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -106,8 +115,8 @@ impl ClientStore for PostgresStore {
         let done = sqlx::query(
             "UPDATE clients SET name = $1, kind = $2, redirect_uris = $3, post_logout_redirect_uris = $4, initiate_login_uri = $5,
                  backchannel_logout_uri = $6, native = $7, granted_scopes = $8, access_token_ttl_secs = $9, id_token_algorithm = $10,
-                 updated_at = $11
-             WHERE id = $12",
+                 updated_at = $11, registration_token_hash = $12, client_uri = $13
+             WHERE id = $14",
         )
         .bind(&c.name)
         .bind(c.kind.as_str())
@@ -120,6 +129,8 @@ impl ClientStore for PostgresStore {
         .bind(c.access_token_ttl_secs.map(i64::from))
         .bind(c.id_token_algorithm.as_str())
         .bind(c.updated_at.0)
+        .bind(c.registration_token_hash.as_ref().map(|h| h.as_bytes().to_vec()))
+        .bind(&c.client_uri)
         .bind(c.id.as_str())
         .execute(&self.pool)
         .await

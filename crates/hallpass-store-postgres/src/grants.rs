@@ -14,10 +14,10 @@ use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge,
-    organization_id, auth_time, created_at, expires_at";
+    organization_id, auth_time, created_at, expires_at, resource";
 
 const FAMILY_COLUMNS: &str =
-    "f.id, f.session_id, f.client_id, f.user_id, f.scope, f.organization_id, f.authorization_code_hash, f.created_at, f.revoked_at";
+    "f.id, f.session_id, f.client_id, f.user_id, f.scope, f.organization_id, f.authorization_code_hash, f.created_at, f.revoked_at, f.resource";
 
 fn code(row: &PgRow) -> Result<AuthorizationCode, StoreError> {
     Ok(AuthorizationCode {
@@ -30,6 +30,7 @@ fn code(row: &PgRow) -> Result<AuthorizationCode, StoreError> {
         nonce: get(row, "nonce")?,
         code_challenge: get(row, "code_challenge")?,
         organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
+        resource: get(row, "resource")?,
         auth_time: ts(row, "auth_time")?,
         created_at: ts(row, "created_at")?,
         expires_at: ts(row, "expires_at")?,
@@ -44,6 +45,7 @@ fn family(row: &PgRow) -> Result<RefreshFamily, StoreError> {
         user_id: UserId::from_trusted(get(row, "user_id")?),
         scope: get(row, "scope")?,
         organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
+        resource: get(row, "resource")?,
         authorization_code_hash: opt_hash(row, "authorization_code_hash")?,
         created_at: ts(row, "created_at")?,
         revoked_at: opt_ts(row, "revoked_at")?,
@@ -113,8 +115,8 @@ impl GrantStore for PostgresStore {
     async fn insert_authorization_code(&self, c: &AuthorizationCode) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO authorization_codes (code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce,
-                 code_challenge, organization_id, auth_time, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 code_challenge, organization_id, auth_time, created_at, expires_at, resource)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(c.hash.as_bytes().as_slice())
         .bind(c.client_id.as_str())
@@ -128,6 +130,7 @@ impl GrantStore for PostgresStore {
         .bind(c.auth_time.0)
         .bind(c.created_at.0)
         .bind(c.expires_at.0)
+        .bind(&c.resource)
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
@@ -187,8 +190,8 @@ impl GrantStore for PostgresStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO refresh_families (id, session_id, client_id, user_id, scope, organization_id, authorization_code_hash, created_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO refresh_families (id, session_id, client_id, user_id, scope, organization_id, authorization_code_hash, created_at, revoked_at, resource)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(f.id.as_str())
         .bind(f.session_id.as_str())
@@ -199,6 +202,7 @@ impl GrantStore for PostgresStore {
         .bind(f.authorization_code_hash.as_ref().map(|h| h.as_bytes().to_vec()))
         .bind(f.created_at.0)
         .bind(f.revoked_at.map(|t| t.0))
+        .bind(&f.resource)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;

@@ -7,6 +7,7 @@
 mod audit;
 mod clients;
 mod connections;
+mod consents;
 mod directories;
 mod error;
 mod grants;
@@ -17,6 +18,7 @@ mod memberships;
 mod migrations;
 mod one_time;
 mod orgs;
+mod resources;
 mod roles;
 mod rows;
 mod session_policies;

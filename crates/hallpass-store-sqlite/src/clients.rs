@@ -1,14 +1,15 @@
-use crate::rows::{all, damaged, exec, get, hash, json, one, to_json, ts};
+use crate::rows::{all, damaged, exec, get, hash, json, one, opt_hash, to_json, ts};
 use crate::users::count;
 use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::ids::{ClientId, SecretId};
-use hallpass_core::store::{Client, ClientKind, ClientSecret, ClientStore, StoreError};
+use hallpass_core::store::{Client, ClientKind, ClientSecret, ClientStore, Registration, StoreError};
 use hallpass_core::values::RedirectUri;
 use rusqlite::{params, Connection, Row};
 
 const SELECT: &str = "SELECT id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at
+    backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at,
+    registration, registration_token_hash, client_uri
     FROM clients";
 
 fn uris(row: &Row<'_>, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
@@ -19,6 +20,7 @@ fn uris(row: &Row<'_>, column: &str) -> Result<Vec<RedirectUri>, StoreError> {
 fn client(row: &Row<'_>) -> Result<Client, StoreError> {
     let kind: String = get(row, "kind")?;
     let algorithm: String = get(row, "id_token_algorithm")?;
+    let registration: String = get(row, "registration")?;
     let ttl: Option<i64> = get(row, "access_token_ttl_secs")?;
     Ok(Client {
         id: ClientId::from_trusted(get(row, "id")?),
@@ -34,6 +36,9 @@ fn client(row: &Row<'_>) -> Result<Client, StoreError> {
             .map(|t| u32::try_from(t).map_err(|_| damaged("access_token_ttl_secs")))
             .transpose()?,
         id_token_algorithm: algorithm.parse().map_err(|_| damaged("id_token_algorithm"))?,
+        registration: Registration::parse(&registration).ok_or_else(|| damaged("registration"))?,
+        registration_token_hash: opt_hash(row, "registration_token_hash")?,
+        client_uri: get(row, "client_uri")?,
         created_at: ts(row, "created_at")?,
         updated_at: ts(row, "updated_at")?,
     })
@@ -75,8 +80,9 @@ impl ClientStore for SqliteStore {
                 exec(
                     tx,
                     "INSERT INTO clients (id, name, kind, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-                         backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         backchannel_logout_uri, native, granted_scopes, access_token_ttl_secs, id_token_algorithm, created_at, updated_at,
+                         registration, registration_token_hash, client_uri)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     params![
                         c.id.as_str(),
                         c.name,
@@ -90,7 +96,10 @@ impl ClientStore for SqliteStore {
                         c.access_token_ttl_secs,
                         c.id_token_algorithm.as_str(),
                         c.created_at.0,
-                        c.updated_at.0
+                        c.updated_at.0,
+                        c.registration.as_str(),
+                        c.registration_token_hash.as_ref().map(|h| h.as_bytes().to_vec()),
+                        c.client_uri
                     ],
                 )?;
                 if let Some(s) = &first_secret {
@@ -130,7 +139,7 @@ impl ClientStore for SqliteStore {
                     tx,
                     "UPDATE clients SET name = ?, kind = ?, redirect_uris = ?, post_logout_redirect_uris = ?, initiate_login_uri = ?,
                          backchannel_logout_uri = ?, native = ?, granted_scopes = ?, access_token_ttl_secs = ?, id_token_algorithm = ?,
-                         updated_at = ?
+                         updated_at = ?, registration_token_hash = ?, client_uri = ?
                      WHERE id = ?",
                     params![
                         c.name,
@@ -144,6 +153,8 @@ impl ClientStore for SqliteStore {
                         c.access_token_ttl_secs,
                         c.id_token_algorithm.as_str(),
                         c.updated_at.0,
+                        c.registration_token_hash.as_ref().map(|h| h.as_bytes().to_vec()),
+                        c.client_uri,
                         c.id.as_str()
                     ],
                 )?;

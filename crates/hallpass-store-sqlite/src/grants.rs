@@ -13,10 +13,10 @@ use hallpass_core::store::{
 use rusqlite::{params, Connection, Row};
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, session_id, redirect_uri, scope, nonce, code_challenge,
-    organization_id, auth_time, created_at, expires_at";
+    organization_id, auth_time, created_at, expires_at, resource";
 
 const FAMILY_COLUMNS: &str =
-    "f.id, f.session_id, f.client_id, f.user_id, f.scope, f.organization_id, f.authorization_code_hash, f.created_at, f.revoked_at";
+    "f.id, f.session_id, f.client_id, f.user_id, f.scope, f.organization_id, f.authorization_code_hash, f.created_at, f.revoked_at, f.resource";
 
 fn code(row: &Row<'_>) -> Result<AuthorizationCode, StoreError> {
     Ok(AuthorizationCode {
@@ -29,6 +29,7 @@ fn code(row: &Row<'_>) -> Result<AuthorizationCode, StoreError> {
         nonce: get(row, "nonce")?,
         code_challenge: get(row, "code_challenge")?,
         organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
+        resource: get(row, "resource")?,
         auth_time: ts(row, "auth_time")?,
         created_at: ts(row, "created_at")?,
         expires_at: ts(row, "expires_at")?,
@@ -43,6 +44,7 @@ fn family(row: &Row<'_>) -> Result<RefreshFamily, StoreError> {
         user_id: UserId::from_trusted(get(row, "user_id")?),
         scope: get(row, "scope")?,
         organization_id: get::<Option<String>>(row, "organization_id")?.map(OrgId::from_trusted),
+        resource: get(row, "resource")?,
         authorization_code_hash: opt_hash(row, "authorization_code_hash")?,
         created_at: ts(row, "created_at")?,
         revoked_at: opt_ts(row, "revoked_at")?,
@@ -145,7 +147,7 @@ impl GrantStore for SqliteStore {
                 exec(
                     tx,
                     &format!(
-                        "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        "INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     ),
                     params![
                         c.hash.as_bytes().as_slice(),
@@ -159,7 +161,8 @@ impl GrantStore for SqliteStore {
                         c.organization_id.as_ref().map(OrgId::as_str),
                         c.auth_time.0,
                         c.created_at.0,
-                        c.expires_at.0
+                        c.expires_at.0,
+                        c.resource
                     ],
                 )
                 .map(|_| ())
@@ -208,8 +211,8 @@ impl GrantStore for SqliteStore {
             .write(move |tx| {
                 exec(
                     tx,
-                    "INSERT INTO refresh_families (id, session_id, client_id, user_id, scope, organization_id, authorization_code_hash, created_at, revoked_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO refresh_families (id, session_id, client_id, user_id, scope, organization_id, authorization_code_hash, created_at, revoked_at, resource)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     params![
                         f.id.as_str(),
                         f.session_id.as_str(),
@@ -219,7 +222,8 @@ impl GrantStore for SqliteStore {
                         f.organization_id.as_ref().map(OrgId::as_str),
                         f.authorization_code_hash.as_ref().map(|h| h.as_bytes().to_vec()),
                         f.created_at.0,
-                        f.revoked_at.map(|t| t.0)
+                        f.revoked_at.map(|t| t.0),
+                        f.resource
                     ],
                 )?;
                 insert_token(tx, f.id.as_str(), &first, f.created_at, expires_at)

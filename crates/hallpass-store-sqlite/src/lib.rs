@@ -6,6 +6,7 @@
 mod audit;
 mod clients;
 mod connections;
+mod consents;
 mod db;
 mod directories;
 mod error;
@@ -17,6 +18,7 @@ mod memberships;
 mod migrations;
 mod one_time;
 mod orgs;
+mod resources;
 mod roles;
 mod rows;
 mod session_policies;

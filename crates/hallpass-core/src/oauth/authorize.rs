@@ -5,14 +5,15 @@
 //! every error goes back to the client with `error`, `error_description`,
 //! `state` and `iss` (RFC 9207).
 
-use super::scope::USER_SCOPES;
-use super::{ErrorCode, OAuthPolicy, Scope};
+use super::metadata_document::{client_id_of, is_url_client_id};
+use super::{resource as resources, ErrorCode, OAuthPolicy, Scope};
 use crate::context::Context;
 use crate::crypto::SecretHash;
 use crate::error::CoreError;
 use crate::ids::{ClientId, ConnectionId, OrgId, UserId};
 use crate::rng::random_token;
-use crate::store::{AuthorizationCode, Client, ClientKind, MembershipStatus, Organization, Session};
+use crate::services::audit::{self, Actor};
+use crate::store::{AuthorizationCode, Client, ClientKind, Consent, MembershipStatus, Organization, Resource, Session};
 use std::collections::HashMap;
 use url::{Host, Url};
 
@@ -31,9 +32,22 @@ pub enum Outcome {
         login_hint: Option<String>,
         connection: Option<ConnectionId>,
     },
+    /// A third-party client: the user must say yes (or no) to what it asks.
+    /// The answer comes back through [`answer_consent`] with the same request.
+    Consent(Box<ConsentRequest>),
     /// The user belongs to several organizations (or `prompt=select_account`):
     /// they pick one, then the request comes back with `organization_id`.
     PickOrganization(Vec<Organization>),
+}
+
+/// What the consent page shows: who asks, for what, as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentRequest {
+    pub client: Client,
+    /// The client's domain: its `client_uri`'s host, else its redirect URI's.
+    pub domain: Option<String>,
+    pub resource: Option<Resource>,
+    pub scopes: Vec<String>,
 }
 
 /// The parameters after validation.
@@ -51,15 +65,41 @@ struct Request {
     organization_id: Option<OrgId>,
     connection_id: Option<ConnectionId>,
     domain_hint: Option<String>,
+    /// RFC 8707: the API or MCP server the tokens are for.
+    resource: Option<Resource>,
 }
 
-const KNOWN_PROMPTS: [&str; 4] = ["none", "login", "create", "select_account"];
+const KNOWN_PROMPTS: [&str; 5] = ["none", "login", "create", "select_account", "consent"];
 
 pub async fn authorize(
     ctx: &Context,
     policy: &OAuthPolicy,
     pairs: &[(String, String)],
     session: Option<Session>,
+) -> Result<Outcome, CoreError> {
+    run(ctx, policy, pairs, session, None).await
+}
+
+/// The user's answer on the consent page, with the request that asked: the
+/// request is validated again from scratch (nothing on the page is trusted),
+/// then a yes is remembered and a code issued; a no goes back to the client
+/// as `access_denied`.
+pub async fn answer_consent(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    pairs: &[(String, String)],
+    session: Option<Session>,
+    allow: bool,
+) -> Result<Outcome, CoreError> {
+    run(ctx, policy, pairs, session, Some(allow)).await
+}
+
+async fn run(
+    ctx: &Context,
+    policy: &OAuthPolicy,
+    pairs: &[(String, String)],
+    session: Option<Session>,
+    answer: Option<bool>,
 ) -> Result<Outcome, CoreError> {
     let mut params: HashMap<&str, &str> = HashMap::new();
     let mut repeated: Vec<&str> = Vec::new();
@@ -80,6 +120,8 @@ pub async fn authorize(
     };
     let client = match ClientId::parse(client_id) {
         Ok(id) => ctx.store.get_client(&id).await?,
+        // A metadata document, fetched by the caller (`MetadataDocuments::resolve`) just before.
+        Err(_) if is_url_client_id(client_id) => ctx.store.get_client(&client_id_of(client_id)).await?,
         Err(_) => None,
     };
     let Some(client) = client else {
@@ -108,14 +150,46 @@ pub async fn authorize(
             state.as_deref(),
         )))
     };
+    if repeated.contains(&"resource") {
+        return back(
+            ErrorCode::InvalidTarget,
+            "ask for one resource per request: tokens here are for one audience",
+        );
+    }
     if let Some(name) = repeated.first() {
         return back(ErrorCode::InvalidRequest, &format!("`{name}` is given more than once"));
     }
-    let request = match validate(policy, &params, client, redirect_uri, state.clone()) {
+    let mut request = match validate(policy, &params, client, redirect_uri, state.clone()) {
         Ok(request) => request,
         Err((code, description)) => return back(code, &description),
     };
-    decide(ctx, policy, request, session).await
+    if let Some(identifier) = params.get("resource") {
+        match resources::named(ctx, identifier).await {
+            Ok(resource) => request.resource = Some(resource),
+            Err(err) => return back(err.code, &err.description),
+        }
+    }
+    if request.scope.is_empty() {
+        match &request.resource {
+            // No scope asked: all of the resource's (RFC 6749 §3.3 default).
+            Some(resource) => request.scope = Scope::from_list(&resource.scopes),
+            None => {
+                return back(
+                    ErrorCode::InvalidScope,
+                    "scope is required, e.g. `openid profile email`",
+                )
+            }
+        }
+    }
+    if let Some(unknown) = request
+        .scope
+        .tokens()
+        .iter()
+        .find(|t| !resources::may_ask(t, request.resource.as_ref()))
+    {
+        return back(ErrorCode::InvalidScope, &format!("unknown scope `{unknown}`"));
+    }
+    decide(ctx, policy, request, session, answer).await
 }
 
 fn validate(
@@ -146,15 +220,6 @@ fn validate(
         ));
     }
     let scope = Scope::parse(params.get("scope").copied().unwrap_or_default()).map_err(|e| (e.code, e.description))?;
-    if scope.is_empty() {
-        return Err((
-            ErrorCode::InvalidScope,
-            "scope is required, e.g. `openid profile email`".into(),
-        ));
-    }
-    if let Some(unknown) = scope.tokens().iter().find(|t| !USER_SCOPES.contains(&t.as_str())) {
-        return Err((ErrorCode::InvalidScope, format!("unknown scope `{unknown}`")));
-    }
     let challenge = params.get("code_challenge").filter(|c| !c.is_empty());
     let method = params.get("code_challenge_method").filter(|m| !m.is_empty());
     let code_challenge = match (challenge, method) {
@@ -235,6 +300,7 @@ fn validate(
         organization_id,
         connection_id,
         domain_hint,
+        resource: None,
     })
 }
 
@@ -276,6 +342,7 @@ async fn decide(
     policy: &OAuthPolicy,
     request: Request,
     session: Option<Session>,
+    answer: Option<bool>,
 ) -> Result<Outcome, CoreError> {
     let back = |code: ErrorCode, description: &str| {
         Outcome::Redirect(error_redirect(
@@ -373,6 +440,34 @@ async fn decide(
             return Ok(sign_in(false));
         }
     }
+    if request.client.registration.is_third_party() {
+        let resource = request.resource.as_ref().map(|r| r.identifier.as_str());
+        match answer {
+            Some(false) => return Ok(back(ErrorCode::AccessDenied, "the user did not allow the request")),
+            Some(true) => remember_consent(ctx, &session, &request.client, resource, &request.scope).await?,
+            None => {
+                let remembered = ctx
+                    .store
+                    .find_consent(&session.user_id, &request.client.id, resource)
+                    .await?;
+                let covered = remembered.is_some_and(|c| request.scope.tokens().iter().all(|t| c.scopes.contains(t)));
+                if has("consent") || !covered {
+                    if has("none") {
+                        return Ok(back(
+                            ErrorCode::ConsentRequired,
+                            "the user must allow this application first",
+                        ));
+                    }
+                    return Ok(Outcome::Consent(Box::new(ConsentRequest {
+                        domain: client_domain(&request.client),
+                        client: request.client.clone(),
+                        resource: request.resource.clone(),
+                        scopes: request.scope.tokens().to_vec(),
+                    })));
+                }
+            }
+        }
+    }
     let code = random_token(ctx.rng.as_ref());
     let record = AuthorizationCode {
         hash: SecretHash::of(&code),
@@ -384,6 +479,7 @@ async fn decide(
         nonce: request.nonce.clone(),
         code_challenge: request.code_challenge.clone(),
         organization_id: organization,
+        resource: request.resource.as_ref().map(|r| r.identifier.clone()),
         auth_time: session.auth_time,
         created_at: now,
         expires_at: now.plus(policy.code_ttl),
@@ -395,6 +491,49 @@ async fn decide(
     }
     pairs.push(("iss", &policy.issuer));
     Ok(Outcome::Redirect(with_query(&request.redirect_uri, &pairs)))
+}
+
+/// Keeps what the user allowed, with what they had allowed before, and audits it.
+async fn remember_consent(
+    ctx: &Context,
+    session: &Session,
+    client: &Client,
+    resource: Option<&str>,
+    scope: &Scope,
+) -> Result<(), CoreError> {
+    let before = ctx.store.find_consent(&session.user_id, &client.id, resource).await?;
+    let mut scopes = before.as_ref().map(|c| c.scopes.clone()).unwrap_or_default();
+    for token in scope.tokens() {
+        if !scopes.contains(token) {
+            scopes.push(token.clone());
+        }
+    }
+    let consent = Consent {
+        user_id: session.user_id.clone(),
+        client_id: client.id.clone(),
+        resource: resource.map(str::to_owned),
+        scopes,
+        granted_at: ctx.clock.now(),
+    };
+    ctx.store.put_consent(&consent).await?;
+    let details = serde_json::json!({
+        "client_id": client.id,
+        "resource": resource,
+        "before": before.map(|c| c.scopes),
+        "after": consent.scopes,
+    });
+    let actor = Actor::User(session.user_id.to_string());
+    audit::record(ctx, &actor, "consent.granted", Some(session.user_id.as_str()), details).await;
+    Ok(())
+}
+
+/// Where a client says it lives, for the consent page.
+pub fn client_domain(client: &Client) -> Option<String> {
+    let own = (client.registration == crate::store::Registration::MetadataDocument).then(|| client.id.as_str());
+    own.into_iter()
+        .chain(client.client_uri.iter().map(String::as_str))
+        .chain(client.redirect_uris.iter().map(|u| u.as_str()))
+        .find_map(|u| Url::parse(u).ok()?.host_str().map(str::to_owned))
 }
 
 /// Exact match; for native clients, a loopback IP redirect matches on any port (RFC 8252 §7.3).
@@ -482,6 +621,7 @@ mod tests {
     use super::*;
     use crate::clock::Timestamp;
     use crate::crypto::Algorithm;
+    use crate::store::Registration;
     use crate::values::{RedirectUri, UriPolicy};
 
     fn native(registered: &str) -> Client {
@@ -500,6 +640,9 @@ mod tests {
             granted_scopes: Vec::new(),
             access_token_ttl_secs: None,
             id_token_algorithm: Algorithm::Es256,
+            registration: Registration::Admin,
+            registration_token_hash: None,
+            client_uri: None,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         }

@@ -111,7 +111,15 @@ impl ClientCache {
 /// `invalid_client` the endpoint answers with 401.
 pub async fn authenticate(ctx: &Context, cache: &ClientCache, presented: &Presented) -> Result<Client, OAuthError> {
     let unknown = || OAuthError::invalid_client("unknown client or wrong credentials");
-    let id = ClientId::parse(presented.client_id()).map_err(|_| unknown())?;
+    let presented_id = presented.client_id();
+    let id = match ClientId::parse(presented_id) {
+        Ok(id) => id,
+        // A metadata-document client, known since its authorization request.
+        Err(_) if super::metadata_document::is_url_client_id(presented_id) => {
+            super::metadata_document::client_id_of(presented_id)
+        }
+        Err(_) => return Err(unknown()),
+    };
     let record = cache.get(ctx, &id).await?.ok_or_else(unknown)?;
     let client = record.client.clone();
     match (client.kind, presented.secret()) {

@@ -1,5 +1,6 @@
 //! The `client_credentials` grant (RFC 6749 §4.4): a machine acting for itself.
 
+use super::resource as resources;
 use super::tokens;
 use super::{ErrorCode, OAuthError, OAuthPolicy, Scope};
 use crate::context::Context;
@@ -7,17 +8,24 @@ use crate::services::keys::KeySet;
 use crate::store::{Client, ClientKind};
 use hallpass_proto::oauth::TokenResponse;
 
-pub fn grant(
+pub async fn grant(
     ctx: &Context,
     keys: &KeySet,
     policy: &OAuthPolicy,
     client: &Client,
     requested_scope: Option<&str>,
+    requested_resource: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     if client.kind != ClientKind::Confidential {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,
             "a public client cannot use client_credentials",
+        ));
+    }
+    if client.registration.is_third_party() {
+        return Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            "a client that registered itself cannot use client_credentials",
         ));
     }
     if client.granted_scopes.is_empty() {
@@ -26,7 +34,18 @@ pub fn grant(
             "this client holds no scopes of its own; grant some with `hallpass clients create --scope`",
         ));
     }
-    let granted = Scope::from_list(&client.granted_scopes);
+    let resource = match requested_resource {
+        Some(identifier) => Some(resources::named(ctx, identifier).await?),
+        None => None,
+    };
+    // For a resource, only its own scopes among those the client holds.
+    let granted = resources::token_scope(&Scope::from_list(&client.granted_scopes), resource.as_ref());
+    if granted.is_empty() {
+        return Err(OAuthError::new(
+            ErrorCode::InvalidScope,
+            "the client holds none of this resource's scopes",
+        ));
+    }
     let scope = match requested_scope {
         Some(requested) => {
             let requested = Scope::parse(requested)?;
@@ -43,5 +62,5 @@ pub fn grant(
         }
         None => granted,
     };
-    tokens::client_token(ctx, keys, policy, client, &scope)
+    tokens::client_token(ctx, keys, policy, client, &scope, resource.as_ref())
 }

@@ -1,5 +1,6 @@
 //! The `authorization_code` grant (RFC 6749 §4.1.3, PKCE per RFC 7636).
 
+use super::resource as resources;
 use super::tokens::{self, UserGrant};
 use super::{OAuthError, OAuthPolicy, Scope};
 use crate::context::Context;
@@ -15,6 +16,8 @@ pub struct CodeExchange {
     pub code: String,
     pub redirect_uri: Option<String>,
     pub code_verifier: Option<String>,
+    /// RFC 8707 §2.2: may repeat the resource the code was issued for.
+    pub resource: Option<String>,
 }
 
 pub async fn exchange(
@@ -41,6 +44,8 @@ pub async fn exchange(
         CodeRedemption::Unknown => return Err(OAuthError::invalid_grant("the code is not valid")),
     };
     check_binding(&code, client, &request)?;
+    resources::check_same(request.resource.as_deref(), code.resource.as_deref())?;
+    let resource = resources::bound(ctx, code.resource.as_deref()).await?;
     let session = ctx
         .store
         .get_session(&code.session_id)
@@ -56,7 +61,15 @@ pub async fn exchange(
     let (organization, access) = tokens::current_membership(ctx, code.organization_id.as_ref(), &user).await?;
     let refresh_token = if scope.contains("offline_access") {
         let (token, hash) = tokens::new_refresh_token(ctx);
-        let family = tokens::new_family(ctx, client, &session, &scope, organization.as_ref(), Some(code.hash));
+        let family = tokens::new_family(
+            ctx,
+            client,
+            &session,
+            &scope,
+            organization.as_ref(),
+            resource.as_ref(),
+            Some(code.hash),
+        );
         let expires = tokens::refresh_expiry(policy, now, &session);
         ctx.store.insert_refresh_family(&family, &hash, expires).await?;
         Some(token)
@@ -71,6 +84,7 @@ pub async fn exchange(
         organization: organization.as_ref(),
         access,
         nonce: code.nonce.clone(),
+        resource: resource.as_ref(),
     };
     tokens::user_tokens(ctx, keys, policy, grant, refresh_token)
 }

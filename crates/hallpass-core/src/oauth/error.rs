@@ -16,6 +16,10 @@ pub enum ErrorCode {
     AccountSelectionRequired,
     InvalidToken,
     UnsupportedTokenType,
+    /// OpenID Connect Core §3.1.2.6: consent is needed and `prompt=none` forbids asking.
+    ConsentRequired,
+    /// RFC 8707 §2: the requested resource is invalid, unknown or not granted.
+    InvalidTarget,
 }
 
 impl ErrorCode {
@@ -34,6 +38,8 @@ impl ErrorCode {
             ErrorCode::AccountSelectionRequired => "account_selection_required",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::ConsentRequired => "consent_required",
         }
     }
 }
@@ -59,6 +65,10 @@ impl OAuthError {
 
     pub fn invalid_grant(description: impl Into<String>) -> OAuthError {
         OAuthError::new(ErrorCode::InvalidGrant, description)
+    }
+
+    pub fn invalid_target(description: impl Into<String>) -> OAuthError {
+        OAuthError::new(ErrorCode::InvalidTarget, description)
     }
 
     pub fn invalid_client(description: impl Into<String>) -> OAuthError {

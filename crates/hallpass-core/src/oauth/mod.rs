@@ -10,8 +10,11 @@ pub mod code_grant;
 mod error;
 pub mod introspect;
 pub mod logout;
+pub mod metadata_document;
 mod policy;
 pub mod refresh_grant;
+pub mod registration;
+pub mod resource;
 pub mod rotation;
 mod scope;
 pub mod tokens;
@@ -19,4 +22,4 @@ pub mod userinfo;
 
 pub use error::{ErrorCode, OAuthError};
 pub use policy::OAuthPolicy;
-pub use scope::Scope;
+pub use scope::{Scope, USER_SCOPES};

@@ -5,6 +5,7 @@
 //! checked before the token is rotated: a refused request leaves the token
 //! as it was, so the client's retry is not mistaken for theft.
 
+use super::resource as resources;
 use super::rotation::{self, Rotation};
 use super::tokens::{self, UserGrant};
 use super::{ErrorCode, OAuthError, OAuthPolicy, Scope};
@@ -13,7 +14,9 @@ use crate::crypto::SecretHash;
 use crate::ids::OrgId;
 use crate::services::keys::KeySet;
 use crate::sessions;
-use crate::store::{Access, Client, MembershipStatus, PresentedRefresh, RefreshRotation, RotateRefresh, Session, User};
+use crate::store::{
+    Access, Client, MembershipStatus, PresentedRefresh, RefreshRotation, Resource, RotateRefresh, Session, User,
+};
 use hallpass_proto::oauth::TokenResponse;
 
 pub async fn refresh(
@@ -23,6 +26,7 @@ pub async fn refresh(
     client: &Client,
     refresh_token: &str,
     requested_scope: Option<&str>,
+    requested_resource: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let now = ctx.clock.now();
     let presented = SecretHash::of(refresh_token);
@@ -34,7 +38,9 @@ pub async fn refresh(
         (Rotation::Expired, _) => return Err(expired()),
         // Reuse still goes to the store, which ends the session.
         (Rotation::Reuse, _) => None,
-        (Rotation::Rotate | Rotation::Resend(_), Some(found)) => Some(check(ctx, found, requested_scope).await?),
+        (Rotation::Rotate | Rotation::Resend(_), Some(found)) => {
+            Some(check(ctx, found, requested_scope, requested_resource).await?)
+        }
     };
     let (replacement, replacement_hash) = tokens::new_refresh_token(ctx);
     let request = RotateRefresh {
@@ -80,6 +86,7 @@ pub async fn refresh(
         organization: checked.organization.as_ref(),
         access: checked.access,
         nonce: None,
+        resource: checked.resource.as_ref(),
     };
     tokens::user_tokens(ctx, keys, policy, grant, Some(successor))
 }
@@ -90,10 +97,19 @@ struct Checked {
     scope: Scope,
     organization: Option<OrgId>,
     access: Access,
+    resource: Option<Resource>,
 }
 
-async fn check(ctx: &Context, found: &PresentedRefresh, requested_scope: Option<&str>) -> Result<Checked, OAuthError> {
+async fn check(
+    ctx: &Context,
+    found: &PresentedRefresh,
+    requested_scope: Option<&str>,
+    requested_resource: Option<&str>,
+) -> Result<Checked, OAuthError> {
     let family = &found.family;
+    // The family keeps its resource (RFC 8707 §2.2); it cannot be switched.
+    resources::check_same(requested_resource, family.resource.as_deref())?;
+    let resource = resources::bound(ctx, family.resource.as_deref()).await?;
     let granted = Scope::parse(&family.scope)?;
     let scope = match requested_scope {
         Some(requested) => {
@@ -136,6 +152,7 @@ async fn check(ctx: &Context, found: &PresentedRefresh, requested_scope: Option<
         scope,
         organization,
         access,
+        resource,
     })
 }
 

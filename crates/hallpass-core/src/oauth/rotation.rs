@@ -172,6 +172,7 @@ mod tests {
                 user_id: UserId::from_trusted("usr_a".into()),
                 scope: "openid".into(),
                 organization_id: None,
+                resource: None,
                 authorization_code_hash: None,
                 created_at: Timestamp(0),
                 revoked_at: None,

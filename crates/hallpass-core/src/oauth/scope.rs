@@ -46,6 +46,11 @@ impl Scope {
         self.0.iter().all(|t| other.contains(t))
     }
 
+    /// The tokens `keep` accepts, in order.
+    pub fn filtered(&self, keep: impl Fn(&str) -> bool) -> Scope {
+        Scope(self.0.iter().filter(|t| keep(t)).cloned().collect())
+    }
+
     pub fn tokens(&self) -> &[String] {
         &self.0
     }

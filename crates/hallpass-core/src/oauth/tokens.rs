@@ -1,7 +1,7 @@
 //! Minting the tokens a grant hands out: the access token (RFC 9068), the ID
 //! token (OpenID Connect Core §2) and opaque refresh tokens.
 
-use super::{OAuthError, OAuthPolicy, Scope};
+use super::{resource as resources, OAuthError, OAuthPolicy, Scope};
 use crate::clock::Timestamp;
 use crate::context::Context;
 use crate::crypto::jws;
@@ -9,7 +9,7 @@ use crate::crypto::{SecretHash, SigningKey};
 use crate::ids::{FamilyId, OrgId};
 use crate::rng::{random_bytes, random_token};
 use crate::services::keys::KeySet;
-use crate::store::{Access, Client, RefreshFamily, Session, StoreError, User};
+use crate::store::{Access, Client, RefreshFamily, Resource, Session, StoreError, User};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hallpass_proto::claims::{AccessTokenClaims, IdTokenClaims};
@@ -17,10 +17,17 @@ use hallpass_proto::oauth::TokenResponse;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub fn access_token_ttl(policy: &OAuthPolicy, client: &Client) -> Duration {
-    client
-        .access_token_ttl_secs
+/// The resource's own lifetime, else the client's, else the configured one.
+pub fn access_token_ttl(policy: &OAuthPolicy, client: &Client, resource: Option<&Resource>) -> Duration {
+    resource
+        .and_then(|r| r.access_token_ttl_secs)
+        .or(client.access_token_ttl_secs)
         .map_or(policy.access_token_ttl, |s| Duration::from_secs(u64::from(s)))
+}
+
+/// Who an access token is for: the resource's identifier, or the client itself.
+fn audience(client: &Client, resource: Option<&Resource>) -> String {
+    resource.map_or_else(|| client.id.to_string(), |r| r.identifier.clone())
 }
 
 fn signer(keys: &KeySet, client: &Client) -> Result<Arc<SigningKey>, OAuthError> {
@@ -41,6 +48,8 @@ pub struct UserGrant<'a> {
     pub organization: Option<&'a OrgId>,
     pub access: Access,
     pub nonce: Option<String>,
+    /// RFC 8707: the access token is for this resource only.
+    pub resource: Option<&'a Resource>,
 }
 
 /// Signs an access token and, for `openid`, an ID token bound to it (`at_hash`).
@@ -53,17 +62,18 @@ pub fn user_tokens(
 ) -> Result<TokenResponse, OAuthError> {
     let key = signer(keys, grant.client)?;
     let now = ctx.clock.now();
-    let ttl = access_token_ttl(policy, grant.client);
+    let ttl = access_token_ttl(policy, grant.client, grant.resource);
+    let token_scope = resources::token_scope(grant.scope, grant.resource);
     let access = AccessTokenClaims {
         iss: policy.issuer.clone(),
         sub: grant.user.id.to_string(),
-        aud: grant.client.id.to_string(),
+        aud: audience(grant.client, grant.resource),
         client_id: grant.client.id.to_string(),
         exp: now.plus(ttl).0,
         iat: now.0,
         nbf: now.0,
         jti: jti(ctx),
-        scope: grant.scope.to_string(),
+        scope: token_scope.to_string(),
         sid: Some(grant.session.id.to_string()),
         auth_time: Some(grant.session.auth_time.0),
         oid: grant.organization.map(OrgId::to_string),
@@ -104,7 +114,7 @@ pub fn user_tokens(
         expires_in: ttl.as_secs(),
         refresh_token,
         id_token,
-        scope: grant.scope.to_string(),
+        scope: token_scope.to_string(),
     })
 }
 
@@ -115,14 +125,15 @@ pub fn client_token(
     policy: &OAuthPolicy,
     client: &Client,
     scope: &Scope,
+    resource: Option<&Resource>,
 ) -> Result<TokenResponse, OAuthError> {
     let key = signer(keys, client)?;
     let now = ctx.clock.now();
-    let ttl = access_token_ttl(policy, client);
+    let ttl = access_token_ttl(policy, client, resource);
     let claims = AccessTokenClaims {
         iss: policy.issuer.clone(),
         sub: client.id.to_string(),
-        aud: client.id.to_string(),
+        aud: audience(client, resource),
         client_id: client.id.to_string(),
         exp: now.plus(ttl).0,
         iat: now.0,
@@ -177,6 +188,7 @@ pub fn new_family(
     session: &Session,
     scope: &Scope,
     organization: Option<&OrgId>,
+    resource: Option<&Resource>,
     code: Option<SecretHash>,
 ) -> RefreshFamily {
     RefreshFamily {
@@ -186,6 +198,7 @@ pub fn new_family(
         user_id: session.user_id.clone(),
         scope: scope.to_string(),
         organization_id: organization.cloned(),
+        resource: resource.map(|r| r.identifier.clone()),
         authorization_code_hash: code,
         created_at: ctx.clock.now(),
         revoked_at: None,

@@ -6,7 +6,7 @@ use crate::crypto::{Algorithm, SecretHash};
 use crate::error::CoreError;
 use crate::ids::{ClientId, SecretId};
 use crate::rng::random_token;
-use crate::store::{Client, ClientKind, ClientSecret};
+use crate::store::{Client, ClientKind, ClientSecret, Registration};
 use crate::values::{RedirectUri, UriPolicy};
 use serde_json::json;
 
@@ -148,6 +148,9 @@ pub async fn create_client(
         granted_scopes: new.granted_scopes,
         access_token_ttl_secs: new.access_token_ttl_secs,
         id_token_algorithm: new.id_token_algorithm,
+        registration: Registration::Admin,
+        registration_token_hash: None,
+        client_uri: None,
         created_at: now,
         updated_at: now,
     };
@@ -324,7 +327,7 @@ fn summary(client: &Client) -> serde_json::Value {
     })
 }
 
-fn check_name(name: &str) -> Result<String, CoreError> {
+pub(crate) fn check_name(name: &str) -> Result<String, CoreError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(CoreError::invalid("name", "must be 1 to 200 characters"));
@@ -332,7 +335,7 @@ fn check_name(name: &str) -> Result<String, CoreError> {
     Ok(name.to_owned())
 }
 
-fn check_ttl(ttl: Option<u32>) -> Result<(), CoreError> {
+pub(crate) fn check_ttl(ttl: Option<u32>) -> Result<(), CoreError> {
     match ttl {
         Some(ttl) if !(60..=MAX_ACCESS_TOKEN_TTL_SECS).contains(&ttl) => Err(CoreError::invalid(
             "access_token_ttl",

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod clients;
 pub mod connections;
+pub mod consents;
 pub mod directories;
 pub mod invitations;
 pub mod keys;
@@ -10,6 +11,7 @@ pub mod memberships;
 pub mod organizations;
 pub mod passwords;
 pub mod provisioning;
+pub mod resources;
 pub mod roles;
 pub mod session_policy;
 pub mod users;

@@ -30,6 +30,42 @@ impl ClientKind {
     }
 }
 
+/// How a client came to be. Admin-registered clients are first-party: their
+/// users are not asked for consent. The others registered themselves and are
+/// third-party: consent, no `hallpass:` scopes, no client_credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// By an operator (API, CLI, console).
+    Admin,
+    /// RFC 7591 dynamic client registration.
+    Dynamic,
+    /// An OAuth Client ID Metadata Document (the client id is its URL).
+    MetadataDocument,
+}
+
+impl Registration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Admin => "admin",
+            Registration::Dynamic => "dynamic",
+            Registration::MetadataDocument => "metadata_document",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Registration> {
+        match value {
+            "admin" => Some(Registration::Admin),
+            "dynamic" => Some(Registration::Dynamic),
+            "metadata_document" => Some(Registration::MetadataDocument),
+            _ => None,
+        }
+    }
+
+    pub fn is_third_party(self) -> bool {
+        self != Registration::Admin
+    }
+}
+
 /// An application that signs users in through Hallpass (an OAuth client).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
@@ -49,6 +85,12 @@ pub struct Client {
     /// Overrides the configured access-token lifetime, in seconds.
     pub access_token_ttl_secs: Option<u32>,
     pub id_token_algorithm: Algorithm,
+    pub registration: Registration,
+    /// RFC 7592: the hash of the registration access token that lets a
+    /// dynamically registered client read, change and delete itself.
+    pub registration_token_hash: Option<SecretHash>,
+    /// The client's home page (RFC 7591 `client_uri`), shown on the consent page.
+    pub client_uri: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

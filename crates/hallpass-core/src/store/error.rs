@@ -8,6 +8,8 @@ pub fn conflicting_field(constraint: &str) -> &'static str {
         "identity"
     } else if constraint.contains("scim_resources") {
         "userName"
+    } else if constraint.contains("identifier") {
+        "identifier"
     } else if constraint.contains("invitations") {
         "pending invitation"
     } else if constraint.contains("email") {

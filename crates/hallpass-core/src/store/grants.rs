@@ -18,6 +18,8 @@ pub struct AuthorizationCode {
     /// PKCE S256 challenge.
     pub code_challenge: Option<String>,
     pub organization_id: Option<OrgId>,
+    /// The resource (RFC 8707 identifier) the tokens are for, if one was asked.
+    pub resource: Option<String>,
     pub auth_time: Timestamp,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
@@ -44,6 +46,9 @@ pub struct RefreshFamily {
     pub user_id: UserId,
     pub scope: String,
     pub organization_id: Option<OrgId>,
+    /// The resource every access token of the family is for (RFC 8707); a
+    /// refresh may not ask for another.
+    pub resource: Option<String>,
     /// The code the family was issued from, so a code replay can revoke it.
     pub authorization_code_hash: Option<SecretHash>,
     pub created_at: Timestamp,

@@ -7,6 +7,7 @@
 mod audit;
 mod clients;
 mod connections;
+mod consents;
 mod directories;
 mod error;
 mod grants;
@@ -16,14 +17,16 @@ mod keys;
 mod memberships;
 mod one_time;
 mod orgs;
+mod resources;
 mod roles;
 mod session_policies;
 mod sessions;
 mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
-pub use clients::{Client, ClientKind, ClientSecret, ClientStore};
+pub use clients::{Client, ClientKind, ClientSecret, ClientStore, Registration};
 pub use connections::{Connection, ConnectionKind, ConnectionStore, UserIdentity};
+pub use consents::{Consent, ConsentStore};
 pub use directories::{Directory, DirectoryStore, ScimKind, ScimResource};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
@@ -36,6 +39,7 @@ pub use keys::{KeyStatus, SigningKeyRecord, SigningKeyStore};
 pub use memberships::{Access, Membership, MembershipStatus, MembershipStore};
 pub use one_time::{attempt_code, CodeAttempt, OneTimePurpose, OneTimeStore, OneTimeToken, Redemption};
 pub use orgs::{Organization, OrganizationStore};
+pub use resources::{Resource, ResourceStore};
 pub use roles::{Role, RoleStore};
 pub use session_policies::{SessionLimits, SessionPolicyStore};
 pub use sessions::{Session, SessionStore};
@@ -76,6 +80,8 @@ pub trait Store:
     + SessionPolicyStore
     + ConnectionStore
     + DirectoryStore
+    + ResourceStore
+    + ConsentStore
     + Send
     + Sync
     + std::fmt::Debug

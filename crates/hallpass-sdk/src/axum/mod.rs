@@ -22,10 +22,12 @@ mod cookies;
 mod extract;
 mod handlers;
 mod middleware;
+mod resource;
 mod revoked;
 
 pub use extract::{MaybeSession, Session};
 pub use middleware::session_middleware;
+pub use resource::{Bearer, ResourceServer};
 
 use crate::{Client, SealError, Sealer};
 use axum::routing::{get, post};

@@ -30,6 +30,7 @@ pub enum Resource {
     Clients,
     Connections,
     Directories,
+    Resources,
 }
 
 impl Resource {
@@ -45,6 +46,7 @@ impl Resource {
             Resource::Clients => "hallpass:clients",
             Resource::Connections => "hallpass:connections",
             Resource::Directories => "hallpass:directories",
+            Resource::Resources => "hallpass:resources",
         }
     }
 }
@@ -135,6 +137,9 @@ impl FromRequestParts<AppState> for Caller {
             Ok(None) => return Err(unauthorized("the access token is invalid or has expired").into()),
             Err(err) => return Err(ApiError::from(err).into()),
         };
+        if claims.aud != claims.client_id {
+            return Err(unauthorized("this access token is for another resource (its `aud`), not Hallpass").into());
+        }
         if claims.sid.is_some() || claims.sub != claims.client_id {
             return Err(
                 unauthorized("the management API takes machine tokens (client_credentials), not a user's").into(),

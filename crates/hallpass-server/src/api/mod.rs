@@ -16,6 +16,7 @@ mod invitations;
 mod keys;
 pub mod openapi;
 mod organizations;
+mod resources;
 mod roles;
 mod session_policy;
 mod sessions;
@@ -132,6 +133,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(connections::get)
                 .patch(connections::update)
                 .delete(connections::delete),
+        )
+        .route("/resources", get(resources::list).post(resources::create))
+        .route(
+            "/resources/{id}",
+            get(resources::get).patch(resources::update).delete(resources::delete),
         )
         .route("/keys", get(keys::list))
         .route("/keys/rotate", post(keys::rotate))

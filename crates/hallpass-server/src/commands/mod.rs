@@ -8,6 +8,7 @@ mod invitations;
 mod keys;
 mod migrate;
 mod orgs;
+mod resources;
 mod roles;
 mod serve;
 mod users;
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(_) => config_show::run(&config, cli.json),
         Command::Keys(command) => keys::run(&config, command, cli.json).await,
         Command::Clients(command) => clients::run(&config, command, cli.json).await,
+        Command::Resources(command) => resources::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
         Command::Connections(command) => connections::run(&config, command, cli.json).await,

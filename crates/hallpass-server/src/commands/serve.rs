@@ -31,6 +31,7 @@ pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
     let backchannel = Backchannel::new(Arc::new(HttpSender::new()));
     let services = Services {
         backchannel,
+        documents: None,
         mailer: mail.mailer,
         outbox: mail.outbox,
     };

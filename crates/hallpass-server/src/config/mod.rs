@@ -20,8 +20,8 @@ mod validate;
 pub use mode::{is_loopback, Mode};
 pub use secret::Secret;
 pub use sections::{
-    Branding, DatabaseConfig, LimitsConfig, LogConfig, LogFormat, OAuthConfig, ProxyHeader, SessionConfig,
-    SignInConfig, SqliteDurability, TokenConfig,
+    Branding, DatabaseConfig, DynamicRegistration, LimitsConfig, LogConfig, LogFormat, OAuthConfig, ProxyHeader,
+    SessionConfig, SignInConfig, SqliteDurability, TokenConfig,
 };
 pub use storage::{create_master_key_file, DatabaseTarget};
 

@@ -55,6 +55,8 @@ pub struct LimitsConfig {
     /// Mail sent on request (codes, links, resets, sign-up codes).
     pub mails_per_account_per_hour: u32,
     pub mails_per_ip_per_hour: u32,
+    /// Dynamic client registrations (`/oauth/register`) from one address.
+    pub registrations_per_ip_per_hour: u32,
     /// Proxies whose forwarding header is believed (CIDRs); from any other
     /// peer the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -72,6 +74,7 @@ impl Default for LimitsConfig {
             failures_per_ip_per_hour: 600,
             mails_per_account_per_hour: 10,
             mails_per_ip_per_hour: 100,
+            registrations_per_ip_per_hour: 20,
             trusted_proxies: Vec::new(),
             proxy_header: ProxyHeader::XForwardedFor,
         }
@@ -117,6 +120,9 @@ pub struct OAuthConfig {
     /// How long a node reuses a client (and its secret hashes) it has read,
     /// in seconds: a change made elsewhere reaches every node within this. 0 disables.
     pub client_cache_secs: u32,
+    /// RFC 7591 dynamic client registration at `/oauth/register`: `open`
+    /// (anyone may register a third-party client) or `off`.
+    pub dynamic_registration: DynamicRegistration,
 }
 
 impl Default for OAuthConfig {
@@ -124,8 +130,16 @@ impl Default for OAuthConfig {
         OAuthConfig {
             require_pkce: true,
             client_cache_secs: 2,
+            dynamic_registration: DynamicRegistration::Open,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DynamicRegistration {
+    Open,
+    Off,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,13 +4,14 @@
 //! sign-in page, which returns here once there is a session.
 
 use crate::http::form::{self, Pairs};
-use crate::pages::{MaybeSession, PageState};
+use crate::pages::{csrf, MaybeSession, PageState, SignInForm};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hallpass_core::oauth::authorize::{authorize as decide, Outcome};
+use hallpass_core::oauth::authorize::{answer_consent, authorize as decide, ConsentRequest, Outcome};
+use hallpass_core::oauth::metadata_document::{self, Refused};
 
 pub async fn authorize(
     State(state): State<PageState>,
@@ -32,8 +33,90 @@ pub async fn authorize(
     } else {
         form::parse(query.unwrap_or_default().as_bytes())
     };
-    match decide(state.ctx(), state.policy(), &pairs, session).await {
+    if let Err(refused) = fetch_document(&state, &pairs).await {
+        return *refused;
+    }
+    let outcome = decide(state.ctx(), state.policy(), &pairs, session).await;
+    respond(&state, &headers, &pairs, outcome)
+}
+
+/// A `client_id` that is a URL names its client's metadata document: it is
+/// fetched (or taken as fetched before, while fresh) before the request is
+/// judged. A document that cannot be had or breaks a rule is shown to the
+/// user, never redirected.
+async fn fetch_document(state: &PageState, pairs: &Pairs) -> Result<(), Box<Response>> {
+    let Ok(Some(client_id)) = form::single(pairs, "client_id") else {
+        return Ok(());
+    };
+    if !metadata_document::is_url_client_id(client_id) {
+        return Ok(());
+    }
+    match state.provider().documents.resolve(state.ctx(), client_id).await {
+        Ok(client) => {
+            state.provider().clients.forget(&client.id);
+            Ok(())
+        }
+        Err(Refused::Document(reason)) => Err(Box::new(state.pages().message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link is not valid",
+            &format!("The application could not be identified: {reason}."),
+        ))),
+        Err(Refused::Core(err)) => Err(Box::new(crate::pages::server_error(
+            state,
+            "fetching a client metadata document failed",
+            &err,
+        ))),
+    }
+}
+
+/// The user's answer on the consent page: a CSRF-checked form carrying the
+/// authorization request again, which core validates from scratch.
+pub async fn consent(
+    State(state): State<PageState>,
+    MaybeSession(session): MaybeSession,
+    headers: HeaderMap,
+    form: SignInForm,
+) -> Response {
+    if !form.trusted() {
+        return state.pages().message(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Go back to the application and start again.",
+        );
+    }
+    let pairs: Pairs = form
+        .pairs()
+        .iter()
+        .filter(|(k, _)| k != "csrf" && k != "decision")
+        .cloned()
+        .collect();
+    let allow = match form.field("decision").as_str() {
+        "allow" => true,
+        "deny" => false,
+        _ => {
+            return state.pages().message(
+                StatusCode::BAD_REQUEST,
+                "Sign-in request not understood",
+                "Choose Allow or Deny.",
+            )
+        }
+    };
+    if let Err(refused) = fetch_document(&state, &pairs).await {
+        return *refused;
+    }
+    let outcome = answer_consent(state.ctx(), state.policy(), &pairs, session, allow).await;
+    respond(&state, &headers, &pairs, outcome)
+}
+
+fn respond(
+    state: &PageState,
+    headers: &HeaderMap,
+    pairs: &Pairs,
+    outcome: Result<Outcome, hallpass_core::CoreError>,
+) -> Response {
+    match outcome {
         Ok(Outcome::Redirect(location)) => redirect(&location),
+        Ok(Outcome::Consent(request)) => consent_page(state, headers, pairs, &request),
         Ok(Outcome::Refuse(reason)) => {
             state
                 .pages()
@@ -92,8 +175,56 @@ pub async fn authorize(
             "This sign-in link is not valid",
             &err.to_string(),
         ),
-        Err(err) => crate::pages::server_error(&state, "authorization failed", &err),
+        Err(err) => crate::pages::server_error(state, "authorization failed", &err),
     }
+}
+
+/// What a scope lets the client do, in words, where Hallpass knows.
+fn meaning(scope: &str) -> Option<&'static str> {
+    match scope {
+        "openid" => Some("know who you are"),
+        "profile" => Some("see your name"),
+        "email" => Some("see your email address"),
+        "offline_access" => Some("keep access while you are away"),
+        _ => None,
+    }
+}
+
+fn consent_page(state: &PageState, headers: &HeaderMap, pairs: &Pairs, request: &ConsentRequest) -> Response {
+    // The answer comes back with the request as it was, less `prompt`
+    // (consent is being given now).
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "prompt")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let scopes: Vec<_> = request
+        .scopes
+        .iter()
+        .map(|s| minijinja::context! { name => s, meaning => meaning(s) })
+        .collect();
+    let resource = request
+        .resource
+        .as_ref()
+        .map(|r| minijinja::context! { name => &r.name, identifier => &r.identifier });
+    let token = csrf::token(headers, state.mode(), state.ctx().rng.as_ref());
+    let page = state.pages().render(
+        StatusCode::OK,
+        "consent.html",
+        minijinja::context! {
+            client => &request.client.name,
+            domain => &request.domain,
+            resource,
+            scopes,
+            pairs => kept,
+            csrf => &token,
+        },
+    );
+    let page = csrf::attach(page, state.mode(), &token);
+    let mut page = page;
+    page.headers_mut()
+        .insert(CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    page
 }
 
 pub fn redirect(location: &str) -> Response {

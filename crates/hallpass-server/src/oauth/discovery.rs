@@ -4,16 +4,17 @@
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header::CACHE_CONTROL;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hallpass_core::crypto::Algorithm;
+use hallpass_core::services::resources;
 use hallpass_proto::oauth::ProviderMetadata;
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-pub fn metadata(issuer: &str) -> ProviderMetadata {
+pub fn metadata(issuer: &str, registration_open: bool) -> ProviderMetadata {
     let auth_methods = strings(&["client_secret_basic", "client_secret_post"]);
     ProviderMetadata {
         issuer: issuer.to_owned(),
@@ -24,6 +25,8 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
         revocation_endpoint: format!("{issuer}/oauth/revoke"),
         introspection_endpoint: format!("{issuer}/oauth/introspect"),
         end_session_endpoint: format!("{issuer}/oidc/logout"),
+        registration_endpoint: registration_open.then(|| format!("{issuer}/oauth/register")),
+        client_id_metadata_document_supported: true,
         scopes_supported: strings(&["openid", "profile", "email", "offline_access"]),
         response_types_supported: strings(&["code"]),
         response_modes_supported: strings(&["query"]),
@@ -60,7 +63,7 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
             "name",
             "oid",
         ]),
-        prompt_values_supported: strings(&["none", "login", "create", "select_account"]),
+        prompt_values_supported: strings(&["none", "login", "create", "select_account", "consent"]),
         authorization_response_iss_parameter_supported: true,
         backchannel_logout_supported: true,
         backchannel_logout_session_supported: true,
@@ -71,9 +74,19 @@ pub fn metadata(issuer: &str) -> ProviderMetadata {
     }
 }
 
-pub async fn openid_configuration(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(CACHE_CONTROL, "public, max-age=3600")],
-        Json(metadata(&state.policy().issuer)),
-    )
+/// The document, with the scopes of the registered resources added to
+/// `scopes_supported` (MCP clients ask for what they find there).
+pub async fn openid_configuration(State(state): State<AppState>) -> Response {
+    let mut document = metadata(&state.policy().issuer, state.provider().registration_open);
+    match resources::list_resources(state.ctx(), None, 200).await {
+        Ok(resources) => {
+            for scope in resources.into_iter().flat_map(|r| r.scopes) {
+                if !document.scopes_supported.contains(&scope) {
+                    document.scopes_supported.push(scope);
+                }
+            }
+        }
+        Err(err) => tracing::error!(%err, "could not list resources for the metadata"),
+    }
+    ([(CACHE_CONTROL, "public, max-age=300")], Json(document)).into_response()
 }

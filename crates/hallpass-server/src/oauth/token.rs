@@ -30,6 +30,11 @@ async fn grant(
         ));
     }
     let pairs = form::parse(body);
+    if let Some("resource") = form::first_repeated(&pairs) {
+        return Err(OAuthError::invalid_target(
+            "ask for one resource per request: tokens here are for one audience",
+        ));
+    }
     if let Some(name) = form::first_repeated(&pairs) {
         return Err(OAuthError::invalid_request(format!("`{name}` is given more than once")));
     }
@@ -44,15 +49,18 @@ async fn grant(
                 code: code.to_owned(),
                 redirect_uri: param("redirect_uri")?.map(str::to_owned),
                 code_verifier: param("code_verifier")?.map(str::to_owned),
+                resource: param("resource")?.map(str::to_owned),
             };
             code_grant::exchange(ctx, &keys, policy, &client, exchange).await
         }
         Some("refresh_token") => {
             let token =
                 param("refresh_token")?.ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
-            refresh_grant::refresh(ctx, &keys, policy, &client, token, param("scope")?).await
+            refresh_grant::refresh(ctx, &keys, policy, &client, token, param("scope")?, param("resource")?).await
         }
-        Some("client_credentials") => client_credentials::grant(ctx, &keys, policy, &client, param("scope")?),
+        Some("client_credentials") => {
+            client_credentials::grant(ctx, &keys, policy, &client, param("scope")?, param("resource")?).await
+        }
         Some(other) => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!("grant_type `{other}` is not supported"),

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallpass_core::ids::SessionId;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest};
+use hallpass_core::services::consents;
 use hallpass_core::sessions;
 use hallpass_core::signin::account;
 use hallpass_core::store::Session;
@@ -68,11 +69,12 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     let ctx = state.ctx();
-    let (user, sessions) = match (
+    let (user, sessions, consents) = match (
         ctx.store.get_user(&current.user_id).await,
         sessions::live_for_user(ctx, &current.user_id).await,
+        consents::list_for_user(ctx, &current.user_id).await,
     ) {
-        (Ok(Some(user)), Ok(sessions)) => (crate::views::user(&user), sessions),
+        (Ok(Some(user)), Ok(sessions), Ok(consents)) => (crate::views::user(&user), sessions, consents),
         _ => {
             return state.pages().message(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,11 +94,25 @@ async fn render(
             current: s.id == current.id,
         })
         .collect();
+    let consents: Vec<_> = consents
+        .iter()
+        .map(|c| {
+            context! {
+                client_id => &c.client_id,
+                client_name => &c.client_name,
+                domain => &c.domain,
+                resource => &c.resource,
+                resource_name => &c.resource_name,
+                scopes => c.scopes.join(" "),
+                granted_at => c.granted_at.to_rfc3339(),
+            }
+        })
+        .collect();
     let token = csrf::token(headers, state.mode(), ctx.rng.as_ref());
     let page = state.pages().render(
         status,
         "account.html",
-        context! { user, sessions, notice, error, csrf => &token },
+        context! { user, sessions, consents, notice, error, csrf => &token },
     );
     csrf::attach(page, state.mode(), &token)
 }
@@ -286,6 +302,52 @@ pub async fn revoke_session(
             )
         }
     }
+}
+
+/// Takes back what the user allowed a third-party client (for one resource),
+/// which ends that client's refresh tokens for them.
+pub async fn withdraw_consent(
+    State(state): State<PageState>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+    form: SignInForm,
+) -> Response {
+    let current = match authorized(&state, session, &form) {
+        Ok(ok) => ok,
+        Err(response) => return *response,
+    };
+    let resource = form.field("resource");
+    let resource = (!resource.is_empty()).then_some(resource.as_str());
+    let actor = hallpass_core::services::audit::Actor::User(current.user_id.to_string());
+    let outcome = consents::withdraw(
+        state.ctx(),
+        &current.user_id,
+        &form.field("client_id"),
+        resource,
+        &actor,
+    )
+    .await;
+    let (notice, error, status) = match outcome {
+        Ok(()) => (
+            Some("Access withdrawn. The application must ask you again."),
+            None,
+            StatusCode::OK,
+        ),
+        Err(CoreError::NotFound(_)) => (
+            None,
+            Some("There is no such access to withdraw."),
+            StatusCode::NOT_FOUND,
+        ),
+        Err(err) => {
+            tracing::error!(%err, "withdrawing a consent failed");
+            return state.pages().message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again.",
+            );
+        }
+    };
+    render(&state, &headers, &current, notice, error, status).await
 }
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.

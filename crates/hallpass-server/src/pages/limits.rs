@@ -29,6 +29,7 @@ pub struct Limits {
     failures_per_ip: Allowance,
     mails_per_account: Allowance,
     mails_per_ip: Allowance,
+    registrations_per_ip: Allowance,
     /// One lock over every table, so a check and its count are one step.
     tables: Mutex<Tables>,
 }
@@ -41,6 +42,7 @@ struct Tables {
     failures_by_ip: HashMap<IpAddr, u64>,
     mails_by_account: HashMap<String, u64>,
     mails_by_ip: HashMap<IpAddr, u64>,
+    registrations_by_ip: HashMap<IpAddr, u64>,
 }
 
 /// Who is trying: the account (as typed) and the client's address, either may be unknown.
@@ -93,6 +95,7 @@ impl Limits {
             failures_per_ip: Allowance::per_hour(config.failures_per_ip_per_hour),
             mails_per_account: Allowance::per_hour(config.mails_per_account_per_hour),
             mails_per_ip: Allowance::per_hour(config.mails_per_ip_per_hour),
+            registrations_per_ip: Allowance::per_hour(config.registrations_per_ip_per_hour),
             tables: Mutex::default(),
         }
     }
@@ -154,6 +157,18 @@ impl Limits {
         Ok(())
     }
 
+    /// A dynamic client registration (RFC 7591): counted per address.
+    pub fn registration(&self, ip: IpAddr) -> Result<(), RetryAfter> {
+        let now = self.now();
+        let mut t = self.tables();
+        let wait = self
+            .registrations_per_ip
+            .wait(t.registrations_by_ip.get(&ip).copied(), now);
+        refuse_if_any([wait])?;
+        spend(&mut t.registrations_by_ip, ip, self.registrations_per_ip, now);
+        Ok(())
+    }
+
     /// Takes back a guess counted in advance; a success also clears the pair.
     fn take_back(&self, who: &Who, succeeded: bool) {
         let now = self.now();
@@ -191,6 +206,7 @@ impl Limits {
         t.failures_by_ip.retain(|_, full_at| *full_at > now);
         t.mails_by_account.retain(|_, full_at| *full_at > now);
         t.mails_by_ip.retain(|_, full_at| *full_at > now);
+        t.registrations_by_ip.retain(|_, full_at| *full_at > now);
     }
 
     fn now(&self) -> u64 {

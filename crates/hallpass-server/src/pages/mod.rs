@@ -5,8 +5,9 @@
 
 pub mod account;
 pub mod code;
-mod csrf;
+pub(crate) mod csrf;
 mod device;
+pub use device::ClientDevice;
 pub mod errors;
 mod extract;
 mod forwarded;

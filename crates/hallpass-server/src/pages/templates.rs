@@ -38,6 +38,7 @@ impl Pages {
             ("forgot.html", include_str!("../../templates/forgot.html")),
             ("reset.html", include_str!("../../templates/reset.html")),
             ("organizations.html", include_str!("../../templates/organizations.html")),
+            ("consent.html", include_str!("../../templates/consent.html")),
             ("invitation.html", include_str!("../../templates/invitation.html")),
             ("connections.html", include_str!("../../templates/connections.html")),
         ] {

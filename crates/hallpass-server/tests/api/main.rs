@@ -13,6 +13,7 @@ mod invitations;
 mod operations;
 mod organizations_flow;
 mod production;
+mod resources;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -40,7 +40,7 @@ async fn authorize_errors_go_back_with_state_and_iss() {
         (vec![("code_challenge_method", "plain")], "invalid_request"),
         (vec![("code_challenge_method", "")], "invalid_request"),
         (vec![("code_challenge", "short")], "invalid_request"),
-        (vec![("prompt", "consent")], "invalid_request"),
+        (vec![("prompt", "consent_please")], "invalid_request"),
         (vec![("prompt", "none login")], "invalid_request"),
         (vec![("max_age", "soon")], "invalid_request"),
         (vec![("organization_id", "acme")], "invalid_request"),

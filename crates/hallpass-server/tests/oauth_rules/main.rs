@@ -10,6 +10,7 @@ mod authorize;
 mod clients;
 mod codes;
 mod refresh;
+mod resources;
 mod tokens;
 
 pub use base64::engine::general_purpose::URL_SAFE_NO_PAD;

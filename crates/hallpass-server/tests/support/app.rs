@@ -114,11 +114,13 @@ impl TestApp {
         let services = match mailer {
             Some(mailer) => Services {
                 backchannel,
+                documents: None,
                 mailer,
                 outbox: None,
             },
             None => Services {
                 backchannel,
+                documents: None,
                 mailer: outbox.clone(),
                 outbox: Some(outbox),
             },
