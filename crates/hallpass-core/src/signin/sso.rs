@@ -21,7 +21,7 @@ use crate::services::connections::{redirect_uri, secrets};
 use crate::services::memberships;
 use crate::services::roles::MEMBER_ROLE;
 use crate::sessions::{self, Device};
-use crate::store::{Connection, OneTimePurpose, OneTimeToken, Redemption, Session, User, UserIdentity};
+use crate::store::{Connection, OneTimePurpose, OneTimeToken, Redemption, Session, StoreError, User, UserIdentity};
 use crate::upstream::discovery::{Discovery, Endpoints};
 use crate::upstream::id_token::{self, Expected};
 use crate::upstream::{fetch_json, OutboundRequest, UpstreamError};
@@ -502,8 +502,16 @@ async fn account(ctx: &Context, connection: &Connection, profile: &Profile) -> R
                 created_at: now,
                 updated_at: now,
             };
-            ctx.store.insert_user(&user).await?;
-            (user, true)
+            match ctx.store.insert_user(&user).await {
+                Ok(()) => (user, true),
+                // The same person's first sign-in in another tab made the
+                // account a moment ago: this one joins it.
+                Err(StoreError::Conflict(_)) => match ctx.store.find_user_by_email(&email).await? {
+                    Some(user) => (user, false),
+                    None => return Err(StoreError::Conflict("email").into()),
+                },
+                Err(err) => return Err(err.into()),
+            }
         }
     };
     if vouches && !user.email_verified {
@@ -517,7 +525,15 @@ async fn account(ctx: &Context, connection: &Connection, profile: &Profile) -> R
         user_id: user.id.clone(),
         created_at: now,
     };
-    ctx.store.link_identity(&identity).await?;
+    match ctx.store.link_identity(&identity).await {
+        Ok(()) => {}
+        // Linked by a sign-in that ran beside this one: fine if to this user.
+        Err(StoreError::Conflict(_)) => match ctx.store.find_identity(&connection.id, &profile.subject).await? {
+            Some(linked) if linked.user_id == user.id => return Ok((user, created)),
+            _ => return Err(SsoError::AccountExists),
+        },
+        Err(err) => return Err(err.into()),
+    }
     let actor = Actor::User(user.id.to_string());
     let details = json!({ "connection_id": connection.id, "subject": profile.subject, "email": email.as_str() });
     if created {

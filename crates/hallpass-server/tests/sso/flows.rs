@@ -195,3 +195,41 @@ async fn an_enterprise_idp_opens_no_account_for_an_address_outside_its_domains()
     assert!(page.contains("outside the organization"), "{page}");
     assert_eq!(w.user_count().await, 0, "nobody created");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_sign_ins_in_four_tabs_at_once_make_one_account() {
+    let w = World::start().await;
+    let acme = w.org("Acme").await;
+    let theirs = w.connection(Some(&acme), "oidc", &["acme.test"]).await;
+    let via = [("connection_id", theirs.id.as_str())];
+    let claims = json!({ "sub": "acme-7", "email": "tabs@acme.test" });
+    let mut tabs = Vec::new();
+    for _ in 0..4 {
+        let browser = browser();
+        let at_idp = w.to_idp(&browser, &via).await;
+        let callback = w.idp.grant(&at_idp, w.now(), claims.clone());
+        tabs.push((browser, callback));
+    }
+    // The four callbacks arrive together; each makes or finds the account.
+    let (a, b, c, d) = tokio::join!(
+        w.back_from_idp(&tabs[0].0, &tabs[0].1),
+        w.back_from_idp(&tabs[1].0, &tabs[1].1),
+        w.back_from_idp(&tabs[2].0, &tabs[2].1),
+        w.back_from_idp(&tabs[3].0, &tabs[3].1),
+    );
+    for (response, out) in [a, b, c, d] {
+        assert!(out.starts_with(super::REDIRECT), "{} {out}", response.status());
+    }
+    assert_eq!(w.user_count().await, 1, "one account");
+    let store = &w.app.state.ctx().store;
+    let linked = store.find_identity(&theirs.id, "acme-7").await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .find_user_by_email(&hallpass_core::values::Email::parse("tabs@acme.test").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        linked.user_id
+    );
+}
