@@ -7,6 +7,7 @@ use axum::body::Body;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use axum::http::{header, Method, Request};
+use hallpass_core::oauth::metadata_document::{DocumentFetcher, Fetched};
 use hallpass_server::config::Config;
 use hallpass_server::mail::Outbox;
 use hallpass_server::oauth::backchannel::{Backchannel, HttpSender};
@@ -14,6 +15,17 @@ use hallpass_server::state::Services;
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
+
+/// A URL `client_id` the fuzzer makes up is never fetched: it names no document.
+#[derive(Debug)]
+struct NoDocuments;
+
+#[async_trait::async_trait]
+impl DocumentFetcher for NoDocuments {
+    async fn fetch(&self, _: &url::Url) -> Result<Fetched, String> {
+        Err("no documents while fuzzing".into())
+    }
+}
 
 struct Target {
     runtime: tokio::runtime::Runtime,
@@ -38,6 +50,7 @@ fn target() -> &'static Target {
                 backchannel: Backchannel::new(Arc::new(HttpSender::new())),
                 mailer: outbox.clone(),
                 outbox: Some(outbox),
+                documents: Some(Arc::new(NoDocuments)),
             };
             let clock = Arc::new(hallpass_core::clock::SystemClock);
             let state = hallpass_server::startup::app_state(config, clock, services).await.unwrap();
