@@ -1,6 +1,7 @@
 //! Hallpass as the upstream IdP of another Hallpass: two servers, each on
 //! its own host name, the second signing its users in through the first
-//! with nothing but a connection of type `oidc`.
+//! with nothing but a connection of type `oidc`. The upstream one is the
+//! real binary in a process of its own, set up with its own CLI.
 
 use super::*;
 use hallpass_core::services::connections::{redirect_uri, update_connection};
@@ -29,11 +30,28 @@ async fn travel(browser: &reqwest::Client, mut url: String) -> (reqwest::Respons
 
 #[tokio::test]
 async fn hallpass_signs_in_through_another_hallpass() {
-    let upstream = TestApp::start().await;
+    let upstream_dir = tempfile::tempdir().unwrap();
+    let upstream = support::Server::start(upstream_dir.path(), &[], &[]).await.unwrap();
     let password = "correct horse battery staple";
-    upstream.user_with_password("ada@acme.test", password).await;
-    let app = TestApp::start_with(|c| c.issuer = c.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"))).await;
-    let here = app.base.replace("127.0.0.1", "localhost");
+    support::run_json_with(
+        upstream_dir.path(),
+        &[],
+        &[
+            "users",
+            "create",
+            "--email",
+            "ada@acme.test",
+            "--password-stdin",
+            "--email-verified",
+            "--json",
+        ],
+        &format!("{password}\n"),
+    )
+    .await;
+    // The upstream answers as localhost (its development issuer), this one as 127.0.0.1.
+    let up = upstream.announcement["issuer"].as_str().unwrap().to_owned();
+    let app = TestApp::start().await;
+    let here = app.base.clone();
     let client = app.client(|_| {}).await;
     let ctx = app.state.ctx();
     let master = app.state.provider().master();
@@ -51,7 +69,7 @@ async fn hallpass_signs_in_through_another_hallpass() {
         kind: Some("oidc".into()),
         name: Some("Upstream Hallpass".into()),
         domains: Some(vec!["acme.test".into()]),
-        issuer: Some(upstream.base.clone()),
+        issuer: Some(up.clone()),
         client_id: Some("registered-below".into()),
         client_secret: Some("registered-below".into()),
         ..Default::default()
@@ -60,10 +78,24 @@ async fn hallpass_signs_in_through_another_hallpass() {
         .await
         .unwrap();
     let callback = redirect_uri(&app.state.policy().issuer, &connection.id);
-    let registered = upstream.client(|c| c.redirect_uris = vec![callback.clone()]).await;
+    let registered = support::run_json_with(
+        upstream_dir.path(),
+        &[],
+        &[
+            "clients",
+            "create",
+            "--name",
+            "downstream",
+            "--redirect-uri",
+            &callback,
+            "--json",
+        ],
+        "",
+    )
+    .await;
     let credentials = ConnectionFields {
-        client_id: Some(registered.id.clone()),
-        client_secret: registered.secret.clone(),
+        client_id: registered["client_id"].as_str().map(str::to_owned),
+        client_secret: registered["client_secret"].as_str().map(str::to_owned),
         ..Default::default()
     };
     update_connection(ctx, master, &connection.id, credentials, &Actor::Cli)
@@ -87,7 +119,7 @@ async fn hallpass_signs_in_through_another_hallpass() {
     .unwrap();
     // Domain discovery by login_hint, then the upstream Hallpass's sign-in page.
     let (page, at) = travel(&browser, start.to_string()).await;
-    assert!(at.starts_with(&format!("{}/login?", upstream.base)), "{at}");
+    assert!(at.starts_with(&format!("{up}/login?")), "{at}");
     let html = page.text().await.unwrap();
     let form = [
         ("csrf", support::hidden(&html, "csrf")),
@@ -95,9 +127,9 @@ async fn hallpass_signs_in_through_another_hallpass() {
         ("email", "ada@acme.test".to_owned()),
         ("password", password.to_owned()),
     ];
-    let signed_in = browser.post(upstream.url("/login")).form(&form).send().await.unwrap();
+    let signed_in = browser.post(format!("{up}/login")).form(&form).send().await.unwrap();
     assert_eq!(signed_in.status(), 303);
-    let next = upstream.url(&location(&signed_in));
+    let next = format!("{up}{}", location(&signed_in));
     let (response, out) = travel(&browser, next).await;
     assert!(out.starts_with(REDIRECT), "{} {out}", response.status());
     let code: String = Url::parse(&out)
@@ -118,4 +150,5 @@ async fn hallpass_signs_in_through_another_hallpass() {
     assert_eq!(access_token["oid"], org.id.as_str());
     assert_eq!(id_token["email"], "ada@acme.test");
     assert_eq!(id_token["email_verified"], true);
+    upstream.stop().await;
 }
