@@ -1,8 +1,10 @@
 //! `hallpass_sdk::Client::validate_access_token` on one core: a real Hallpass
 //! in-process publishes its JWKS, the SDK discovers it, then validates an
 //! ES256 access token over and over (signature, type, issuer, audience,
-//! time), without and with the cache of verified tokens; beside them, the
-//! bare signature check, for the SDK's overhead as a ratio in the same run.
+//! time), without and with the cache of verified tokens, and through the
+//! resource-server layer (`ResourceServer::check`: the header, the token for
+//! that resource, its scopes); beside them, the bare signature check, for
+//! the SDK's overhead as a ratio in the same run.
 //!
 //! `cargo bench -p hallpass-server --bench validate_access_token`
 
@@ -24,7 +26,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (token, plain, cached, keys) = runtime.block_on(async {
+    let (token, plain, cached, keys, resource_token, resource_server) = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let config = Config {
@@ -72,7 +74,19 @@ fn bench(c: &mut Criterion) {
             .await
             .unwrap();
         let keys = hallpass_jose::VerifyingKeys::new(&state.keys().jwks().keys);
-        (token, plain, cached, keys)
+        // The same token as an MCP server sees it: its audience is the resource.
+        let resource = "https://mcp.bench.example/mcp";
+        let for_resource = AccessTokenClaims {
+            aud: resource.into(),
+            scope: "mcp:tools".into(),
+            ..claims
+        };
+        let resource_token = format!("Bearer {}", jws::sign(&key, "at+jwt", &for_resource).unwrap());
+        let resource_server = hallpass_sdk::axum::ResourceServer::discover(&base, resource)
+            .await
+            .unwrap()
+            .scopes(&["mcp:tools"]);
+        (token, plain, cached, keys, resource_token, resource_server)
     });
 
     let mut group = c.benchmark_group("validate_access_token");
@@ -86,6 +100,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("es256", |b| {
         b.iter(|| runtime.block_on(plain.validate_access_token(&token)).unwrap())
+    });
+    group.bench_function("es256_resource_server_check", |b| {
+        b.iter(|| assert!(runtime.block_on(resource_server.check(Some(&resource_token))).is_ok()))
     });
     group.bench_function("es256_verified_cache", |b| {
         b.iter(|| runtime.block_on(cached.validate_access_token(&token)).unwrap())
