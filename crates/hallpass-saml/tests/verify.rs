@@ -503,7 +503,7 @@ fn encode_bytes(bytes: &[u8]) -> String {
 /// The figure: signed responses verified per second on one core. Run with
 /// `cargo test --release -p hallpass-saml --test verify -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "a benchmark: run it in release with --ignored --nocapture"]
 fn throughput_of_verifying_a_signed_response() {
     let (sp, idp) = (sp(), idp());
     let form = encode(&response_xml("signed_assertion"));
