@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod connections;
 mod consents;
+mod console;
 mod directories;
 mod error;
 mod grants;

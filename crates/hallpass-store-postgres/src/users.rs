@@ -6,9 +6,10 @@ use hallpass_core::store::{StoreError, User, UserStore};
 use hallpass_core::values::Email;
 use sqlx::postgres::PgRow;
 
-const COLUMNS: &str = "id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at";
+pub(crate) const COLUMNS: &str =
+    "id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at";
 
-fn user(row: &PgRow) -> Result<User, StoreError> {
+pub(crate) fn user(row: &PgRow) -> Result<User, StoreError> {
     Ok(User {
         id: UserId::from_trusted(get(row, "id")?),
         email: Email::from_trusted(get(row, "email")?),

@@ -7,6 +7,7 @@ mod audit;
 mod clients;
 mod connections;
 mod consents;
+mod console;
 mod db;
 mod directories;
 mod error;

@@ -6,10 +6,10 @@ use hallpass_core::store::{StoreError, User, UserStore};
 use hallpass_core::values::Email;
 use rusqlite::{params, Row};
 
-const SELECT: &str =
+pub(crate) const SELECT: &str =
     "SELECT id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at FROM users";
 
-fn user(row: &Row<'_>) -> Result<User, StoreError> {
+pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
     Ok(User {
         id: UserId::from_trusted(get(row, "id")?),
         email: Email::from_trusted(get(row, "email")?),

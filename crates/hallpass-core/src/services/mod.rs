@@ -4,6 +4,7 @@ pub mod audit;
 pub mod clients;
 pub mod connections;
 pub mod consents;
+pub mod console;
 pub mod directories;
 pub mod invitations;
 pub mod keys;

@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod connections;
 mod consents;
+mod console;
 mod directories;
 mod error;
 mod grants;
@@ -27,6 +28,7 @@ pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
 pub use clients::{Client, ClientKind, ClientSecret, ClientStore, Registration};
 pub use connections::{Connection, ConnectionKind, ConnectionStore, UserIdentity};
 pub use consents::{Consent, ConsentStore};
+pub use console::{ConsoleAdmin, ConsoleCounts, ConsoleStore};
 pub use directories::{Directory, DirectoryStore, ScimKind, ScimResource};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
@@ -82,6 +84,7 @@ pub trait Store:
     + DirectoryStore
     + ResourceStore
     + ConsentStore
+    + ConsoleStore
     + Send
     + Sync
     + std::fmt::Debug
