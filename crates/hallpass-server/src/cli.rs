@@ -48,6 +48,9 @@ pub enum Command {
     /// Users.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Who may open the admin console at /admin.
+    #[command(subcommand)]
+    Admins(AdminsCommand),
     /// Organizations and their members.
     #[command(subcommand)]
     Orgs(OrgsCommand),
@@ -291,6 +294,21 @@ pub struct UpdateClientArgs {
     pub access_token_ttl: Option<u32>,
     #[arg(long)]
     pub id_token_alg: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminsCommand {
+    /// Let a user open the admin console.
+    Add {
+        email: String,
+        /// Create the user if there is none, and print a one-time sign-in link.
+        #[arg(long)]
+        create: bool,
+    },
+    /// List the console's admins.
+    List,
+    /// Take a user's console access away.
+    Remove { email: String },
 }
 
 #[derive(Debug, Subcommand)]

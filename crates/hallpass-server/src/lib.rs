@@ -1,6 +1,7 @@
 //! The Hallpass server: the only crate that knows HTTP. Handlers extract and
 //! validate input, call one `hallpass-core` service, and map the result.
 
+pub mod admin;
 pub mod api;
 pub mod cli;
 pub mod commands;

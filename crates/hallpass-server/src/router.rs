@@ -69,5 +69,6 @@ fn hosted_pages(state: &AppState) -> Router<AppState> {
         .route("/logout", post(account::sign_out))
         .route("/dev/outbox", get(outbox::page))
         .route("/dev/outbox.json", get(outbox::json))
+        .merge(crate::admin::routes(state))
         .route_layer(middleware::from_fn_with_state(state.clone(), host::require_issuer_host))
 }

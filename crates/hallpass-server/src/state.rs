@@ -77,6 +77,7 @@ impl AppState {
             primary_color: config.branding.primary_color.clone(),
             trusted_proxies: config.limits.trusted_proxies.clone(),
             proxy_header: config.limits.proxy_header,
+            console: Arc::new(crate::admin::Console::new(&config.branding.product_name)?),
         };
         let provider = Provider::new(
             Context {

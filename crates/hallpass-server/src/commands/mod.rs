@@ -1,5 +1,6 @@
 //! One module per command; each loads what it needs and nothing more.
 
+mod admins;
 mod clients;
 mod config_show;
 mod connections;
@@ -41,6 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&config, command, cli.json).await,
         Command::Clients(command) => clients::run(&config, command, cli.json).await,
         Command::Resources(command) => resources::run(&config, command, cli.json).await,
+        Command::Admins(command) => admins::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
         Command::Connections(command) => connections::run(&config, command, cli.json).await,

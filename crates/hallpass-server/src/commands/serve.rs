@@ -8,6 +8,7 @@ use crate::startup::app_state;
 use crate::state::{AppState, Services};
 use anyhow::Context as _;
 use hallpass_core::clock::SystemClock;
+use hallpass_core::services::console;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,6 +43,9 @@ pub async fn run(mut config: Config, json: bool) -> anyhow::Result<()> {
     let target = config.database_target()?;
     let shutdown = shutdown_signal();
     announce(&config, mode, local, &target, getting_started, json);
+    if mode == crate::config::Mode::Development && console::list_admins(ctx).await?.is_empty() {
+        become_admin(&config, json);
+    }
 
     let reloader = tokio::spawn(reload_keys(state.clone()));
     let mail = state.hosted_pages().mail.clone();
@@ -117,6 +121,19 @@ fn announce(
                 config.master_key_file().display().to_string()
             },
         );
+    }
+}
+
+/// Until someone may open the console, say how to become its admin (one line).
+fn become_admin(config: &Config, json: bool) {
+    let line = format!(
+        "Admin console: run `hallpass admins add YOU@EXAMPLE.COM --create` and open the link it prints, then {}/admin",
+        config.issuer()
+    );
+    if json {
+        tracing::info!("{line}");
+    } else {
+        println!("{line}");
     }
 }
 

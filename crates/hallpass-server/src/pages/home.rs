@@ -1,5 +1,7 @@
 //! `/`: a browser that comes to the server itself sees who is signed in, the
-//! way to the account page and, in development, how to get started.
+//! ways to the account page and the admin console and, in development, how
+//! to get started. A program (no `text/html` in `Accept`) keeps the JSON 404
+//! any unknown address gives it.
 
 use super::PageState;
 use super::{csrf, MaybeSession};
@@ -10,6 +12,9 @@ use axum::response::Response;
 use minijinja::context;
 
 pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+    if !super::errors::is_browser(&headers) {
+        return super::errors::not_found(State(state), headers).await;
+    }
     let email = match session {
         Some(session) => match state.ctx().store.get_user(&session.user_id).await {
             Ok(user) => user.map(|u| u.email.to_string()),

@@ -35,10 +35,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// Where a finished sign-in may send the browser: back into an authorization
-/// request, or the account page. Anything else is an open redirect.
+/// request, the admin console (a one-time link from `hallpass admins add`),
+/// or the account page. Anything else is an open redirect.
 pub fn safe_return_to(value: Option<&str>) -> String {
     match value {
         Some(v) if v.starts_with("/oauth/authorize?") && !v.contains(['\r', '\n', '\\']) => v.to_owned(),
+        Some("/admin") => "/admin".to_owned(),
         _ => "/account".to_owned(),
     }
 }

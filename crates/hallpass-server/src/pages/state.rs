@@ -39,6 +39,8 @@ pub struct HostedPages {
     /// header names the client.
     pub trusted_proxies: Vec<IpNet>,
     pub proxy_header: ProxyHeader,
+    /// The admin console's pages (`crate::admin`).
+    pub console: Arc<crate::admin::Console>,
 }
 
 /// A hosted-page handler's state: two `Arc`s, cloned per request.

@@ -1,0 +1,93 @@
+//! `/admin/roles` (the environment's roles and their permissions, and making
+//! one) and `/admin/resources` (the APIs tokens are issued for), through the
+//! same services as `/api/v1/roles` and `/api/v1/resources`.
+
+use super::session::Params;
+use super::{checked, done, failure, notice, Admin, Console};
+use crate::pages::{PageState, SignInForm};
+use crate::views;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use hallpass_core::ids::ResourceId;
+use hallpass_core::services::resources;
+use hallpass_core::services::roles::{self, NewRole};
+use minijinja::context;
+use std::sync::Arc;
+
+const PAGE: u32 = 50;
+
+pub async fn list(
+    State(state): State<PageState>,
+    State(pages): State<Arc<Console>>,
+    Extension(admin): Extension<Admin>,
+    params: Params,
+) -> Response {
+    match roles::list_roles(state.ctx(), None).await {
+        Ok(all) => {
+            let list: Vec<_> = all.iter().map(views::role).collect();
+            pages.page(
+                StatusCode::OK,
+                "admin/roles.html",
+                &admin,
+                "roles",
+                context! { roles => list, notice => notice(params.get("done")) },
+            )
+        }
+        Err(err) => failure(&pages, err),
+    }
+}
+
+pub async fn create(
+    State(state): State<PageState>,
+    State(pages): State<Arc<Console>>,
+    Extension(admin): Extension<Admin>,
+    form: SignInForm,
+) -> Response {
+    if let Err(refused) = checked(&state, &form) {
+        return *refused;
+    }
+    let description = form.field("description");
+    let new = NewRole {
+        organization_id: None,
+        name: form.field("name"),
+        description: (!description.trim().is_empty()).then_some(description),
+        permissions: form
+            .field("permissions")
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    match roles::create_role(state.ctx(), new, &admin.actor()).await {
+        Ok(_) => done("/admin/roles", "role"),
+        Err(err) => failure(&pages, err),
+    }
+}
+
+pub async fn resources(
+    State(state): State<PageState>,
+    State(pages): State<Arc<Console>>,
+    Extension(admin): Extension<Admin>,
+    params: Params,
+) -> Response {
+    let after = params.get("after").and_then(|a| ResourceId::parse(a).ok());
+    match resources::list_resources(state.ctx(), after.as_ref(), PAGE).await {
+        Ok(list) => {
+            let next = (list.len() == PAGE as usize)
+                .then(|| list.last().map(|r| r.id.to_string()))
+                .flatten();
+            let list: Vec<_> = list.iter().map(views::resource).collect();
+            pages.page(
+                StatusCode::OK,
+                "admin/resources.html",
+                &admin,
+                "resources",
+                context! { resources => list, next },
+            )
+        }
+        Err(err) => failure(&pages, err),
+    }
+}

@@ -1,0 +1,356 @@
+//! The admin console over HTTP as a browser without JavaScript uses it:
+//! cookies kept, forms posted, redirects followed by hand. Who gets in, the
+//! CSRF and confirm rules, audit actors, the session's idle end, the CLI.
+//! (tests/console_browser.rs drives the screens through headless Chromium.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use hallpass_core::services::audit::Actor;
+use hallpass_core::services::console;
+use hallpass_core::store::AuditFilter;
+use std::time::Duration;
+use support::app::TestApp;
+use support::hidden;
+
+const PASSWORD: &str = "a long admin pass phrase";
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Follows redirects inside Hallpass and returns the page it stops at, with its path.
+async fn open(app: &TestApp, browser: &reqwest::Client, path: &str) -> (u16, String, String) {
+    let mut url = app.url(path);
+    for _ in 0..10 {
+        let response = browser.get(&url).header("accept", "text/html").send().await.unwrap();
+        if response.status().is_redirection() {
+            let to = response.headers()["location"].to_str().unwrap().to_owned();
+            url = if to.starts_with('/') { app.url(&to) } else { to };
+            continue;
+        }
+        let status = response.status().as_u16();
+        let path = response.url().path().to_owned();
+        return (status, path, response.text().await.unwrap());
+    }
+    panic!("a redirect loop from {path}");
+}
+
+async fn sign_in(app: &TestApp, browser: &reqwest::Client, email: &str) {
+    let csrf = support::csrf_of(browser, &app.url("/login")).await;
+    let response = browser
+        .post(app.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+/// A console admin signed in to the console in `browser`.
+async fn signed_in_admin(app: &TestApp, email: &str) -> reqwest::Client {
+    app.user_with_password(email, PASSWORD).await;
+    console::add_admin(app.state.ctx(), email, &Actor::Cli).await.unwrap();
+    let browser = browser();
+    sign_in(app, &browser, email).await;
+    let (status, path, html) = open(app, &browser, "/admin").await;
+    assert_eq!((status, path.as_str()), (200, "/admin"), "{html}");
+    browser
+}
+
+#[tokio::test]
+async fn the_console_signs_in_through_the_hosted_pages_and_lets_in_admins_only() {
+    let app = TestApp::start().await;
+    let user = app.user_with_password("ann@example.com", PASSWORD).await;
+    let browser = browser();
+
+    let (status, path, html) = open(&app, &browser, "/admin").await;
+    assert_eq!(
+        (status, path.as_str()),
+        (200, "/login"),
+        "sent to the hosted sign-in page"
+    );
+    assert!(html.contains("name=\"password\""), "{html}");
+    sign_in(&app, &browser, "ann@example.com").await;
+
+    let (status, _, html) = open(&app, &browser, "/admin").await;
+    assert_eq!(status, 403, "a signed-in user who is no admin");
+    assert!(
+        html.contains("Not an administrator") && html.contains("ann@example.com"),
+        "{html}"
+    );
+    let (status, _, _) = open(&app, &browser, "/admin/users").await;
+    assert_eq!(status, 403, "every screen refuses");
+
+    console::add_admin(app.state.ctx(), "ann@example.com", &Actor::Cli)
+        .await
+        .unwrap();
+    let (status, path, html) = open(&app, &browser, "/admin").await;
+    assert_eq!((status, path.as_str()), (200, "/admin"));
+    assert!(
+        html.contains("users") && html.contains("sign-ins in the last day"),
+        "{html}"
+    );
+
+    console::remove_admin(app.state.ctx(), "ann@example.com", &Actor::Cli)
+        .await
+        .unwrap();
+    let (status, _, _) = open(&app, &browser, "/admin").await;
+    assert_eq!(status, 403, "taking admin away takes effect at once");
+
+    let events = app
+        .state
+        .ctx()
+        .store
+        .list_audit_events(&AuditFilter {
+            user_id: Some(user.id.to_string()),
+            kind: Some("console_admin.added".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event.details["after"]["admin"], true);
+}
+
+#[tokio::test]
+async fn the_console_session_ends_after_half_an_hour_idle_or_with_the_hallpass_session() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    app.advance(Duration::from_secs(20 * 60));
+    let response = browser.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "a request within 30 minutes keeps it alive");
+    app.advance(Duration::from_secs(31 * 60));
+    let response = browser.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/admin/login", "idle too long");
+
+    // Signing in again works while the Hallpass session lives; ending it ends the console's.
+    let (status, path, _) = open(&app, &browser, "/admin").await;
+    assert_eq!((status, path.as_str()), (200, "/admin"));
+    let account = browser
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&account, "csrf");
+    let out = browser
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    let response = browser.get(app.url("/admin/users")).send().await.unwrap();
+    assert_eq!(response.status(), 303, "signed out of Hallpass: out of the console too");
+}
+
+#[tokio::test]
+async fn a_console_form_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let count = || async {
+        app.state
+            .ctx()
+            .store
+            .console_counts(hallpass_core::clock::Timestamp(0))
+            .await
+            .unwrap()
+    };
+    for csrf in [None, Some("x".repeat(43))] {
+        let mut form = vec![("name", "Acme".to_owned())];
+        form.extend(csrf.map(|c| ("csrf", c)));
+        let response = browser
+            .post(app.url("/admin/organizations"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+    }
+    assert_eq!(count().await.organizations, 0, "nothing was made");
+
+    let (_, _, page) = open(&app, &browser, "/admin/organizations").await;
+    let csrf = hidden(&page, "csrf");
+    let response = browser
+        .post(app.url("/admin/organizations"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Acme")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(count().await.organizations, 1);
+    let admin = app
+        .state
+        .ctx()
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("ada@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let events = app
+        .state
+        .ctx()
+        .store
+        .list_audit_events(&AuditFilter {
+            kind: Some("organization.created".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        events[0].event.actor.as_deref(),
+        Some(admin.id.as_str()),
+        "the admin is the actor"
+    );
+}
+
+#[tokio::test]
+async fn deleting_asks_first_and_a_get_destroys_nothing() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let victim = app.user("bob@example.com").await;
+    let (status, _, confirm) = open(&app, &browser, &format!("/admin/users/{}/delete", victim.id)).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Delete bob@example.com?"), "{confirm}");
+    assert!(
+        app.state.ctx().store.get_user(&victim.id).await.unwrap().is_some(),
+        "asking deletes nothing"
+    );
+    let response = browser
+        .post(app.url(&format!("/admin/users/{}/delete", victim.id)))
+        .form(&[("csrf", hidden(&confirm, "csrf").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(app.state.ctx().store.get_user(&victim.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn bad_input_says_what_is_wrong_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let (_, _, page) = open(&app, &browser, "/admin/applications").await;
+    let csrf = hidden(&page, "csrf");
+    let response = browser
+        .post(app.url("/admin/applications"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Bad"),
+            ("redirect_uris", "not a uri"),
+            ("kind", "confidential"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("redirect_uri"), "says which field: {html}");
+    let (status, _, _) = open(&app, &browser, "/admin/users/usr_nonsense").await;
+    assert_eq!(status, 404);
+    let (status, _, html) = open(&app, &browser, "/admin/audit?since=yesterday").await;
+    assert_eq!(status, 422, "{html}");
+}
+
+#[tokio::test]
+async fn the_start_page_points_a_browser_to_the_console_and_a_program_gets_json() {
+    let app = TestApp::start().await;
+    let page = reqwest::Client::new()
+        .get(app.url("/"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("href=\"/admin\"") && html.contains("href=\"/account\""),
+        "{html}"
+    );
+    let program = reqwest::Client::new().get(app.url("/")).send().await.unwrap();
+    assert_eq!(program.status(), 404);
+    assert_eq!(program.headers()["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn admins_are_added_listed_and_removed_from_the_cli_and_a_new_one_gets_a_sign_in_link() {
+    let app = TestApp::start().await;
+    let dir = app.data_dir();
+    let env = [("HALLPASS_ISSUER", app.base.as_str())];
+    let data = ["--data-dir", dir.to_str().unwrap()];
+    let args = |rest: &[&'static str]| -> Vec<&str> { data.iter().copied().chain(rest.iter().copied()).collect() };
+
+    let refused = support::hallpass(&dir)
+        .envs(env)
+        .args(args(&["admins", "add", "new@example.com"]))
+        .output()
+        .await
+        .unwrap();
+    assert!(!refused.status.success(), "no such user without --create");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--create"));
+
+    let added = support::run_json_with(
+        &dir,
+        &env,
+        &args(&["admins", "add", "new@example.com", "--create", "--json"]),
+        "",
+    )
+    .await;
+    let link = added["sign_in_link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with(&format!("{}/login/link?token=", app.base)), "{link}");
+    let listed = support::run_json_with(&dir, &env, &args(&["admins", "list", "--json"]), "").await;
+    assert_eq!(listed[0]["email"], "new@example.com");
+
+    // The link signs in once, in any browser, and leads to the console.
+    let visitor = browser();
+    let token = link.split("token=").nth(1).unwrap();
+    let csrf = support::csrf_of(&visitor, &link).await;
+    let response = visitor
+        .post(app.url("/login/link"))
+        .form(&[("csrf", csrf.as_str()), ("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/admin");
+    let (status, path, _) = open(&app, &visitor, "/admin").await;
+    assert_eq!((status, path.as_str()), (200, "/admin"));
+    let again = browser()
+        .post(app.url("/login/link"))
+        .form(&[("csrf", csrf.as_str()), ("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(again.status(), 303, "the link works once");
+
+    support::run_json_with(
+        &dir,
+        &env,
+        &args(&["admins", "remove", "new@example.com", "--json"]),
+        "",
+    )
+    .await;
+    let listed = support::run_json_with(&dir, &env, &args(&["admins", "list", "--json"]), "").await;
+    assert_eq!(listed, serde_json::json!([]));
+    let (status, _, _) = open(&app, &visitor, "/admin").await;
+    assert_eq!(status, 403);
+    let gone = support::hallpass(&dir)
+        .envs(env)
+        .args(args(&["admins", "remove", "new@example.com"]))
+        .output()
+        .await
+        .unwrap();
+    assert!(!gone.status.success());
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("not a console admin"));
+}
