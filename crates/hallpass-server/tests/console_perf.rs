@@ -27,7 +27,11 @@ fn seed(db: &std::path::Path, now: i64) {
     conn.busy_timeout(Duration::from_secs(30)).unwrap();
     let tx = conn.transaction().unwrap();
     let member_role: String = tx
-        .query_row("SELECT id FROM roles WHERE name = 'member' AND organization_id IS NULL", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM roles WHERE name = 'member' AND organization_id IS NULL",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     tx.execute_batch(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {USERS})
@@ -63,10 +67,17 @@ async fn every_console_page_answers_within_50_ms_at_p99_over_a_million_users() {
     let app = TestApp::start().await;
     let started = Instant::now();
     seed(&app.data_dir().join("hallpass.db"), app.state.ctx().clock.now().0);
-    println!("seeded {USERS} users, {ORGANIZATIONS} organizations, {AUDIT_EVENTS} audit events in {:.1?}", started.elapsed());
+    println!(
+        "seeded {USERS} users, {ORGANIZATIONS} organizations, {AUDIT_EVENTS} audit events in {:.1?}",
+        started.elapsed()
+    );
 
-    let admin = app.user_with_password("admin@example.com", "a long admin pass phrase").await;
-    console::add_admin(app.state.ctx(), "admin@example.com", &Actor::Cli).await.unwrap();
+    let admin = app
+        .user_with_password("admin@example.com", "a long admin pass phrase")
+        .await;
+    console::add_admin(app.state.ctx(), "admin@example.com", &Actor::Cli)
+        .await
+        .unwrap();
     app.client(|_| {}).await;
     let browser = reqwest::Client::builder()
         .cookie_store(true)
@@ -76,7 +87,11 @@ async fn every_console_page_answers_within_50_ms_at_p99_over_a_million_users() {
     let csrf = support::csrf_of(&browser, &app.url("/login")).await;
     browser
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", "admin@example.com"), ("password", "a long admin pass phrase")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "admin@example.com"),
+            ("password", "a long admin pass phrase"),
+        ])
         .send()
         .await
         .unwrap();
@@ -126,7 +141,11 @@ async fn every_console_page_answers_within_50_ms_at_p99_over_a_million_users() {
         let p50 = sorted[sorted.len() / 2];
         let p99 = p99(samples);
         worst = worst.max(p99);
-        println!("{page:<55} {:>9.2} {:>9.2}", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+        println!(
+            "{page:<55} {:>9.2} {:>9.2}",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
     }
     println!("worst p99: {:.2} ms", worst.as_secs_f64() * 1e3);
     assert!(worst < BUDGET, "a console page took {worst:?} at p99");

@@ -354,3 +354,39 @@ async fn admins_are_added_listed_and_removed_from_the_cli_and_a_new_one_gets_a_s
     assert!(!gone.status.success());
     assert!(String::from_utf8_lossy(&gone.stderr).contains("not a console admin"));
 }
+
+#[tokio::test]
+async fn a_development_start_without_admins_says_how_to_become_one_and_then_stops_saying_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = support::Server::start(dir.path(), &[], &[]).await.unwrap();
+    let logs = server.logged("hallpass admins add").await;
+    assert_eq!(logs.matches("hallpass admins add").count(), 1, "one line: {logs}");
+    assert!(logs.contains("--create") && logs.contains("/admin"), "{logs}");
+    server.stop().await;
+
+    let data = dir.path().join("hallpass-data");
+    let added = support::run(
+        dir.path(),
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "admins",
+            "add",
+            "me@example.com",
+            "--create",
+        ],
+    )
+    .await;
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let printed = String::from_utf8_lossy(&added.stdout);
+    assert!(printed.contains("/login/link?token="), "the one-time link: {printed}");
+    let mut server = support::Server::start(dir.path(), &[], &[]).await.unwrap();
+    let (_, logs) = {
+        server.logged("listening").await;
+        server.stop().await
+    };
+    assert!(
+        !logs.contains("hallpass admins add"),
+        "with an admin, nothing more to say: {logs}"
+    );
+}
