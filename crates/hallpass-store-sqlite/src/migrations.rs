@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "connections", include_str!("../migrations/0006_connections.sql")),
     (7, "directories", include_str!("../migrations/0007_directories.sql")),
     (8, "resources", include_str!("../migrations/0008_resources.sql")),
+    (
+        9,
+        "sign-in settings",
+        include_str!("../migrations/0009_signin_settings.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

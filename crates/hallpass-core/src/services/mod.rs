@@ -14,4 +14,5 @@ pub mod provisioning;
 pub mod resources;
 pub mod roles;
 pub mod session_policy;
+pub mod settings;
 pub mod users;

@@ -21,6 +21,7 @@ mod resources;
 mod roles;
 mod session_policies;
 mod sessions;
+mod signin_settings;
 mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
@@ -43,6 +44,7 @@ pub use resources::{Resource, ResourceStore};
 pub use roles::{Role, RoleStore};
 pub use session_policies::{SessionLimits, SessionPolicyStore};
 pub use sessions::{Session, SessionStore};
+pub use signin_settings::{SignInOverrides, SignInSettingsStore, StoredSignInSettings};
 pub use users::{User, UserStore};
 
 use async_trait::async_trait;
@@ -82,6 +84,7 @@ pub trait Store:
     + DirectoryStore
     + ResourceStore
     + ConsentStore
+    + SignInSettingsStore
     + Send
     + Sync
     + std::fmt::Debug

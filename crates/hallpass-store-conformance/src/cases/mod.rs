@@ -14,6 +14,7 @@ mod resources;
 mod schema;
 mod scim_directories;
 mod sessions;
+mod signin_settings;
 
 pub use audit::*;
 pub use clients::*;
@@ -28,6 +29,7 @@ pub use resources::*;
 pub use schema::*;
 pub use scim_directories::*;
 pub use sessions::*;
+pub use signin_settings::*;
 
 pub(crate) use crate::fixtures::*;
 pub(crate) use hallpass_core::crypto::Algorithm;
