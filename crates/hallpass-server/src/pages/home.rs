@@ -4,12 +4,11 @@
 use super::PageState;
 use super::{csrf, MaybeSession};
 use crate::config::Mode;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 
-pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(state: PageState, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     let email = match session {
         Some(session) => match state.ctx().store.get_user(&session.user_id).await {
             Ok(user) => user.map(|u| u.email.to_string()),
