@@ -139,6 +139,11 @@ impl AppState {
         self.provider.keys()
     }
 
+    /// The configuration's sign-in settings, under the stored ones (`services::settings`).
+    pub fn signin_defaults(&self) -> &hallpass_core::services::settings::SignInSettings {
+        &self.pages.settings_defaults
+    }
+
     pub fn metrics(&self) -> &Metrics {
         &self.operations.metrics
     }

@@ -127,7 +127,7 @@ pub async fn update(
             ..
         } = ctx.store.get_signin_settings().await?;
         let after = apply(&before, &change);
-        if !merge(defaults, &after).methods.any() {
+        if !stored_methods(&defaults.methods, &after).any() {
             return Err(CoreError::invalid(
                 "methods",
                 "at least one sign-in method (password, email_code, magic_link) must stay on",
@@ -196,12 +196,17 @@ fn apply(before: &SignInOverrides, change: &SignInSettingsChange) -> SignInOverr
     }
 }
 
+/// The methods the stored changes ask for over `defaults`.
+fn stored_methods(defaults: &Methods, o: &SignInOverrides) -> Methods {
+    Methods {
+        password: o.password.unwrap_or(defaults.password),
+        email_code: o.email_code.unwrap_or(defaults.email_code),
+        magic_link: o.magic_link.unwrap_or(defaults.magic_link),
+    }
+}
+
 fn merge(defaults: &SignInSettings, o: &SignInOverrides) -> SignInSettings {
-    let methods = Methods {
-        password: o.password.unwrap_or(defaults.methods.password),
-        email_code: o.email_code.unwrap_or(defaults.methods.email_code),
-        magic_link: o.magic_link.unwrap_or(defaults.methods.magic_link),
-    };
+    let methods = stored_methods(&defaults.methods, o);
     SignInSettings {
         branding: merge_branding(&defaults.branding, o),
         // A stored change that the configuration has since made leave no way
