@@ -6,13 +6,11 @@ use super::auth::{Caller, Resource};
 use super::body::ApiJson;
 use super::{fail, ApiResult};
 use crate::state::AppState;
+use crate::views;
 use axum::extract::State;
 use axum::Json;
-use hallpass_core::services::settings::{self, Change, SignInSettingsChange, SignInSettingsView};
-use hallpass_core::store::SignInOverrides;
-use hallpass_proto::management::{
-    Branding, SignInDefaults, SignInMethods, SignInSettings, UpdateBranding, UpdateSignInMethods, UpdateSignInSettings,
-};
+use hallpass_core::services::settings::{self, Change, SignInSettingsChange};
+use hallpass_proto::management::{SignInSettings, UpdateBranding, UpdateSignInMethods, UpdateSignInSettings};
 use hallpass_proto::ErrorBody;
 
 /// The settings in force, which of them are stored, and the configuration's.
@@ -23,7 +21,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller) -> ApiResult<Jso
     let view = settings::get(state.ctx(), state.signin_defaults())
         .await
         .map_err(fail)?;
-    Ok(Json(wire(&view)))
+    Ok(Json(views::signin_settings(&view)))
 }
 
 /// Changes the settings; the next page and mail, on every node, show them.
@@ -39,7 +37,7 @@ pub async fn update(
     let view = settings::update(state.ctx(), state.signin_defaults(), change(body), &actor)
         .await
         .map_err(fail)?;
-    Ok(Json(wire(&view)))
+    Ok(Json(views::signin_settings(&view)))
 }
 
 /// The wire's absent / `null` / value as a [`Change`].
@@ -63,43 +61,4 @@ pub fn change(body: UpdateSignInSettings) -> SignInSettingsChange {
         email_code: one(m.email_code),
         magic_link: one(m.magic_link),
     }
-}
-
-pub fn wire(view: &SignInSettingsView) -> SignInSettings {
-    let branding = |b: &settings::Branding| Branding {
-        product_name: b.product_name.clone(),
-        logo_url: b.logo_url.clone(),
-        primary_color: b.primary_color.clone(),
-        support_email: b.support_email.clone(),
-    };
-    let methods = |m: hallpass_core::signin::Methods| SignInMethods {
-        password: m.password,
-        email_code: m.email_code,
-        magic_link: m.magic_link,
-    };
-    SignInSettings {
-        branding: branding(&view.effective.branding),
-        methods: methods(view.effective.methods),
-        overridden: overridden(&view.overrides),
-        defaults: SignInDefaults {
-            branding: branding(&view.defaults.branding),
-            methods: methods(view.defaults.methods),
-        },
-    }
-}
-
-fn overridden(o: &SignInOverrides) -> Vec<String> {
-    [
-        ("branding.product_name", o.product_name.is_some()),
-        ("branding.logo_url", o.logo_url.is_some()),
-        ("branding.primary_color", o.primary_color.is_some()),
-        ("branding.support_email", o.support_email.is_some()),
-        ("methods.password", o.password.is_some()),
-        ("methods.email_code", o.email_code.is_some()),
-        ("methods.magic_link", o.magic_link.is_some()),
-    ]
-    .into_iter()
-    .filter(|(_, stored)| *stored)
-    .map(|(name, _)| name.to_owned())
-    .collect()
 }
