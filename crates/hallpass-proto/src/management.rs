@@ -427,3 +427,127 @@ pub struct UpdateResource {
     pub scopes: Option<Vec<String>>,
     pub access_token_ttl_secs: Option<u32>,
 }
+
+/// The installation's sign-in settings in force (`/api/v1/settings/sign-in`):
+/// the configuration's, under the changes stored in the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInSettings {
+    pub branding: Branding,
+    pub methods: SignInMethods,
+    /// The settings stored in the database, which win over the configuration:
+    /// `branding.product_name`, `branding.logo_url`, `branding.primary_color`,
+    /// `branding.support_email`, `methods.password`, `methods.email_code`, `methods.magic_link`.
+    pub overridden: Vec<String>,
+    /// What the configuration says: what every setting not overridden follows.
+    pub defaults: SignInDefaults,
+}
+
+/// The configuration's sign-in settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInDefaults {
+    pub branding: Branding,
+    pub methods: SignInMethods,
+}
+
+/// How the hosted pages and mail present themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Branding {
+    pub product_name: String,
+    pub logo_url: Option<String>,
+    /// `#rrggbb`.
+    pub primary_color: Option<String>,
+    pub support_email: Option<String>,
+}
+
+/// Which ways of signing in the hosted pages offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInMethods {
+    pub password: bool,
+    pub email_code: bool,
+    pub magic_link: bool,
+}
+
+/// A change to the sign-in settings: an absent field stays as it is; `null`
+/// forgets the stored value, so the configuration's applies again; `""` for
+/// `logo_url`, `primary_color` or `support_email` means "none", even where
+/// the configuration names one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSignInSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<UpdateBranding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<UpdateSignInMethods>,
+}
+
+/// See [`UpdateSignInSettings`]: `None` absent, `Some(None)` null, `Some(Some(v))` a value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBranding {
+    /// 1 to 64 characters.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub product_name: Option<Option<String>>,
+    /// `https` (`http` only for a loopback host).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub logo_url: Option<Option<String>>,
+    /// `#rrggbb`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub primary_color: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub support_email: Option<Option<String>>,
+}
+
+/// See [`UpdateSignInSettings`]. At least one method must stay on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSignInMethods {
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub password: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub email_code: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub magic_link: Option<Option<bool>>,
+}
+
+/// A field that is present: `null` becomes `Some(None)`, told apart from an
+/// absent one (`None`, through `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod sign_in_settings_tests {
+    use super::*;
+
+    #[test]
+    fn absent_null_and_a_value_stay_apart() {
+        let update: UpdateSignInSettings =
+            serde_json::from_str(r#"{"branding": {"product_name": "Acme", "logo_url": null}, "methods": {}}"#).unwrap();
+        let branding = update.branding.clone().unwrap();
+        assert_eq!(branding.product_name, Some(Some("Acme".into())));
+        assert_eq!(branding.logo_url, Some(None));
+        assert_eq!(branding.primary_color, None);
+        assert_eq!(update.methods, Some(UpdateSignInMethods::default()));
+        // What a client sends reads back the same.
+        let again: UpdateSignInSettings = serde_json::from_str(&serde_json::to_string(&update).unwrap()).unwrap();
+        assert_eq!(again, update);
+    }
+}

@@ -66,6 +66,63 @@ pub enum Command {
     /// SCIM directories: where an organization's identity provider provisions people.
     #[command(subcommand)]
     Directories(DirectoriesCommand),
+    /// Sign-in settings (branding, methods): stored over the configuration's,
+    /// applied at once to the hosted pages and mail on every node.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// The settings in force, and which of them are stored rather than configured.
+    Show,
+    /// Change settings; only what is given changes. `""` turns the logo,
+    /// colour or support address off, even where the configuration sets one.
+    Set(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// 1 to 64 characters.
+    #[arg(long)]
+    pub product_name: Option<String>,
+    /// https (http only on a loopback host).
+    #[arg(long)]
+    pub logo_url: Option<String>,
+    /// #rrggbb.
+    #[arg(long)]
+    pub primary_color: Option<String>,
+    #[arg(long)]
+    pub support_email: Option<String>,
+    /// Turn a sign-in method on (repeat for several).
+    #[arg(long = "enable", value_enum, value_name = "METHOD")]
+    pub enable: Vec<SignInMethodArg>,
+    /// Turn a sign-in method off (repeat for several); one must stay on.
+    #[arg(long = "disable", value_enum, value_name = "METHOD")]
+    pub disable: Vec<SignInMethodArg>,
+    /// Forget a stored setting, so the configuration's applies again (repeat for several).
+    #[arg(long = "reset", value_enum, value_name = "SETTING")]
+    pub reset: Vec<SettingArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum SignInMethodArg {
+    Password,
+    EmailCode,
+    MagicLink,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum SettingArg {
+    ProductName,
+    LogoUrl,
+    PrimaryColor,
+    SupportEmail,
+    Password,
+    EmailCode,
+    MagicLink,
 }
 
 /// A connection's settings; on `update`, only what is given changes.

@@ -4,12 +4,14 @@
 use crate::config::{Branding, Config, Mode};
 use anyhow::Context as _;
 use async_trait::async_trait;
+use hallpass_core::services::settings;
 use hallpass_core::signin::mailer::{Mailer, Message};
+use hallpass_core::store::Store;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use minijinja::{context, Environment};
 use serde::Serialize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A message as it will be sent: plain text, and the same in branded HTML.
 #[derive(Debug, Clone, Serialize)]
@@ -67,23 +69,46 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// The mail templates, parsed once, with the brand they carry.
+/// The mail templates, parsed once, and the brand they carry: the
+/// configuration's, under the stored sign-in settings once the store is known.
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
-    brand: Branding,
+    defaults: Branding,
+    /// Set once at start (`Mailer::read_branding_from`): the mailer is made
+    /// before the store is opened.
+    store: OnceLock<Arc<dyn Store>>,
 }
 
 impl Templates {
-    pub fn new(brand: Branding) -> Templates {
+    pub fn new(defaults: Branding) -> Templates {
         Templates {
             env: environment(),
-            brand,
+            defaults,
+            store: OnceLock::new(),
         }
     }
 
-    pub fn render(&self, message: &Message) -> Result<Rendered, String> {
-        render(&self.env, &self.brand, message)
+    fn read_branding_from(&self, store: Arc<dyn Store>) {
+        // A second store would be a start-up mistake; the first one stays.
+        if self.store.set(store).is_err() {
+            tracing::warn!("mail branding already reads from a store");
+        }
+    }
+
+    /// The message with the branding in force now (one single-row read), so a
+    /// change reaches the very next mail from any node.
+    pub async fn render(&self, message: &Message) -> Result<Rendered, String> {
+        let brand = match self.store.get() {
+            Some(store) => settings::effective_branding(store.as_ref(), &self.defaults)
+                .await
+                .unwrap_or_else(|err| {
+                    tracing::error!(%err, "reading the sign-in settings failed; mail carries the configured branding");
+                    self.defaults.clone()
+                }),
+            None => self.defaults.clone(),
+        };
+        render(&self.env, &brand, message)
     }
 }
 
@@ -181,7 +206,7 @@ impl Outbox {
 #[async_trait]
 impl Mailer for Outbox {
     async fn send(&self, message: &Message) -> Result<(), String> {
-        let rendered = self.templates.render(message)?;
+        let rendered = self.templates.render(message).await?;
         tracing::info!(to = %rendered.to, subject = %rendered.subject, body = %rendered.text, "mail (development outbox)");
         let mut mails = self.mails.lock().map_err(|_| "outbox unavailable".to_owned())?;
         if mails.len() >= 100 {
@@ -189,6 +214,10 @@ impl Mailer for Outbox {
         }
         mails.push(rendered);
         Ok(())
+    }
+
+    fn read_branding_from(&self, store: Arc<dyn Store>) {
+        self.templates.read_branding_from(store);
     }
 }
 
@@ -218,7 +247,7 @@ impl Smtp {
 #[async_trait]
 impl Mailer for Smtp {
     async fn send(&self, message: &Message) -> Result<(), String> {
-        let rendered = self.templates.render(message)?;
+        let rendered = self.templates.render(message).await?;
         let to: Mailbox = rendered.to.parse().map_err(|e| format!("recipient: {e}"))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
@@ -227,6 +256,10 @@ impl Mailer for Smtp {
             .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
             .map_err(|e| e.to_string())?;
         self.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn read_branding_from(&self, store: Arc<dyn Store>) {
+        self.templates.read_branding_from(store);
     }
 }
 
@@ -260,8 +293,8 @@ pub fn from_config(config: &Config, mode: Mode) -> anyhow::Result<MailSetup> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_message_renders_as_text_and_branded_html() {
+    #[tokio::test]
+    async fn every_message_renders_as_text_and_branded_html() {
         let brand = Branding {
             product_name: "Acme".into(),
             primary_color: Some("#ff0000".into()),
@@ -299,7 +332,10 @@ mod tests {
         ];
         let templates = Templates::new(brand);
         for message in &messages {
-            let rendered = templates.render(message).unwrap_or_else(|e| panic!("{message:?}: {e}"));
+            let rendered = templates
+                .render(message)
+                .await
+                .unwrap_or_else(|e| panic!("{message:?}: {e}"));
             assert!(rendered.text.contains("Acme"), "{}", rendered.text);
             assert!(
                 rendered.html.contains("Acme") && rendered.html.contains("<html"),
@@ -307,7 +343,7 @@ mod tests {
                 rendered.html
             );
         }
-        let link = templates.render(&messages[2]).unwrap();
+        let link = templates.render(&messages[2]).await.unwrap();
         // Attribute values are entity-escaped; a browser reads them back as written.
         let decoded = link
             .html

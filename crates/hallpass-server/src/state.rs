@@ -63,10 +63,12 @@ impl AppState {
             policy: policy.clone(),
         };
         let signin = config.signin_policy();
+        // Mail shows the branding in force, read from the store at each send.
+        services.mailer.read_branding_from(ctx.store.clone());
         // The limits run on the app's clock, so tests move time instead of waiting.
         let limits = Limits::new(&config.limits, ctx.clock.clone());
         let pages = HostedPages {
-            pages: Pages::new(config.branding.clone(), signin.methods, config.signin.ask_name)?,
+            pages: Pages::new(config.signin.ask_name)?,
             limits,
             codes: CodeHasher::new(&master.derive("hallpass email codes v1")),
             signin,
@@ -74,7 +76,7 @@ impl AppState {
             mail_now: services.mailer,
             outbox: services.outbox,
             same_browser_links: config.signin.same_browser_links,
-            primary_color: config.branding.primary_color.clone(),
+            settings_defaults: config.signin_defaults(),
             trusted_proxies: config.limits.trusted_proxies.clone(),
             proxy_header: config.limits.proxy_header,
             console: Arc::new(crate::admin::Console::new(&config.branding.product_name)?),
@@ -136,6 +138,11 @@ impl AppState {
 
     pub fn keys(&self) -> Arc<KeySet> {
         self.provider.keys()
+    }
+
+    /// The configuration's sign-in settings, under the stored ones (`services::settings`).
+    pub fn signin_defaults(&self) -> &hallpass_core::services::settings::SignInSettings {
+        &self.pages.settings_defaults
     }
 
     pub fn metrics(&self) -> &Metrics {

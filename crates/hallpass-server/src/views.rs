@@ -1,6 +1,8 @@
 //! Domain records as the management API and the CLI show them.
 
-use hallpass_core::store::{Client, Resource, SigningKeyRecord, User};
+use hallpass_core::services::settings::{Branding, SignInSettingsView};
+use hallpass_core::signin::Methods;
+use hallpass_core::store::{Client, Resource, SignInOverrides, SigningKeyRecord, User};
 use hallpass_proto::management as wire;
 
 pub fn client(c: &Client) -> wire::Client {
@@ -196,4 +198,44 @@ pub fn resource(r: &Resource) -> wire::Resource {
         created_at: r.created_at.to_rfc3339(),
         updated_at: r.updated_at.to_rfc3339(),
     }
+}
+
+/// The sign-in settings in force, which are stored, and the configuration's.
+pub fn signin_settings(view: &SignInSettingsView) -> wire::SignInSettings {
+    let branding = |b: &Branding| wire::Branding {
+        product_name: b.product_name.clone(),
+        logo_url: b.logo_url.clone(),
+        primary_color: b.primary_color.clone(),
+        support_email: b.support_email.clone(),
+    };
+    let methods = |m: Methods| wire::SignInMethods {
+        password: m.password,
+        email_code: m.email_code,
+        magic_link: m.magic_link,
+    };
+    wire::SignInSettings {
+        branding: branding(&view.effective.branding),
+        methods: methods(view.effective.methods),
+        overridden: overridden(&view.overrides),
+        defaults: wire::SignInDefaults {
+            branding: branding(&view.defaults.branding),
+            methods: methods(view.defaults.methods),
+        },
+    }
+}
+
+fn overridden(o: &SignInOverrides) -> Vec<String> {
+    [
+        ("branding.product_name", o.product_name.is_some()),
+        ("branding.logo_url", o.logo_url.is_some()),
+        ("branding.primary_color", o.primary_color.is_some()),
+        ("branding.support_email", o.support_email.is_some()),
+        ("methods.password", o.password.is_some()),
+        ("methods.email_code", o.email_code.is_some()),
+        ("methods.magic_link", o.magic_link.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, stored)| *stored)
+    .map(|(name, _)| name.to_owned())
+    .collect()
 }

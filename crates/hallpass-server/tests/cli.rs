@@ -599,3 +599,72 @@ async fn resources_are_created_listed_updated_and_deleted_and_bad_ones_refused()
     let listed = run_ok_json(d, &["resources", "list", "--json"]).await;
     assert!(listed["data"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn sign_in_settings_are_shown_set_reset_and_bad_ones_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shown = run_ok_json(d, &["settings", "show", "--json"]).await;
+    assert_eq!(shown["branding"]["product_name"], "Hallpass");
+    assert_eq!(shown["overridden"], serde_json::json!([]));
+
+    let set = run_ok_json(
+        d,
+        &[
+            "settings",
+            "set",
+            "--product-name",
+            "Acme",
+            "--primary-color",
+            "#112233",
+            "--disable",
+            "magic_link",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(set["branding"]["product_name"], "Acme");
+    assert_eq!(set["branding"]["primary_color"], "#112233");
+    assert_eq!(set["methods"]["magic_link"], false);
+    let human = run(d, &["settings", "show"]).await;
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("Acme  (stored)") && text.contains("magic link      off  (stored)"),
+        "{text}"
+    );
+    assert!(text.contains("password        on  (configured)"), "{text}");
+
+    let cases: &[(&[&str], &str)] = &[
+        (&["--primary-color", "blue"], "primary_color"),
+        (&["--logo-url", "http://cdn.acme.test/logo.png"], "logo_url"),
+        (&["--support-email", "nobody"], "support_email"),
+        (&["--disable", "password", "--disable", "email_code"], "methods"),
+        (&["--enable", "password", "--disable", "password"], "password"),
+        (&["--product-name", "X", "--reset", "product_name"], "choose one"),
+        (&["--disable", "sms"], "sms"),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["settings", "set"];
+        all.extend_from_slice(args);
+        assert_clean_failure(&run(d, &all).await, needle);
+    }
+    let unchanged = run_ok_json(d, &["settings", "show", "--json"]).await;
+    assert_eq!(unchanged, set, "refused changes change nothing");
+
+    let reset = run_ok_json(
+        d,
+        &[
+            "settings",
+            "set",
+            "--reset",
+            "product_name",
+            "--reset",
+            "magic_link",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(reset["branding"]["product_name"], "Hallpass");
+    assert_eq!(reset["methods"]["magic_link"], true);
+    assert_eq!(reset["overridden"], serde_json::json!(["branding.primary_color"]));
+}

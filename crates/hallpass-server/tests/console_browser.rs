@@ -390,13 +390,34 @@ async fn an_admin_works_through_every_console_screen() {
     wait_text(c, "RFC 8707").await;
     checker.check(c, "13-resources").await;
 
+    // Sign-in settings: a new name shows on the sign-in page at once.
+    c.goto(&app.url("/admin/settings")).await.unwrap();
+    wait_text(c, "Ways to sign in").await;
+    checker.check(c, "14-settings").await;
+    fill(c, "#s-name", "Acme Sign-In").await;
+    fill(c, "#s-color", "#0a5c36").await;
+    click(c, "form[action='/admin/settings'] button[type=submit]").await;
+    wait_text(c, "Saved.").await;
+    let login = reqwest::get(app.url("/login")).await.unwrap().text().await.unwrap();
+    assert!(
+        login.contains("Acme Sign-In"),
+        "the hosted page carries the new name: {login}"
+    );
+    let theme = reqwest::get(app.url("/static/theme.css"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(theme.contains("#0a5c36"), "and the colour: {theme}");
+
     // Signing keys: rotating asks first.
     c.goto(&app.url("/admin/keys")).await.unwrap();
     let before = wait_text(c, "Keys that sign tokens").await;
-    checker.check(c, "14-keys").await;
+    checker.check(c, "15-keys").await;
     click(c, "form[action='/admin/keys/rotate'] button").await;
     wait_text(c, "Rotate the ES256 signing key?").await;
-    checker.check(c, "15-keys-rotate-confirm").await;
+    checker.check(c, "16-keys-rotate-confirm").await;
     click(c, "main form button[type=submit]").await;
     let after = wait_text(c, "A new signing key is active").await;
     assert_eq!(
@@ -421,7 +442,7 @@ async fn an_admin_works_through_every_console_screen() {
             .unwrap_or_else(|| panic!("no {kind} entry"));
         assert!(entry.contains(&admin_id), "{kind} names the admin: {entry}");
     }
-    checker.check(c, "16-audit").await;
+    checker.check(c, "17-audit").await;
     fill(c, "#f-type", "organization.created").await;
     click(c, "form.filters button").await;
     wait_text(c, "value=\"organization.created\"").await;
@@ -429,7 +450,7 @@ async fn an_admin_works_through_every_console_screen() {
     let opened = wait_text(c, "\"after\"").await;
     assert!(opened.contains("Acme Corp"), "the entry's after state");
     assert_eq!(opened.matches("<details").count(), 1, "filtered by type");
-    checker.check(c, "17-audit-filtered").await;
+    checker.check(c, "18-audit-filtered").await;
 
     // The start page points to the console.
     c.goto(&app.url("/")).await.unwrap();
@@ -486,8 +507,9 @@ async fn the_screens_pass_axe_core_in_dark_mode_and_a_non_admin_is_refused() {
         ("10-organizations", "/admin/organizations"),
         ("12-roles", "/admin/roles"),
         ("13-resources", "/admin/resources"),
-        ("14-keys", "/admin/keys"),
-        ("16-audit", "/admin/audit"),
+        ("14-settings", "/admin/settings"),
+        ("15-keys", "/admin/keys"),
+        ("17-audit", "/admin/audit"),
     ] {
         c.goto(&app.url(path)).await.unwrap();
         wait_text(c, "Skip to content").await;

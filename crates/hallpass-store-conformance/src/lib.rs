@@ -58,6 +58,7 @@ macro_rules! conformance_suite {
             directories_are_found_by_token_and_keep_their_resources_apart,
             scim_resources_change_only_at_the_version_read,
             suspended_memberships_grant_nothing_until_restored,
+            signin_settings_change_only_from_the_version_read,
             console_admins_are_added_once_listed_and_leave_with_their_user,
             users_are_found_by_the_start_of_their_address_in_order,
             console_counts_count_sign_ins_since_a_time,

@@ -24,6 +24,7 @@ mod roles;
 mod rows;
 mod session_policies;
 mod sessions;
+mod signin_settings;
 mod users;
 
 pub mod testing;

@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "directories", include_str!("../migrations/0007_directories.sql")),
     (8, "resources", include_str!("../migrations/0008_resources.sql")),
     (
+        9,
+        "sign-in settings",
+        include_str!("../migrations/0009_signin_settings.sql"),
+    ),
+    (
         11,
         "console admins",
         include_str!("../migrations/0011_console_admins.sql"),

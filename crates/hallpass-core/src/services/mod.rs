@@ -15,4 +15,5 @@ pub mod provisioning;
 pub mod resources;
 pub mod roles;
 pub mod session_policy;
+pub mod settings;
 pub mod users;

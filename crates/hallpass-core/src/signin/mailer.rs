@@ -46,4 +46,10 @@ impl Message {
 pub trait Mailer: Send + Sync + std::fmt::Debug {
     /// Delivers the message, or says why it could not.
     async fn send(&self, message: &Message) -> Result<(), String>;
+
+    /// Tells a mailer whose look follows the stored sign-in settings
+    /// (`services::settings`) where to read them at each send. Called once the
+    /// node has opened its store, which is after the mailer is made. Mailers
+    /// that ignore branding need not care.
+    fn read_branding_from(&self, _store: std::sync::Arc<dyn crate::store::Store>) {}
 }

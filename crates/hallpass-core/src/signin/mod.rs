@@ -25,6 +25,11 @@ impl Methods {
     pub fn mail(&self) -> bool {
         self.email_code || self.magic_link
     }
+
+    /// Whether any way in is on.
+    pub fn any(&self) -> bool {
+        self.password || self.mail()
+    }
 }
 
 /// How sign-in behaves; every value configurable.

@@ -22,6 +22,7 @@ mod resources;
 mod roles;
 mod session_policies;
 mod sessions;
+mod signin_settings;
 mod users;
 
 pub use audit::{AuditEvent, AuditFilter, AuditStore, NewAuditEvent};
@@ -45,6 +46,7 @@ pub use resources::{Resource, ResourceStore};
 pub use roles::{Role, RoleStore};
 pub use session_policies::{SessionLimits, SessionPolicyStore};
 pub use sessions::{Session, SessionStore};
+pub use signin_settings::{SignInOverrides, SignInSettingsStore, StoredSignInSettings};
 pub use users::{User, UserStore};
 
 use async_trait::async_trait;
@@ -84,6 +86,7 @@ pub trait Store:
     + DirectoryStore
     + ResourceStore
     + ConsentStore
+    + SignInSettingsStore
     + ConsoleStore
     + Send
     + Sync

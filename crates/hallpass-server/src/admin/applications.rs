@@ -28,7 +28,7 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,
@@ -53,7 +53,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     form: SignInForm,
@@ -87,7 +87,7 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -122,7 +122,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -187,7 +187,7 @@ async fn confirm(state: &PageState, pages: &Console, admin: &Admin, id: &str, wh
 }
 
 pub async fn confirm_delete(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -196,7 +196,7 @@ pub async fn confirm_delete(
 }
 
 pub async fn confirm_rotate(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -205,7 +205,7 @@ pub async fn confirm_rotate(
 }
 
 pub async fn delete(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -228,7 +228,7 @@ pub async fn delete(
 }
 
 pub async fn rotate(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,

@@ -45,7 +45,7 @@ fn filter(params: &Params) -> Result<AuditFilter, CoreError> {
 }
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,

@@ -17,7 +17,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,
@@ -70,7 +70,7 @@ pub async fn confirm_rotate(
 }
 
 pub async fn rotate(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     form: SignInForm,

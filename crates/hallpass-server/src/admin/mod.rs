@@ -12,6 +12,7 @@ mod organizations;
 mod overview;
 mod roles;
 pub mod session;
+mod settings;
 mod templates;
 mod users;
 
@@ -76,6 +77,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/admin/roles", get(roles::list).post(roles::create))
         .route("/admin/resources", get(roles::resources))
+        .route("/admin/settings", get(settings::page).post(settings::update))
         .route("/admin/keys", get(keys::list))
         .route("/admin/keys/rotate", get(keys::confirm_rotate).post(keys::rotate))
         .route("/admin/audit", get(audit::list))

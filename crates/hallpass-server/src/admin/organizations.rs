@@ -23,7 +23,7 @@ use std::sync::Arc;
 const PAGE: u32 = 50;
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,
@@ -48,7 +48,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     form: SignInForm,
@@ -70,7 +70,7 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -140,7 +140,7 @@ fn org_id(pages: &Console, id: &str) -> Result<OrgId, Box<Response>> {
 
 /// Adds a user (by address) with a role, or changes a member's role.
 pub async fn put_member(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -169,7 +169,7 @@ pub async fn put_member(
 }
 
 pub async fn invite(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -210,7 +210,7 @@ fn minutes(text: &str, field: &'static str) -> Result<u32, CoreError> {
 
 /// Sets the organization's session limits, or (`clear`) goes back to the global ones.
 pub async fn session_policy(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,

@@ -10,11 +10,7 @@ use hallpass_core::services::console;
 use minijinja::context;
 use std::sync::Arc;
 
-pub async fn page(
-    State(state): State<PageState>,
-    State(pages): State<Arc<Console>>,
-    Extension(admin): Extension<Admin>,
-) -> Response {
+pub async fn page(state: PageState, State(pages): State<Arc<Console>>, Extension(admin): Extension<Admin>) -> Response {
     match console::overview(state.ctx()).await {
         Ok(counts) => pages.page(
             StatusCode::OK,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 const PAGE: u32 = 50;
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,
@@ -40,7 +40,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     form: SignInForm,
@@ -68,7 +68,7 @@ pub async fn create(
 }
 
 pub async fn resources(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,

@@ -54,6 +54,8 @@ pub struct Admin {
     pub session_id: SessionId,
     /// The form token this browser's pages carry.
     pub csrf: String,
+    /// The product's name in force (the sign-in settings'), for the title.
+    pub product: String,
 }
 
 impl Admin {
@@ -99,7 +101,7 @@ fn see_other(to: &str) -> Response {
 /// new sign-in (no change is ever made for a browser without one), or a 403
 /// page for a signed-in user who is no admin.
 pub async fn require_admin(
-    State(state): State<PageState>,
+    state: PageState,
     State(console): State<std::sync::Arc<Console>>,
     mut request: Request,
     next: Next,
@@ -137,6 +139,7 @@ pub async fn require_admin(
         user,
         session_id: session_id.clone(),
         csrf: csrf.clone(),
+        product: state.settings().branding.product_name.clone(),
     });
     let response = next.run(request).await;
     let response = csrf::attach(response, state.mode(), &csrf);
@@ -156,7 +159,7 @@ fn not_admin(console: &Console, user: &User) -> Response {
 
 /// `/admin/login`: starts the authorization request, keeping its state and
 /// PKCE verifier in a short cookie for the return.
-pub async fn login(State(state): State<PageState>) -> Response {
+pub async fn login(state: PageState) -> Response {
     // Registered on first use, so a Hallpass nobody administers through the
     // console lists no client it did not ask for.
     let redirect = match RedirectUri::parse(&callback_uri(&state.policy().issuer), state.mode().uri_policy()) {
@@ -196,7 +199,7 @@ pub struct CallbackQuery {
 /// `/admin/callback`: the code comes back; exchanged through the same core
 /// grant as `/oauth/token`, its access token names the user and session.
 pub async fn callback(
-    State(state): State<PageState>,
+    state: PageState,
     State(console): State<std::sync::Arc<Console>>,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
@@ -262,7 +265,7 @@ pub async fn callback(
 
 /// `POST /admin/logout`: forgets the console's session (the Hallpass session
 /// stays; `/account` ends it).
-pub async fn logout(State(state): State<PageState>, form: crate::pages::SignInForm) -> Response {
+pub async fn logout(state: PageState, form: crate::pages::SignInForm) -> Response {
     if !form.trusted() {
         return super::forbidden_form(&state);
     }

@@ -43,6 +43,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/resources.html",
         include_str!("../../templates/admin/resources.html"),
     ),
+    (
+        "admin/settings.html",
+        include_str!("../../templates/admin/settings.html"),
+    ),
     ("admin/keys.html", include_str!("../../templates/admin/keys.html")),
     ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
 ];
@@ -96,7 +100,7 @@ impl Console {
         ctx: C,
     ) -> Response {
         let ctx = context! {
-            product => &self.product_name,
+            product => &admin.product,
             admin_email => admin.user.email.as_str(),
             csrf => &admin.csrf,
             section,

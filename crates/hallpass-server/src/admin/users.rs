@@ -22,7 +22,7 @@ use std::sync::Arc;
 const PAGE: u32 = 50;
 
 pub async fn list(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     params: Params,
@@ -48,7 +48,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     form: SignInForm,
@@ -71,7 +71,7 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -122,7 +122,7 @@ pub async fn show(
 }
 
 pub async fn revoke_session(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path((id, sid)): Path<(String, String)>,
@@ -145,7 +145,7 @@ pub async fn revoke_session(
 }
 
 pub async fn confirm_delete(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,
@@ -174,7 +174,7 @@ pub async fn confirm_delete(
 }
 
 pub async fn delete(
-    State(state): State<PageState>,
+    state: PageState,
     State(pages): State<Arc<Console>>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<String>,

@@ -31,6 +31,7 @@ pub enum Resource {
     Connections,
     Directories,
     Resources,
+    Settings,
 }
 
 impl Resource {
@@ -47,6 +48,7 @@ impl Resource {
             Resource::Connections => "hallpass:connections",
             Resource::Directories => "hallpass:directories",
             Resource::Resources => "hallpass:resources",
+            Resource::Settings => "hallpass:settings",
         }
     }
 }

@@ -20,6 +20,7 @@ mod resources;
 mod roles;
 mod session_policy;
 mod sessions;
+pub mod settings;
 mod users;
 
 pub use auth::{Resource, ADMIN_SCOPE};
@@ -105,6 +106,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/directories/{id}", get(directories::get).delete(directories::delete))
         .route("/directories/{id}/token", post(directories::replace_token))
         .route("/session-policy", get(session_policy::global))
+        .route("/settings/sign-in", get(settings::get).patch(settings::update))
         .route(
             "/organizations/{id}/session-policy",
             get(session_policy::get)

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, connections, SCIM directories, resources, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`, `hallpass:invitations`, `hallpass:clients`, `hallpass:connections`, `hallpass:directories`, `hallpass:resources`). Every POST accepts an `Idempotency-Key` header: a retry with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) for 24 hours."),
+    info(title = "Hallpass management API", version = "1", description = "Users, organizations, memberships, roles, sessions, connections, SCIM directories, resources, sign-in settings, signing keys and audit events. Authenticate with a client_credentials access token whose scope includes `hallpass:admin` or the resource's own scope (`hallpass:users`, `hallpass:organizations`, `hallpass:roles`, `hallpass:sessions`, `hallpass:keys`, `hallpass:audit`, `hallpass:invitations`, `hallpass:clients`, `hallpass:connections`, `hallpass:directories`, `hallpass:resources`, `hallpass:settings`). Every POST accepts an `Idempotency-Key` header: a retry with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) for 24 hours."),
     paths(
         super::users::list, super::users::create, super::users::get, super::users::update, super::users::delete,
         super::users::memberships,
@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         super::directories::delete, super::directories::replace_token,
         super::resources::list, super::resources::create, super::resources::get, super::resources::update,
         super::resources::delete,
+        super::settings::get, super::settings::update,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

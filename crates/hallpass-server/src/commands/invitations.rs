@@ -46,6 +46,7 @@ pub async fn run(config: &Config, command: InvitationsCommand, json: bool) -> an
             client_id,
         } => {
             let mailer = mailer(config)?;
+            mailer.read_branding_from(ctx.store.clone());
             let links = Links {
                 base: &base,
                 mailer: mailer.as_ref(),
@@ -92,6 +93,7 @@ pub async fn run(config: &Config, command: InvitationsCommand, json: bool) -> an
         InvitationsCommand::Resend { organization, id } => {
             let (org, id) = (OrgId::parse(&organization)?, InvitationId::parse(&id)?);
             let mailer = mailer(config)?;
+            mailer.read_branding_from(ctx.store.clone());
             let links = Links {
                 base: &base,
                 mailer: mailer.as_ref(),

@@ -12,6 +12,7 @@ mod orgs;
 mod resources;
 mod roles;
 mod serve;
+mod settings;
 mod users;
 
 use crate::cli::{Cli, Command};
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Clients(command) => clients::run(&config, command, cli.json).await,
         Command::Resources(command) => resources::run(&config, command, cli.json).await,
         Command::Admins(command) => admins::run(&config, command, cli.json).await,
+        Command::Settings(command) => settings::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
         Command::Connections(command) => connections::run(&config, command, cli.json).await,

@@ -38,6 +38,14 @@ impl Config {
         }
     }
 
+    /// The configuration's sign-in settings: the defaults the stored ones override.
+    pub fn signin_defaults(&self) -> hallpass_core::services::settings::SignInSettings {
+        hallpass_core::services::settings::SignInSettings {
+            branding: self.branding.clone(),
+            methods: self.signin_policy().methods,
+        }
+    }
+
     pub fn signin_policy(&self) -> hallpass_core::signin::SignInPolicy {
         let has = |m: &str| self.signin.methods.iter().any(|x| x == m);
         hallpass_core::signin::SignInPolicy {

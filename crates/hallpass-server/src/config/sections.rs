@@ -90,26 +90,9 @@ pub enum ProxyHeader {
     Forwarded,
 }
 
-/// How the hosted pages and mail present themselves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Branding {
-    pub product_name: String,
-    pub logo_url: Option<String>,
-    pub primary_color: Option<String>,
-    pub support_email: Option<String>,
-}
-
-impl Default for Branding {
-    fn default() -> Self {
-        Branding {
-            product_name: "Hallpass".into(),
-            logo_url: None,
-            primary_color: None,
-            support_email: None,
-        }
-    }
-}
+/// How the hosted pages and mail present themselves; the defaults of the
+/// sign-in settings an operator may change at run time (`services::settings`).
+pub use hallpass_core::services::settings::Branding;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

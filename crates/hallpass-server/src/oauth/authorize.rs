@@ -6,7 +6,7 @@
 use crate::http::form::{self, Pairs};
 use crate::pages::{csrf, MaybeSession, PageState, SignInForm};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use hallpass_core::oauth::authorize::{answer_consent, authorize as decide, Conse
 use hallpass_core::oauth::metadata_document::{self, Refused};
 
 pub async fn authorize(
-    State(state): State<PageState>,
+    state: PageState,
     method: Method,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
@@ -72,7 +72,7 @@ async fn fetch_document(state: &PageState, pairs: &Pairs) -> Result<(), Box<Resp
 /// The user's answer on the consent page: a CSRF-checked form carrying the
 /// authorization request again, which core validates from scratch.
 pub async fn consent(
-    State(state): State<PageState>,
+    state: PageState,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     form: SignInForm,

@@ -8,13 +8,13 @@ use crate::http::form::{self, single, Pairs};
 use crate::pages::logout::{answer, ask, Answer};
 use crate::pages::{MaybeSession, PageState};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use hallpass_core::oauth::logout::{logout as end, LogoutRequest, Outcome};
 
 pub async fn logout(
-    State(state): State<PageState>,
+    state: PageState,
     method: Method,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,

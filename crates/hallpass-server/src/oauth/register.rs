@@ -7,7 +7,7 @@ use super::error::no_store;
 use crate::pages::ClientDevice;
 use crate::pages::PageState;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -72,7 +72,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 pub async fn register(
-    State(state): State<PageState>,
+    state: PageState,
     ClientDevice(device): ClientDevice,
     headers: HeaderMap,
     body: Bytes,
@@ -100,7 +100,7 @@ pub async fn register(
     }
 }
 
-pub async fn read(State(state): State<PageState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn read(state: PageState, Path(id): Path<String>, headers: HeaderMap) -> Response {
     if !state.provider().registration_open {
         return not_offered();
     }
@@ -110,12 +110,7 @@ pub async fn read(State(state): State<PageState>, Path(id): Path<String>, header
     }
 }
 
-pub async fn update(
-    State(state): State<PageState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn update(state: PageState, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     if !state.provider().registration_open {
         return not_offered();
     }
@@ -135,7 +130,7 @@ pub async fn update(
     }
 }
 
-pub async fn delete(State(state): State<PageState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn delete(state: PageState, Path(id): Path<String>, headers: HeaderMap) -> Response {
     if !state.provider().registration_open {
         return not_offered();
     }

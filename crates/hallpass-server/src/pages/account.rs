@@ -5,7 +5,7 @@ use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, MaybeSession, Outcome, SignInForm};
 use crate::http::cookies;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -117,7 +117,7 @@ async fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(state: PageState, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     match session {
         Some(current) => render(&state, &headers, &current, None, None, StatusCode::OK).await,
         None => to_login(),
@@ -140,7 +140,7 @@ fn authorized(state: &PageState, session: Option<Session>, form: &SignInForm) ->
 }
 
 pub async fn change_name(
-    State(state): State<PageState>,
+    state: PageState,
     MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     form: SignInForm,
@@ -184,7 +184,7 @@ pub async fn change_name(
 }
 
 pub async fn change_password(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     MaybeSession(session): MaybeSession,
@@ -248,7 +248,7 @@ pub async fn change_password(
 }
 
 pub async fn revoke_session(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     Path(id): Path<String>,
     MaybeSession(session): MaybeSession,
@@ -307,7 +307,7 @@ pub async fn revoke_session(
 /// Takes back what the user allowed a third-party client (for one resource),
 /// which ends that client's refresh tokens for them.
 pub async fn withdraw_consent(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
     form: SignInForm,
@@ -351,11 +351,7 @@ pub async fn withdraw_consent(
 }
 
 /// Ends this browser's session, as `/oidc/logout` would without an app.
-pub async fn sign_out(
-    State(state): State<PageState>,
-    MaybeSession(current): MaybeSession,
-    form: SignInForm,
-) -> Response {
+pub async fn sign_out(state: PageState, MaybeSession(current): MaybeSession, form: SignInForm) -> Response {
     if !form.trusted() {
         return state
             .pages()

@@ -7,7 +7,7 @@ use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hallpass_core::rng::random_token;
@@ -46,7 +46,7 @@ fn expired(state: &PageState) -> Response {
 }
 
 pub async fn request(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -104,7 +104,7 @@ pub async fn request(
 }
 
 pub async fn verify(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -164,11 +164,7 @@ pub async fn verify(
     }
 }
 
-pub async fn link_page(
-    State(state): State<PageState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn link_page(state: PageState, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     let token = query.get("token").cloned().unwrap_or_default();
     let csrf_token = csrf::token(&headers, state.mode(), state.ctx().rng.as_ref());
     let page = state
@@ -178,7 +174,7 @@ pub async fn link_page(
 }
 
 pub async fn redeem(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -4,7 +4,6 @@
 
 use super::PageState;
 use crate::http::error::ApiError;
-use axum::extract::State;
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +16,7 @@ pub(crate) fn is_browser(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("text/html"))
 }
 
-pub async fn not_found(State(state): State<PageState>, headers: HeaderMap) -> Response {
+pub async fn not_found(state: PageState, headers: HeaderMap) -> Response {
     if !is_browser(&headers) {
         return ApiError::not_found("resource").into_response();
     }
@@ -28,7 +27,7 @@ pub async fn not_found(State(state): State<PageState>, headers: HeaderMap) -> Re
     )
 }
 
-pub async fn method_not_allowed(State(state): State<PageState>, headers: HeaderMap) -> Response {
+pub async fn method_not_allowed(state: PageState, headers: HeaderMap) -> Response {
     if !is_browser(&headers) {
         let description = "this address does not take this method";
         return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", description).into_response();

@@ -1,7 +1,7 @@
 //! What every hosted-page handler starts from: the posted form, checked
 //! against this browser's CSRF cookie, and the browser's live session.
 
-use super::{csrf, PageState};
+use super::{csrf, PageParts};
 use crate::http::cookies;
 use crate::http::form::{self, Pairs};
 use axum::body::Bytes;
@@ -37,12 +37,12 @@ impl SignInForm {
 impl<S> FromRequest<S> for SignInForm
 where
     S: Send + Sync,
-    PageState: FromRef<S>,
+    PageParts: FromRef<S>,
 {
     type Rejection = BytesRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, BytesRejection> {
-        let state = PageState::from_ref(state);
+        let state = PageParts::from_ref(state);
         let headers = request.headers().clone();
         let body = Bytes::from_request(request, &()).await?;
         let pairs = form::parse(&body);
@@ -59,18 +59,22 @@ pub struct MaybeSession(pub Option<Session>);
 impl<S> FromRequestParts<S> for MaybeSession
 where
     S: Send + Sync,
-    PageState: FromRef<S>,
+    PageParts: FromRef<S>,
 {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let state = &PageState::from_ref(state);
+        let state = PageParts::from_ref(state);
         let Some(token) = cookies::read(&parts.headers, cookies::session_cookie_name(state.mode())) else {
             return Ok(MaybeSession(None));
         };
         match sessions::live(state.ctx(), &token).await {
             Ok(session) => Ok(MaybeSession(session)),
-            Err(err) => Err(super::server_error(state, "reading the session failed", &err)),
+            Err(err) => Err(super::server_error(
+                &state.clone().with_defaults(),
+                "reading the session failed",
+                &err,
+            )),
         }
     }
 }

@@ -6,14 +6,13 @@
 use super::PageState;
 use super::{csrf, MaybeSession};
 use crate::config::Mode;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
 
-pub async fn page(State(state): State<PageState>, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
+pub async fn page(state: PageState, MaybeSession(session): MaybeSession, headers: HeaderMap) -> Response {
     if !super::errors::is_browser(&headers) {
-        return super::errors::not_found(State(state), headers).await;
+        return super::errors::not_found(state, headers).await;
     }
     let email = match session {
         Some(session) => match state.ctx().store.get_user(&session.user_id).await {

@@ -8,7 +8,7 @@
 use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, signed_in, SignInForm};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,11 +25,7 @@ fn gone(state: &PageState) -> Response {
     )
 }
 
-pub async fn page(
-    State(state): State<PageState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn page(state: PageState, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     let token = query.get("token").cloned().unwrap_or_default();
     let (invitation, org) = match invitations::preview(state.ctx(), &token).await {
         Ok(Some(found)) => found,
@@ -45,7 +41,7 @@ pub async fn page(
     csrf::attach(page, state.mode(), &csrf_token)
 }
 
-pub async fn accept(State(state): State<PageState>, ClientDevice(device): ClientDevice, form: SignInForm) -> Response {
+pub async fn accept(state: PageState, ClientDevice(device): ClientDevice, form: SignInForm) -> Response {
     if !form.trusted() {
         return state.pages().message(
             StatusCode::FORBIDDEN,

@@ -3,18 +3,14 @@
 use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hallpass_core::signin::password::{sign_in, PasswordSignIn};
 use minijinja::context;
 use std::collections::HashMap;
 
-pub async fn page(
-    State(state): State<PageState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn page(state: PageState, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     let return_to = safe_return_to(query.get("return_to").map(String::as_str));
     let email = query.get("login_hint").cloned().unwrap_or_default();
     let email_first = email.is_empty();
@@ -58,7 +54,7 @@ pub(super) async fn render_step(
 }
 
 pub async fn submit(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -25,7 +25,7 @@ mod templates;
 
 pub use extract::{MaybeSession, SignInForm};
 pub use limits::{Guess, Limits, Outcome, RetryAfter, Who};
-pub use state::{HostedPages, PageState};
+pub use state::{HostedPages, PageParts, PageState};
 pub use templates::Pages;
 
 use crate::http::cookies::{self, SetCookie};
@@ -117,13 +117,16 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// The brand's colour, as a stylesheet (inline styles are not allowed by the pages' CSP).
-pub async fn theme(axum::extract::State(state): axum::extract::State<PageState>) -> impl IntoResponse {
-    let color = state.hosted_pages().primary_color.clone().unwrap_or_default();
-    let body = if color.is_empty() {
-        String::new()
-    } else {
-        format!(":root {{ --primary: {color}; }}\n")
+/// The brand's colour in force, as a stylesheet (inline styles are not
+/// allowed by the pages' CSP). Pages link it with the colour in its URL, so
+/// a change is never hidden by a cached copy. Written into CSS only once
+/// checked to be `#` and hex digits: nothing else can reach the rule.
+pub async fn theme(state: PageState) -> impl IntoResponse {
+    let body = match &state.settings().branding.primary_color {
+        Some(color) if hallpass_core::services::settings::is_hex_color(color) => {
+            format!(":root {{ --primary: {color}; }}\n")
+        }
+        _ => String::new(),
     };
     (
         [

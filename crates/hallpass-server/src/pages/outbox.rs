@@ -3,7 +3,7 @@
 //! tests that sign in by code without a mail server.
 
 use super::PageState;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ async fn flushed(state: &PageState) {
     }
 }
 
-pub async fn page(State(state): State<PageState>) -> Response {
+pub async fn page(state: PageState) -> Response {
     let Some(outbox) = state.outbox() else {
         let message = "Mail goes to a mail server here, not to a development outbox.";
         return state.pages().message(StatusCode::NOT_FOUND, "No outbox", message);
@@ -35,7 +35,7 @@ pub struct Filter {
     to: Option<String>,
 }
 
-pub async fn json(State(state): State<PageState>, Query(filter): Query<Filter>) -> Response {
+pub async fn json(state: PageState, Query(filter): Query<Filter>) -> Response {
     let Some(outbox) = state.outbox() else {
         return not_found();
     };

@@ -3,7 +3,7 @@
 use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, signed_in, Outcome, SignInForm};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hallpass_core::signin::reset::{self, Reset};
@@ -25,7 +25,7 @@ fn render(
     csrf::attach(page, state.mode(), &token)
 }
 
-pub async fn forgot_page(State(state): State<PageState>, headers: HeaderMap) -> Response {
+pub async fn forgot_page(state: PageState, headers: HeaderMap) -> Response {
     render(
         &state,
         &headers,
@@ -36,7 +36,7 @@ pub async fn forgot_page(State(state): State<PageState>, headers: HeaderMap) -> 
 }
 
 pub async fn forgot(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -76,7 +76,7 @@ pub async fn forgot(
 }
 
 pub async fn reset_page(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -85,7 +85,7 @@ pub async fn reset_page(
 }
 
 pub async fn reset(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

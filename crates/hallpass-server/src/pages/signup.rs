@@ -5,7 +5,7 @@ use super::device::ClientDevice;
 use super::PageState;
 use super::{csrf, safe_return_to, signed_in, Outcome, SignInForm};
 use crate::http::cookies;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hallpass_core::rng::random_token;
@@ -17,11 +17,7 @@ use std::collections::HashMap;
 /// Holds the secret the sign-up code works with.
 const SIGNUP_COOKIE: &str = "hallpass_signup";
 
-pub async fn page(
-    State(state): State<PageState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn page(state: PageState, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     let return_to = safe_return_to(query.get("return_to").map(String::as_str));
     let email = query.get("login_hint").cloned().unwrap_or_default();
     let social = super::sso::buttons(&state, &return_to).await;
@@ -84,7 +80,7 @@ fn render_verify(
 }
 
 pub async fn submit(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,
@@ -151,7 +147,7 @@ pub async fn submit(
 }
 
 pub async fn verify(
-    State(state): State<PageState>,
+    state: PageState,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
     form: SignInForm,

@@ -12,7 +12,7 @@ use super::PageState;
 use super::{safe_return_to, signed_in, SignInForm};
 use crate::http::cookies::{self, SetCookie};
 use crate::http::form;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Path, Query, RawQuery};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -69,11 +69,7 @@ fn see_other(location: &str) -> Response {
 }
 
 /// `GET /login/sso/{connection}`: off to the IdP.
-pub async fn start(
-    State(state): State<PageState>,
-    Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn start(state: PageState, Path(id): Path<String>, Query(query): Query<HashMap<String, String>>) -> Response {
     let return_to = safe_return_to(query.get("return_to").map(String::as_str));
     let Ok(id) = ConnectionId::parse(&id) else {
         return failure(&state, SsoError::NoConnection, Some(&return_to));
@@ -101,7 +97,7 @@ pub async fn start(
 
 /// `GET /login/sso/{connection}/callback`: the IdP's answer.
 pub async fn callback(
-    State(state): State<PageState>,
+    state: PageState,
     Path(id): Path<String>,
     headers: HeaderMap,
     ClientDevice(device): ClientDevice,
@@ -136,7 +132,7 @@ pub async fn callback(
 /// `POST /login/sso`: the email-first step. An address whose domain an
 /// enterprise connection claims goes to that IdP; any other continues to
 /// the usual sign-in form.
-pub async fn discover(State(state): State<PageState>, headers: HeaderMap, form: SignInForm) -> Response {
+pub async fn discover(state: PageState, headers: HeaderMap, form: SignInForm) -> Response {
     let (email, return_to) = (form.field("email"), safe_return_to(Some(&form.field("return_to"))));
     if !form.trusted() {
         let message = "This form has expired. Please try again.";

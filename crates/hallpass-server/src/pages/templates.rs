@@ -1,7 +1,7 @@
-use crate::config::Branding;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use hallpass_core::services::settings::SignInSettings;
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -11,17 +11,24 @@ use serde::Serialize;
 const PAGE_CSP: &str =
     "default-src 'none'; style-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'";
 
+/// The page templates, parsed once. The branding and methods they show are
+/// the request's ([`Pages::with`]), never fixed at start.
 #[derive(Debug)]
 pub struct Pages {
     env: Environment<'static>,
-    brand: Branding,
-    /// Which ways of signing in to show, and whether sign-up asks for a name.
-    methods: hallpass_core::signin::Methods,
+    /// Whether sign-up asks for a name.
     ask_name: bool,
 }
 
+/// The templates with one request's sign-in settings.
+#[derive(Clone, Copy)]
+pub struct PageView<'a> {
+    pages: &'a Pages,
+    settings: &'a SignInSettings,
+}
+
 impl Pages {
-    pub fn new(brand: Branding, methods: hallpass_core::signin::Methods, ask_name: bool) -> anyhow::Result<Pages> {
+    pub fn new(ask_name: bool) -> anyhow::Result<Pages> {
         let mut env = Environment::new();
         for (name, source) in [
             ("base.html", include_str!("../../templates/base.html")),
@@ -44,24 +51,26 @@ impl Pages {
         ] {
             env.add_template(name, source)?;
         }
-        Ok(Pages {
-            env,
-            brand,
-            methods,
-            ask_name,
-        })
+        Ok(Pages { env, ask_name })
     }
 
+    pub fn with<'a>(&'a self, settings: &'a SignInSettings) -> PageView<'a> {
+        PageView { pages: self, settings }
+    }
+}
+
+impl PageView<'_> {
     /// Renders `template` with `context` plus the brand. A template error is
     /// logged and answered with a plain page, never a panic.
     pub fn render<C: Serialize>(&self, status: StatusCode, template: &str, context: C) -> Response {
         let ctx = minijinja::context! {
-            brand => &self.brand,
-            methods => self.methods,
-            ask_name => self.ask_name,
+            brand => &self.settings.branding,
+            methods => self.settings.methods,
+            ask_name => self.pages.ask_name,
+            theme => theme_version(self.settings),
             ..minijinja::Value::from_serialize(&context)
         };
-        match self.env.get_template(template).and_then(|t| t.render(ctx)) {
+        match self.pages.env.get_template(template).and_then(|t| t.render(ctx)) {
             Ok(html) => {
                 let mut response = (status, [(CACHE_CONTROL, "no-store")], Html(html)).into_response();
                 response
@@ -85,6 +94,15 @@ impl Pages {
     }
 }
 
+/// What the theme stylesheet's URL carries so a browser's cached copy never
+/// outlives a colour change: the colour's hex digits (checked, so URL-safe).
+fn theme_version(settings: &SignInSettings) -> String {
+    match &settings.branding.primary_color {
+        Some(color) if hallpass_core::services::settings::is_hex_color(color) => color[1..].to_owned(),
+        _ => "default".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,7 +114,11 @@ mod tests {
             email_code: true,
             magic_link: true,
         };
-        let pages = Pages::new(Branding::default(), all, true).unwrap();
+        let settings = SignInSettings {
+            branding: Default::default(),
+            methods: all,
+        };
+        let pages = Pages::new(true).unwrap();
         let ctx = minijinja::context! { csrf => "t", return_to => "/account", email => "a@example.com", name => "", minutes => 5, title => "T", message => "M", mails => Vec::<String>::new(), token => "t", user => minijinja::context!{ email => "a@example.com", has_password => true }, sessions => vec![minijinja::context!{ id => "ses_x", device => "Chrome", current => false }] };
         for template in [
             "home.html",
@@ -115,7 +137,7 @@ mod tests {
             let rendered = pages
                 .env
                 .get_template(template)
-                .and_then(|t| t.render(minijinja::context! { brand => &pages.brand, methods => pages.methods, ask_name => true, ..ctx.clone() }));
+                .and_then(|t| t.render(minijinja::context! { brand => &settings.branding, methods => settings.methods, ask_name => true, ..ctx.clone() }));
             assert!(rendered.is_ok(), "{template}: {:?}", rendered.err());
         }
     }

@@ -15,6 +15,7 @@ mod for_browsers;
 mod methods;
 mod password;
 mod production;
+mod settings;
 mod signup;
 
 use std::collections::HashMap;

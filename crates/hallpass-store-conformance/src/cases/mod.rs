@@ -15,6 +15,7 @@ mod resources;
 mod schema;
 mod scim_directories;
 mod sessions;
+mod signin_settings;
 
 pub use audit::*;
 pub use clients::*;
@@ -30,6 +31,7 @@ pub use resources::*;
 pub use schema::*;
 pub use scim_directories::*;
 pub use sessions::*;
+pub use signin_settings::*;
 
 pub(crate) use crate::fixtures::*;
 pub(crate) use hallpass_core::crypto::Algorithm;
