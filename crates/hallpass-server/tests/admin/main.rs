@@ -390,3 +390,179 @@ async fn a_development_start_without_admins_says_how_to_become_one_and_then_stop
         "with an admin, nothing more to say: {logs}"
     );
 }
+
+/// Posts a console form with the CSRF token of the page at `page`.
+async fn post_form(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (_, _, html) = open(app, browser, page).await;
+    let csrf = hidden(&html, "csrf");
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    browser.post(app.url(action)).form(&form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn members_roles_session_policy_and_redirect_uris_change_through_their_forms() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let ctx = app.state.ctx();
+    app.user("member@example.com").await;
+
+    let made = post_form(
+        &app,
+        &browser,
+        "/admin/roles",
+        "/admin/roles",
+        &[("name", "billing"), ("permissions", "invoices:read, invoices:write")],
+    )
+    .await;
+    assert_eq!(made.status(), 303);
+    let (_, _, roles) = open(&app, &browser, "/admin/roles").await;
+    assert!(roles.contains("invoices:read, invoices:write"), "{roles}");
+    let bad = post_form(
+        &app,
+        &browser,
+        "/admin/roles",
+        "/admin/roles",
+        &[("name", "x"), ("permissions", "not a permission")],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+
+    let org = post_form(
+        &app,
+        &browser,
+        "/admin/organizations",
+        "/admin/organizations",
+        &[("name", "Acme")],
+    )
+    .await;
+    let org_page = org.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let member = post_form(
+        &app,
+        &browser,
+        &org_page,
+        &format!("{org_page}/members"),
+        &[("email", "member@example.com"), ("role", "billing")],
+    )
+    .await;
+    assert_eq!(member.status(), 303);
+    let (_, _, html) = open(&app, &browser, &org_page).await;
+    assert!(
+        html.contains("member@example.com") && html.contains("<td>billing</td>"),
+        "{html}"
+    );
+    let unknown = post_form(
+        &app,
+        &browser,
+        &org_page,
+        &format!("{org_page}/members"),
+        &[("email", "ghost@example.com"), ("role", "member")],
+    )
+    .await;
+    assert_eq!(unknown.status(), 404);
+
+    let too_long = post_form(
+        &app,
+        &browser,
+        &org_page,
+        &format!("{org_page}/session-policy"),
+        &[("idle_minutes", "999999"), ("absolute_minutes", "60")],
+    )
+    .await;
+    assert_eq!(too_long.status(), 422, "only tightening");
+    let not_a_number = post_form(
+        &app,
+        &browser,
+        &org_page,
+        &format!("{org_page}/session-policy"),
+        &[("idle_minutes", "ten"), ("absolute_minutes", "60")],
+    )
+    .await;
+    assert_eq!(not_a_number.status(), 422);
+    let org_id = hallpass_core::ids::OrgId::parse(org_page.trim_start_matches("/admin/organizations/")).unwrap();
+    assert_eq!(
+        ctx.store.get_organization_session_limits(&org_id).await.unwrap(),
+        None,
+        "refusals change nothing"
+    );
+    let set = post_form(
+        &app,
+        &browser,
+        &org_page,
+        &format!("{org_page}/session-policy"),
+        &[("idle_minutes", "15"), ("absolute_minutes", "120")],
+    )
+    .await;
+    assert_eq!(set.status(), 303);
+    let (_, _, html) = open(&app, &browser, &org_page).await;
+    assert!(html.contains("after 15 minutes idle and 120 minutes in all"), "{html}");
+
+    let created = post_form(
+        &app,
+        &browser,
+        "/admin/applications",
+        "/admin/applications",
+        &[
+            ("name", "Shop"),
+            ("redirect_uris", "https://shop.example.com/cb"),
+            ("kind", "public"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let html = created.text().await.unwrap();
+    assert!(html.contains("has no secret"), "a public client: {html}");
+    let id = html
+        .split("id=\"client-id\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = format!("/admin/applications/{id}");
+    let edited = post_form(
+        &app,
+        &browser,
+        &page,
+        &page,
+        &[
+            ("name", "Shop"),
+            (
+                "redirect_uris",
+                "https://shop.example.com/cb\nhttps://shop.example.com/other",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status(), 303);
+    let client = ctx
+        .store
+        .get_client(&hallpass_core::ids::ClientId::parse(&id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(client.redirect_uris.len(), 2);
+    let events = ctx
+        .store
+        .list_audit_events(&AuditFilter {
+            kind: Some("client.updated".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1, "the change is audited");
+}
