@@ -114,9 +114,11 @@ async fn every_console_page_answers_within_50_ms_at_p99_over_a_million_users() {
         format!("/admin/organizations/{crowded_org}"),
         "/admin/roles".into(),
         "/admin/resources".into(),
+        "/admin/settings".into(),
         "/admin/keys".into(),
         "/admin/audit".into(),
         "/admin/audit?type=user.created".into(),
+        "/admin/audit?type=console_admin.added".into(),
         format!("/admin/audit?user_id={someone}"),
         "/admin/audit?since=2020-01-01T00:00".into(),
     ];
