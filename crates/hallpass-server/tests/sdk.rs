@@ -684,3 +684,42 @@ async fn the_management_client_registers_resources() {
     let gone = api.get_resource(&created.id).await.unwrap_err();
     assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
 }
+
+#[tokio::test]
+async fn the_management_client_changes_sign_in_settings() {
+    use hallpass_proto::management::{UpdateBranding, UpdateSignInMethods, UpdateSignInSettings};
+    let app = TestApp::start().await;
+    let admin = app
+        .client(|c| c.granted_scopes = vec!["hallpass:settings".into()])
+        .await;
+    let api = builder(&app, &admin).discover().await.unwrap().management();
+    assert_eq!(
+        api.get_signin_settings().await.unwrap().branding.product_name,
+        "Hallpass"
+    );
+    let changes = UpdateSignInSettings {
+        branding: Some(UpdateBranding {
+            product_name: Some(Some("Acme".into())),
+            ..UpdateBranding::default()
+        }),
+        methods: Some(UpdateSignInMethods {
+            email_code: Some(Some(false)),
+            ..UpdateSignInMethods::default()
+        }),
+    };
+    let changed = api.update_signin_settings(&changes).await.unwrap();
+    assert_eq!(changed.branding.product_name, "Acme");
+    assert!(!changed.methods.email_code);
+    assert_eq!(api.get_signin_settings().await.unwrap(), changed);
+    let back = UpdateSignInSettings {
+        branding: Some(UpdateBranding {
+            product_name: Some(None),
+            primary_color: Some(Some("red".into())),
+            ..UpdateBranding::default()
+        }),
+        methods: None,
+    };
+    let refused = api.update_signin_settings(&back).await.unwrap_err();
+    assert!(matches!(refused, Error::Api { status: 422, .. }), "{refused}");
+    assert_eq!(api.get_signin_settings().await.unwrap(), changed, "nothing changed");
+}
