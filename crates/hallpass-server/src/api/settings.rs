@@ -10,7 +10,7 @@ use crate::views;
 use axum::extract::State;
 use axum::Json;
 use hallpass_core::services::settings::{self, Change, SignInSettingsChange};
-use hallpass_proto::management::{SignInSettings, UpdateBranding, UpdateSignInMethods, UpdateSignInSettings};
+use hallpass_proto::management::{SignInSettings, UpdateSignInSettings};
 use hallpass_proto::ErrorBody;
 
 /// The settings in force, which of them are stored, and the configuration's.
@@ -50,8 +50,8 @@ fn one<T>(field: Option<Option<T>>) -> Change<T> {
 }
 
 pub fn change(body: UpdateSignInSettings) -> SignInSettingsChange {
-    let b = body.branding.unwrap_or_else(UpdateBranding::default);
-    let m = body.methods.unwrap_or_else(UpdateSignInMethods::default);
+    let b = body.branding.unwrap_or_default();
+    let m = body.methods.unwrap_or_default();
     SignInSettingsChange {
         product_name: one(b.product_name),
         logo_url: one(b.logo_url),
