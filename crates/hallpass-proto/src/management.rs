@@ -485,7 +485,8 @@ pub struct UpdateSignInSettings {
     pub methods: Option<UpdateSignInMethods>,
 }
 
-/// See [`UpdateSignInSettings`]: `None` absent, `Some(None)` null, `Some(Some(v))` a value.
+/// Branding to change: absent stays, `null` returns to the configuration's, a value is stored
+/// (`""` for the logo, colour or support address: none). In Rust: `None`, `Some(None)`, `Some(Some(v))`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -507,7 +508,8 @@ pub struct UpdateBranding {
     pub support_email: Option<Option<String>>,
 }
 
-/// See [`UpdateSignInSettings`]. At least one method must stay on.
+/// Methods to turn on or off: absent stays, `null` returns to the configuration's. At least
+/// one method must stay on.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
