@@ -91,6 +91,24 @@ pub struct ConnectionArgs {
     pub userinfo_endpoint: Option<String>,
     #[arg(long)]
     pub jwks_uri: Option<String>,
+    /// SAML: a file holding the IdP's metadata XML (sets its entity id, SSO URL and certificates).
+    #[arg(long, value_name = "FILE")]
+    pub idp_metadata_file: Option<std::path::PathBuf>,
+    /// SAML, without metadata: the IdP's entity id.
+    #[arg(long)]
+    pub idp_entity_id: Option<String>,
+    /// SAML, without metadata: the IdP's SSO URL (HTTP-Redirect binding).
+    #[arg(long)]
+    pub idp_sso_url: Option<String>,
+    /// SAML, without metadata: a file holding the IdP's signing certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub idp_certificate_file: Option<std::path::PathBuf>,
+    /// SAML: a file holding a second IdP certificate accepted during a key rollover (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub idp_secondary_certificate_file: Option<std::path::PathBuf>,
+    /// SAML: accept IdP-initiated sign-ins, landing at this client's initiate_login_uri.
+    #[arg(long)]
+    pub idp_initiated_client_id: Option<String>,
     /// Members of the organization may sign in only through SSO.
     #[arg(long)]
     pub sso_required: Option<bool>,
@@ -102,7 +120,7 @@ pub struct ConnectionArgs {
 pub enum ConnectionsCommand {
     /// Create a connection: for an organization (`--org`, enterprise SSO) or for everyone (social).
     Create {
-        /// `oidc`, `google`, `microsoft` or `github`.
+        /// `oidc`, `saml` (with `--org`), `google`, `microsoft` or `github`.
         #[arg(long = "type")]
         kind: String,
         #[arg(long)]

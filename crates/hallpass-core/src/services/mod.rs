@@ -13,5 +13,6 @@ pub mod passwords;
 pub mod provisioning;
 pub mod resources;
 pub mod roles;
+pub mod saml_settings;
 pub mod session_policy;
 pub mod users;
