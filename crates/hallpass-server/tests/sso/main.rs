@@ -15,6 +15,7 @@ mod errors;
 mod flows;
 mod idp;
 mod presets;
+mod saml;
 mod throughput;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
