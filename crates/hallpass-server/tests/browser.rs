@@ -10,6 +10,9 @@
 
 mod support;
 
+#[path = "browser_saml/mod.rs"]
+mod saml;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::io::Write;
