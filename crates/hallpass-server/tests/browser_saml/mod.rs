@@ -11,7 +11,6 @@ use hallpass_core::services::saml_settings::sp_metadata_url;
 /// The pysaml2 IdP on 127.0.0.1:`port`, loading Hallpass's SP metadata from `sp_metadata`;
 /// `None` (loudly) when pysaml2 cannot be installed outside CI.
 async fn pysaml2_idp(port: u16, sp_metadata: &str) -> Option<Child> {
-    use tokio::io::AsyncBufReadExt;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let unavailable = |why: String| {
         let message = format!("pysaml2 cannot run ({why}); the SAML browser test did NOT run");
@@ -28,7 +27,7 @@ async fn pysaml2_idp(port: u16, sp_metadata: &str) -> Option<Child> {
             return None;
         }
     };
-    let mut child = Command::new(python)
+    let child = Command::new(python)
         .arg(root.join("crates/hallpass-server/tests/saml_idp/idp.py"))
         .env("IDP_PORT", port.to_string())
         .env("SP_METADATA_URL", sp_metadata)
@@ -36,31 +35,7 @@ async fn pysaml2_idp(port: u16, sp_metadata: &str) -> Option<Child> {
         .kill_on_drop(true)
         .spawn()
         .expect("the venv's python runs");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(support::EVENT_BOUND, async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line.starts_with("listening") {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert!(matches!(ready, Ok(true)), "the pysaml2 IdP did not start");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Some(child)
-}
-
-fn claims_of(tokens: &serde_json::Value, name: &str) -> serde_json::Value {
-    use base64::Engine;
-    let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
+    Some(until_listening(child, "the pysaml2 IdP").await)
 }
 
 /// app → Hallpass (email first) → pysaml2 (another site; the user signs in there) → the ACS
@@ -145,22 +120,8 @@ async fn saml_sign_in_through_pysaml2_sp_and_idp_initiated() {
     let back = wait_for_callback(c).await;
     let query: std::collections::HashMap<String, String> = back.query_pairs().into_owned().collect();
     assert_eq!(query["state"], "browser-state");
-    let tokens: serde_json::Value = reqwest::Client::new()
-        .post(format!("{here}/oauth/token"))
-        .basic_auth(&client.id, client.secret.as_deref())
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", query["code"].as_str()),
-            ("redirect_uri", "http://localhost:3000/callback"),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id_token = claims_of(&tokens, "id_token");
+    let (id_token, access_token) = redeem_code(&here, &client, &query["code"]).await;
+    assert_eq!(access_token["oid"], org.id.as_str());
     assert_eq!(id_token["amr"], json!(["sso"]));
     assert_eq!(id_token["oid"], org.id.as_str());
     assert_eq!(id_token["email"], "ada@acme.test");

@@ -123,16 +123,7 @@ impl World {
         let xml = idp::signed_response(shape, &self.envelope(c, Some(&at_idp.request_id)), "idp");
         let acs = self.post_acs(c, &xml, Some(&at_idp.relay_state)).await;
         let (response, out) = self.after_acs(browser, acs).await;
-        if !out.starts_with(REDIRECT) {
-            let status = response.status();
-            panic!(
-                "not back at the app: {status} {}",
-                unescape(&response.text().await.unwrap())
-            );
-        }
-        let url = Url::parse(&out).unwrap();
-        let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-        q.get("code").cloned().unwrap_or_else(|| panic!("no code: {out}"))
+        app_code(response, &out).await
     }
 }
 
