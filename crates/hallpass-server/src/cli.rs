@@ -58,8 +58,9 @@ pub enum Command {
     #[command(subcommand)]
     Invitations(InvitationsCommand),
     /// Connections to upstream identity providers (enterprise SSO, social sign-in).
+    /// Boxed: its settings (OIDC and SAML) make it far larger than the other commands.
     #[command(subcommand)]
-    Connections(ConnectionsCommand),
+    Connections(Box<ConnectionsCommand>),
     /// SCIM directories: where an organization's identity provider provisions people.
     #[command(subcommand)]
     Directories(DirectoriesCommand),
