@@ -468,6 +468,37 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     browser.client.close().await.unwrap();
 }
 
+/// Hallpass with its issuer on `localhost`, so an IdP on `127.0.0.1` is another site; and that
+/// base URL.
+async fn app_on_localhost() -> (TestApp, String) {
+    let app = TestApp::start_with(|config| {
+        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
+    })
+    .await;
+    let here = app.base.replace("127.0.0.1", "localhost");
+    (app, here)
+}
+
+/// The organization "Acme".
+async fn acme(app: &TestApp) -> hallpass_core::store::Organization {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::organizations::{create_organization, NewOrganization};
+    let new = NewOrganization {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    create_organization(app.state.ctx(), new, &Actor::Cli).await.unwrap()
+}
+
+/// A loopback port free a moment ago, for a stand-in IdP to listen on.
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The app redeems the code `authorize_url` led to at Hallpass (`here`): the claims of the ID
 /// token and of the access token.
 async fn redeem_code(
@@ -573,31 +604,13 @@ async fn until_listening(mut child: Child, what: &str) -> Child {
 async fn enterprise_sso_through_oidc_provider() {
     use hallpass_core::services::audit::Actor;
     use hallpass_core::services::connections::{create_connection, redirect_uri, ConnectionFields};
-    use hallpass_core::services::organizations::{create_organization, NewOrganization};
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
-    let app = TestApp::start_with(|config| {
-        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
-    })
-    .await;
-    let here = app.base.replace("127.0.0.1", "localhost");
+    let (app, here) = app_on_localhost().await;
     let client = app.client(|_| {}).await;
     let ctx = app.state.ctx();
-    let org = create_organization(
-        ctx,
-        NewOrganization {
-            name: "Acme".into(),
-            ..Default::default()
-        },
-        &Actor::Cli,
-    )
-    .await
-    .unwrap();
-    let idp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let org = acme(&app).await;
+    let idp_port = free_loopback_port();
     let secret = "oidc-provider-client-secret";
     let fields = ConnectionFields {
         kind: Some("oidc".into()),

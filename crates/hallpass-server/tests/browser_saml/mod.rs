@@ -5,7 +5,6 @@
 use super::*;
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::connections::{create_connection, update_connection, ConnectionFields};
-use hallpass_core::services::organizations::{create_organization, NewOrganization};
 use hallpass_core::services::saml_settings::sp_metadata_url;
 
 /// The pysaml2 IdP on 127.0.0.1:`port`, loading Hallpass's SP metadata from `sp_metadata`;
@@ -46,30 +45,13 @@ async fn pysaml2_idp(port: u16, sp_metadata: &str) -> Option<Child> {
 async fn saml_sign_in_through_pysaml2_sp_and_idp_initiated() {
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
-    let app = TestApp::start_with(|config| {
-        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
-    })
-    .await;
-    let here = app.base.replace("127.0.0.1", "localhost");
+    let (app, here) = app_on_localhost().await;
     let ctx = app.state.ctx();
     let master = app.state.provider().master();
     let landing = "http://localhost:3000/login";
     let client = app.client(|c| c.initiate_login_uri = Some(landing.into())).await;
-    let org = create_organization(
-        ctx,
-        NewOrganization {
-            name: "Acme".into(),
-            ..Default::default()
-        },
-        &Actor::Cli,
-    )
-    .await
-    .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let org = acme(&app).await;
+    let port = free_loopback_port();
     let idp = format!("http://127.0.0.1:{port}");
     let mut fields = ConnectionFields {
         kind: Some("saml".into()),
