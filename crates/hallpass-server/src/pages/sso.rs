@@ -261,10 +261,11 @@ pub(crate) fn failure(state: &PageState, error: SsoError, return_to: Option<&str
         SsoError::Saml(ResponseError::Status { code, message, .. }) => (
             StatusCode::FORBIDDEN,
             "Your identity provider did not sign you in",
+            // Unsigned text from whoever posted the form: shown short, as OIDC's error_description.
             format!(
                 "It answered with the SAML status {}. {}",
-                code.rsplit(':').next().unwrap_or(code),
-                message.as_deref().unwrap_or_default()
+                code.rsplit(':').next().unwrap_or(code).chars().take(100).collect::<String>(),
+                message.as_deref().unwrap_or_default().chars().take(300).collect::<String>()
             )
             .trim()
             .to_owned(),
