@@ -10,6 +10,9 @@
 
 mod support;
 
+#[path = "browser_saml/mod.rs"]
+mod saml;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::io::Write;
@@ -465,10 +468,76 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     browser.client.close().await.unwrap();
 }
 
+/// Hallpass with its issuer on `localhost`, so an IdP on `127.0.0.1` is another site; and that
+/// base URL.
+async fn app_on_localhost() -> (TestApp, String) {
+    let app = TestApp::start_with(|config| {
+        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
+    })
+    .await;
+    let here = app.base.replace("127.0.0.1", "localhost");
+    (app, here)
+}
+
+/// The organization "Acme".
+async fn acme(app: &TestApp) -> hallpass_core::store::Organization {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::organizations::{create_organization, NewOrganization};
+    let new = NewOrganization {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    create_organization(app.state.ctx(), new, &Actor::Cli).await.unwrap()
+}
+
+/// A loopback port free a moment ago, for a stand-in IdP to listen on.
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The app redeems the code `authorize_url` led to at Hallpass (`here`): the claims of the ID
+/// token and of the access token.
+async fn redeem_code(
+    here: &str,
+    client: &support::app::RegisteredClient,
+    code: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    let tokens: serde_json::Value = reqwest::Client::new()
+        .post(format!("{here}/oauth/token"))
+        .basic_auth(&client.id, client.secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claims = |name: &str| -> serde_json::Value {
+        use base64::Engine;
+        let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
+        let payload = token.split('.').nth(1).unwrap();
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    (claims("id_token"), claims("access_token"))
+}
+
 /// panva's oidc-provider (tests/sso_idp) on 127.0.0.1:`port`, installed
 /// with `npm ci` on first use; `None` (loudly) without Node outside CI.
 async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Child> {
-    use tokio::io::AsyncBufReadExt;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sso_idp");
     let unavailable = |why: String| {
         let message =
@@ -498,13 +567,19 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
+    match spawned {
+        Ok(child) => Some(until_listening(child, "oidc-provider").await),
         Err(err) => {
             unavailable(format!("node: {err}"));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Waits until a stand-in IdP (`what`, spawned with its stdout piped) prints a line starting
+/// with `listening`.
+async fn until_listening(mut child: Child, what: &str) -> Child {
+    use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let ready = tokio::time::timeout(support::EVENT_BOUND, async {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -515,10 +590,10 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
         false
     })
     .await;
-    assert!(matches!(ready, Ok(true)), "oidc-provider did not start");
+    assert!(matches!(ready, Ok(true)), "{what} did not start");
     // Keep draining its output so it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Some(child)
+    child
 }
 
 /// The whole flow with a real, certified OP upstream, in a real browser:
@@ -529,31 +604,13 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
 async fn enterprise_sso_through_oidc_provider() {
     use hallpass_core::services::audit::Actor;
     use hallpass_core::services::connections::{create_connection, redirect_uri, ConnectionFields};
-    use hallpass_core::services::organizations::{create_organization, NewOrganization};
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
-    let app = TestApp::start_with(|config| {
-        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
-    })
-    .await;
-    let here = app.base.replace("127.0.0.1", "localhost");
+    let (app, here) = app_on_localhost().await;
     let client = app.client(|_| {}).await;
     let ctx = app.state.ctx();
-    let org = create_organization(
-        ctx,
-        NewOrganization {
-            name: "Acme".into(),
-            ..Default::default()
-        },
-        &Actor::Cli,
-    )
-    .await
-    .unwrap();
-    let idp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let org = acme(&app).await;
+    let idp_port = free_loopback_port();
     let secret = "oidc-provider-client-secret";
     let fields = ConnectionFields {
         kind: Some("oidc".into()),
@@ -613,33 +670,7 @@ async fn enterprise_sso_through_oidc_provider() {
     wait_text(c, "Continue with GitHub").await;
     screenshot(c, "sso-05-continue-with").await;
 
-    let tokens: serde_json::Value = reqwest::Client::new()
-        .post(format!("{here}/oauth/token"))
-        .basic_auth(&client.id, client.secret.as_deref())
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", query["code"].as_str()),
-            ("redirect_uri", "http://localhost:3000/callback"),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let claims = |name: &str| -> serde_json::Value {
-        use base64::Engine;
-        let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
-        let payload = token.split('.').nth(1).unwrap();
-        serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(payload)
-                .unwrap(),
-        )
-        .unwrap()
-    };
-    let (id_token, access_token) = (claims("id_token"), claims("access_token"));
+    let (id_token, access_token) = redeem_code(&here, &client, &query["code"]).await;
     assert_eq!(id_token["amr"], json!(["sso"]));
     assert_eq!(id_token["oid"], org.id.as_str());
     assert_eq!(access_token["oid"], org.id.as_str());

@@ -646,6 +646,36 @@ async fn the_management_client_runs_connections() {
     api.delete_connection(&social.id).await.unwrap();
     let gone = api.get_connection(&social.id).await.unwrap_err();
     assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
+
+    // SAML: from the IdP's metadata, answered with what the IdP's admin needs.
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../hallpass-saml/tests/fixtures");
+    let saml = ConnectionBody {
+        kind: Some("saml".into()),
+        name: Some("Acme SAML".into()),
+        domains: Some(vec!["acme.example".into()]),
+        idp_metadata_xml: Some(std::fs::read_to_string(format!("{fixtures}/idp_metadata.xml")).unwrap()),
+        ..ConnectionBody::default()
+    };
+    let made = api.create_organization_connection(&org.id, &saml).await.unwrap();
+    assert_eq!(made.kind, "saml");
+    assert_eq!(
+        made.acs_url.as_deref(),
+        Some(format!("{}/saml/{}/acs", app.base, made.id).as_str())
+    );
+    assert!(made.sp_metadata_url.is_some() && made.sp_entity_id.is_some());
+    assert_eq!(made.idp_certificates.len(), 2);
+    let refused = api
+        .create_organization_connection(
+            &org.id,
+            &ConnectionBody {
+                idp_metadata_xml: Some("<not xml".into()),
+                ..saml
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Api { status: 422, .. }), "{refused}");
+    assert!(refused.to_string().contains("idp_metadata_xml"), "{refused}");
 }
 
 #[tokio::test]
