@@ -10,13 +10,13 @@
 
 mod support;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::json;
 use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 use support::app::TestApp;
-use support::browser::{browser, click, fill, screenshot, source, wait_text, wait_url, PATIENCE};
+use support::browser::{browser, click, fill, screenshot, source, wait_text, wait_url};
 use tokio::process::{Child, Command};
 
 /// Waits for the page to show any of `needles`; returns the page.
