@@ -15,8 +15,8 @@
 #     host far away), so DOC_RATE × DOC_DELAY_MS/1000 fetches are in flight;
 #   * a flood of registrations from one address, as fast as answered: the
 #     per-address limit (20 an hour) refuses all but the first 20.
-# The background and the flood alone are measured too, for the CPU they take
-# from the core: what is left of it is what the token endpoint may use.
+# The paced background alone is measured too, for the CPU it takes from the
+# core: what is left of it is what the token endpoint may use.
 #
 # usage: scripts/bench-token-beside-clients.sh [seconds] [rounds]
 # env: REG_RATE (default 100), DOC_RATE (100), DOC_DELAY_MS (200)
@@ -108,11 +108,6 @@ for round in $(seq 1 "$rounds"); do
   wait "${bg[@]}"
   after=$(cpu_of "$pid")
   record "background_alone core_share $(python3 -c "print(round(($after - $before) / $ticks / ($seconds + 3), 3))")"
-  before=$(cpu_of "$pid")
-  flood
-  wait "${bg[@]}" || true
-  after=$(cpu_of "$pid")
-  record "flood_alone core_share $(python3 -c "print(round(($after - $before) / $ticks / ($seconds + 3), 3))")"
 done
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; server on CPU 0, load on CPU 1; ${seconds}s runs; $rounds rounds;" \
@@ -134,11 +129,10 @@ for label, cores in rows:
     print(f"{label:15} client_credentials {med[(label, 'rate')]:8,.0f}/s, p99 {med[(label, 'p99_ms')]:.2f} ms,"
           f" {statistics.median(cores):,.0f} per CPU-second ({statistics.median(cores) / alone:.2f} of alone)   rounds: "
           + " ".join(f"{x:,.0f}" for x in cores) + "  p99 ms: " + " ".join(f"{x:.1f}" for x in values[(label, "p99_ms")]))
-for label, alone_label in (("beside_clients", "background_alone"), ("beside_flood", "flood_alone")):
-    share = statistics.median(values[(alone_label, "core_share")])
-    left = statistics.median(per_cpu(label, share))
-    print(f"{alone_label} takes {share:.1%} of the server's core; beside it, client_credentials got {left:,.0f}"
-          f" per CPU-second left to it ({left / alone:.2f} of alone)")
+share = statistics.median(values[("background_alone", "core_share")])
+left = statistics.median(per_cpu("beside_clients", share))
+print(f"the background alone takes {share:.1%} of the server's core; beside it, client_credentials got {left:,.0f}"
+      f" per CPU-second of what was left ({left / alone:.2f} of alone)")
 for label in ("registrations", "documents", "flood"):
     print(f"{label:15} answered {med[(label, 'bg_rate')]:,.0f}/s, refused or failed {med[(label, 'bg_errors')]:,.0f} per run")
 PY
