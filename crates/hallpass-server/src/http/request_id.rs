@@ -16,17 +16,13 @@ pub struct MakeCountedRequestId {
 
 impl MakeCountedRequestId {
     pub fn new() -> Self {
-        let mut bytes = [0u8; 8];
-        // Without randomness two processes could share ids, nothing worse:
-        // a failed draw keeps the prefix the clock gives.
-        if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            bytes = (nanos as u64).to_le_bytes();
-        }
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState's keys come from the operating system's randomness
+        // (once per thread): hashing nothing with them is a random 64-bit
+        // prefix, drawn without a call that can fail.
+        let prefix = std::collections::hash_map::RandomState::new().build_hasher().finish();
         Self {
-            prefix: u64::from_le_bytes(bytes),
+            prefix,
             next: std::sync::Arc::new(AtomicU64::new(0)),
         }
     }
