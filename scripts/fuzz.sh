@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds=${1:-60}
 shift || true
-targets=${*:-oauth_endpoints jose redirect_uri}
+targets=${*:-oauth_endpoints jose redirect_uri saml_response}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # cargo-fuzz passes nightly-only flags (the sanitizer); this toolchain is stable.
 export RUSTC_BOOTSTRAP=1

@@ -102,6 +102,17 @@ prefixed_id!(/// A refresh-token rotation family.
     FamilyId, "rtf_", "refresh token family");
 prefixed_id!(/// A one-time token: email code, magic link, invitation.
     OneTimeTokenId, "ott_", "one-time token");
+impl OneTimeTokenId {
+    /// An id derived from `digest` rather than drawn at random, for a token that must exist at
+    /// most once per derived value (a SAML assertion: issuing it twice is a conflict).
+    pub fn derived(digest: [u8; 16]) -> Self {
+        let body = ulid::Ulid::from(u128::from_be_bytes(digest))
+            .to_string()
+            .to_ascii_lowercase();
+        OneTimeTokenId(format!("{}{body}", Self::PREFIX))
+    }
+}
+
 prefixed_id!(/// A client secret, so one of two can be revoked by name.
     SecretId, "sec_", "client secret");
 prefixed_id!(/// An invitation to join an organization.

@@ -16,7 +16,14 @@
 //!   (`scripts/bench-directory.sh`).
 //! * `email-code-signin`: the same with an emailed code, read from the
 //!   server's development outbox (`/dev/outbox.json`), so delivery is excluded.
+//! * `register`: dynamic client registrations; with `--spread-addresses`
+//!   each claims another client address (`X-Forwarded-For`).
+//! * `metadata-documents`: authorization requests naming a new client ID
+//!   metadata document each, served by this process on loopback after
+//!   `--document-delay-ms` (the server must be in development mode to fetch
+//!   from loopback).
 
+mod clients;
 mod report;
 mod scenarios;
 mod seed;
@@ -42,6 +49,10 @@ pub enum Scenario {
     UsersSearch,
     /// Management API: a page of 50 users after a random cursor.
     UsersList,
+    /// Dynamic client registration (RFC 7591).
+    Register,
+    /// `/oauth/authorize` with a client ID metadata document to fetch.
+    MetadataDocuments,
 }
 
 #[derive(Debug, Parser)]
@@ -61,9 +72,11 @@ pub struct Args {
     /// Total requests per second to aim for; unset: as fast as the server answers.
     #[arg(long)]
     pub rate: Option<u64>,
-    #[arg(long)]
+    /// The client the scenario authenticates as (not needed by `register`,
+    /// `metadata-documents`, `jwks`, `discovery`).
+    #[arg(long, default_value = "")]
     pub client_id: String,
-    #[arg(long)]
+    #[arg(long, default_value = "")]
     pub client_secret: String,
     /// The server's data directory (seeding `refresh` and `introspect`).
     #[arg(long)]
@@ -85,6 +98,14 @@ pub struct Args {
     /// How many users `scripts/bench-directory.sh` seeded (users-search, users-list).
     #[arg(long, default_value_t = 1_000_000)]
     pub users: u64,
+    /// `register`: claim a different client address per registration
+    /// (`X-Forwarded-For` from 198.18.0.0/15; the server must trust this
+    /// process as a proxy), so the per-address limit does not refuse them.
+    #[arg(long)]
+    pub spread_addresses: bool,
+    /// `metadata-documents`: how long the document server takes to answer.
+    #[arg(long, default_value_t = 200)]
+    pub document_delay_ms: u64,
     /// Print one JSON line instead of text.
     #[arg(long)]
     pub json: bool,

@@ -3,6 +3,8 @@
 use crate::report::Measured;
 use crate::{seed, Args, Scenario};
 use anyhow::Context as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -19,6 +21,10 @@ pub enum Workload {
     EmailCodeSignin(Vec<String>, String),
     /// An admin access token; `true` to search by email, else list pages.
     Directory(String, bool),
+    /// `true`: each registration from another claimed address.
+    Register(bool),
+    /// The document server's base URL.
+    MetadataDocuments(String),
 }
 
 pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Workload> {
@@ -51,6 +57,11 @@ pub async fn prepare(args: &Args, http: &reqwest::Client) -> anyhow::Result<Work
             let (users, redirect) = seed::signin_users(args, args.concurrency, false).await?;
             Workload::EmailCodeSignin(users.into_iter().map(|(email, _)| email).collect(), redirect)
         }
+        Scenario::Register => Workload::Register(args.spread_addresses),
+        Scenario::MetadataDocuments => {
+            let delay = Duration::from_millis(args.document_delay_ms);
+            Workload::MetadataDocuments(crate::clients::documents(delay).await?)
+        }
         Scenario::Introspect => {
             let token = seed::refresh_tokens(args, http, 1).await?;
             let access = seed::access_token_from_refresh(args, http, &token[0]).await?;
@@ -74,6 +85,8 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
         Workload::EmailCodeSignin(emails, _) => emails.iter().map(|e| (e.clone(), String::new())).collect(),
         _ => Vec::new(),
     };
+    // Registrations and documents are numbered across workers: each is new.
+    let numbers = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for worker in 0..args.concurrency {
         let http = http.clone();
@@ -93,6 +106,14 @@ pub async fn drive(args: &Args, http: &reqwest::Client, workload: Workload) -> M
                     users: args.users.max(1),
                     // A different walk through the directory per worker.
                     state: 0x9E37_79B9_7F4A_7C15 ^ (worker as u64 + 1),
+                },
+                Workload::Register(spread) => Kind::Register {
+                    spread: *spread,
+                    numbers: numbers.clone(),
+                },
+                Workload::MetadataDocuments(base) => Kind::Document {
+                    base: base.clone(),
+                    numbers: numbers.clone(),
                 },
                 Workload::PasswordSignin(_, redirect) | Workload::EmailCodeSignin(_, redirect) => {
                     let (email, password) = users.pop().unwrap_or_default();
@@ -142,6 +163,14 @@ enum Kind {
         search: bool,
         users: u64,
         state: u64,
+    },
+    Register {
+        spread: bool,
+        numbers: Arc<AtomicU64>,
+    },
+    Document {
+        base: String,
+        numbers: Arc<AtomicU64>,
     },
     /// A browser sign-in: by password when there is one, else by emailed code.
     SignIn {
@@ -208,6 +237,17 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
             None => signin.with_email_code(email).await,
         };
     }
+    match &request.kind {
+        Kind::Register { spread, numbers } => {
+            let n = numbers.fetch_add(1, Ordering::Relaxed);
+            return crate::clients::register(http, &request.target, n, *spread).await;
+        }
+        Kind::Document { base, numbers } => {
+            let n = numbers.fetch_add(1, Ordering::Relaxed);
+            return crate::clients::authorize_with_document(http, &request.target, base, n).await;
+        }
+        _ => {}
+    }
     let token_url = format!("{}{}", request.target, request.token_path);
     let auth = (&request.client_id, Some(&request.client_secret));
     let response = match &mut request.kind {
@@ -254,7 +294,7 @@ async fn send(http: &reqwest::Client, request: &mut Request) -> anyhow::Result<(
                 .send()
                 .await?
         }
-        Kind::SignIn { .. } => return Ok(()),
+        Kind::SignIn { .. } | Kind::Register { .. } | Kind::Document { .. } => return Ok(()),
     };
     let status = response.status();
     let body = response.bytes().await?;

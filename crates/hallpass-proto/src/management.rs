@@ -310,7 +310,7 @@ pub struct SessionPolicy {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Connection {
     pub id: String,
-    /// `oidc`, `google`, `microsoft` or `github` (`saml` later).
+    /// `oidc`, `saml`, `google`, `microsoft` or `github`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The organization of an enterprise connection; `null` for a social one.
@@ -327,8 +327,30 @@ pub struct Connection {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
-    /// What to register at the IdP as the redirect (callback) URI.
+    /// What to register at the IdP as the redirect (callback) URI; for SAML, the ACS URL.
     pub redirect_uri: String,
+    /// SAML: Hallpass's entity id for this connection (the Audience the IdP must name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_entity_id: Option<String>,
+    /// SAML: the Assertion Consumer Service, where the IdP POSTs its responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
+    /// SAML: Hallpass's SP metadata XML (public), for IdPs that import it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_metadata_url: Option<String>,
+    /// SAML: the IdP's entity id (the Issuer of its responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_entity_id: Option<String>,
+    /// SAML: where AuthnRequests are sent (HTTP-Redirect binding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_sso_url: Option<String>,
+    /// SAML: the IdP's signing certificates (base64 DER); two during a rollover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub idp_certificates: Vec<String>,
+    /// SAML: the client whose `initiate_login_uri` receives users who start at the IdP;
+    /// without one, IdP-initiated responses are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_initiated_client_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -338,7 +360,8 @@ pub struct Connection {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionBody {
-    /// `oidc`, `google`, `microsoft` or `github`; required at creation.
+    /// `oidc`, `saml`, `google`, `microsoft` or `github`; required at creation.
+    /// `saml` only for an organization.
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub name: Option<String>,
@@ -355,6 +378,26 @@ pub struct ConnectionBody {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
+    /// SAML: the IdP's metadata XML; sets its entity id, SSO URL and certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_metadata_xml: Option<String>,
+    /// SAML, without metadata: the IdP's entity id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_entity_id: Option<String>,
+    /// SAML, without metadata: the IdP's SSO URL (HTTP-Redirect binding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_sso_url: Option<String>,
+    /// SAML, without metadata: the IdP's signing certificate (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_certificate: Option<String>,
+    /// SAML: a second signing certificate accepted beside the first, while the IdP rolls its
+    /// key over (PEM); `""` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_secondary_certificate: Option<String>,
+    /// SAML: accept IdP-initiated sign-ins, sending the user to this client's
+    /// `initiate_login_uri`; `""` turns them off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_initiated_client_id: Option<String>,
 }
 
 /// A SCIM directory of an organization: its identity provider provisions
@@ -485,7 +528,8 @@ pub struct UpdateSignInSettings {
     pub methods: Option<UpdateSignInMethods>,
 }
 
-/// See [`UpdateSignInSettings`]: `None` absent, `Some(None)` null, `Some(Some(v))` a value.
+/// Branding to change: absent stays, `null` returns to the configuration's, a value is stored
+/// (`""` for the logo, colour or support address: none). In Rust: `None`, `Some(None)`, `Some(Some(v))`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -507,7 +551,8 @@ pub struct UpdateBranding {
     pub support_email: Option<Option<String>>,
 }
 
-/// See [`UpdateSignInSettings`]. At least one method must stay on.
+/// Methods to turn on or off: absent stays, `null` returns to the configuration's. At least
+/// one method must stay on.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -170,6 +170,8 @@ const DISPLAY_NAME_ATTRIBUTES: &[&str] = &[
     "display_name",
     "name",
     "http://schemas.microsoft.com/identity/claims/displayname",
+    // ADFS's "Common Name" claim.
+    "http://schemas.xmlsoap.org/claims/CommonName",
     "urn:oid:2.16.840.1.113730.3.1.241",
 ];
 

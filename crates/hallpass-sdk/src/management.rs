@@ -7,8 +7,8 @@
 use crate::{Client, Error};
 use hallpass_proto::management::{
     Connection, ConnectionBody, CreateDirectory, CreateInvitation, CreateOrganization, CreateResource, CreateUser,
-    Directory, Invitation, Membership, Organization, Page, PutMembership, Resource, Session, UpdateOrganization,
-    UpdateResource, UpdateUser, User,
+    Directory, Invitation, Membership, Organization, Page, PutMembership, Resource, Session, SignInSettings,
+    UpdateOrganization, UpdateResource, UpdateSignInSettings, UpdateUser, User,
 };
 use hallpass_proto::ErrorBody;
 use reqwest::Method;
@@ -348,5 +348,18 @@ impl Management {
 
     pub async fn delete_resource(&self, id: &str) -> Result<(), Error> {
         self.delete(&format!("/resources/{}", enc(id))).await
+    }
+
+    // Sign-in settings (branding, methods; `hallpass:settings`).
+
+    /// The settings in force, which are stored, and the configuration's.
+    pub async fn get_signin_settings(&self) -> Result<SignInSettings, Error> {
+        self.call::<(), _>(Method::GET, "/settings/sign-in", None).await
+    }
+
+    /// Changes what `changes` gives (`Some(None)`: back to the configuration's);
+    /// the next hosted page and mail, on every node, show it.
+    pub async fn update_signin_settings(&self, changes: &UpdateSignInSettings) -> Result<SignInSettings, Error> {
+        self.call(Method::PATCH, "/settings/sign-in", Some(changes)).await
     }
 }

@@ -61,8 +61,9 @@ pub enum Command {
     #[command(subcommand)]
     Invitations(InvitationsCommand),
     /// Connections to upstream identity providers (enterprise SSO, social sign-in).
+    /// Boxed: its settings (OIDC and SAML) make it far larger than the other commands.
     #[command(subcommand)]
-    Connections(ConnectionsCommand),
+    Connections(Box<ConnectionsCommand>),
     /// SCIM directories: where an organization's identity provider provisions people.
     #[command(subcommand)]
     Directories(DirectoriesCommand),
@@ -151,6 +152,24 @@ pub struct ConnectionArgs {
     pub userinfo_endpoint: Option<String>,
     #[arg(long)]
     pub jwks_uri: Option<String>,
+    /// SAML: a file holding the IdP's metadata XML (sets its entity id, SSO URL and certificates).
+    #[arg(long, value_name = "FILE")]
+    pub idp_metadata_file: Option<std::path::PathBuf>,
+    /// SAML, without metadata: the IdP's entity id.
+    #[arg(long)]
+    pub idp_entity_id: Option<String>,
+    /// SAML, without metadata: the IdP's SSO URL (HTTP-Redirect binding).
+    #[arg(long)]
+    pub idp_sso_url: Option<String>,
+    /// SAML, without metadata: a file holding the IdP's signing certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub idp_certificate_file: Option<std::path::PathBuf>,
+    /// SAML: a file holding a second IdP certificate accepted during a key rollover (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub idp_secondary_certificate_file: Option<std::path::PathBuf>,
+    /// SAML: accept IdP-initiated sign-ins, landing at this client's initiate_login_uri.
+    #[arg(long)]
+    pub idp_initiated_client_id: Option<String>,
     /// Members of the organization may sign in only through SSO.
     #[arg(long)]
     pub sso_required: Option<bool>,
@@ -162,7 +181,7 @@ pub struct ConnectionArgs {
 pub enum ConnectionsCommand {
     /// Create a connection: for an organization (`--org`, enterprise SSO) or for everyone (social).
     Create {
-        /// `oidc`, `google`, `microsoft` or `github`.
+        /// `oidc`, `saml` (with `--org`), `google`, `microsoft` or `github`.
         #[arg(long = "type")]
         kind: String,
         #[arg(long)]

@@ -2,7 +2,7 @@
 
 use crate::http::{health, host, jwks, layers, metrics};
 use crate::oauth::{authorize, discovery, introspect, logout, register, token, userinfo};
-use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, signup, sso};
+use crate::pages::{self, account, code, errors, home, invitations, login, outbox, password, saml, signup, sso};
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
@@ -55,6 +55,9 @@ fn hosted_pages(state: &AppState) -> Router<AppState> {
         .route("/login/sso", post(sso::discover))
         .route("/login/sso/{id}", get(sso::start))
         .route("/login/sso/{id}/callback", get(sso::callback))
+        .route("/login/sso/{id}/saml", get(saml::resume))
+        .route("/saml/{id}/metadata", get(saml::metadata))
+        .route("/saml/{id}/acs", post(saml::acs))
         .route("/invitations/accept", get(invitations::page).post(invitations::accept))
         .route("/password/forgot", get(password::forgot_page).post(password::forgot))
         .route("/password/reset", get(password::reset_page).post(password::reset))

@@ -147,7 +147,9 @@ pub fn client_details(c: &Client, secrets: &[hallpass_core::store::ClientSecret]
 
 /// A connection as the API shows it: settings and the redirect URI, never secrets.
 pub fn connection(c: &hallpass_core::store::Connection, issuer: &str) -> wire::Connection {
+    use hallpass_core::services::saml_settings;
     let text = |k: &str| c.config.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let saml = c.kind == hallpass_core::store::ConnectionKind::Saml;
     wire::Connection {
         id: c.id.to_string(),
         kind: c.kind.as_str().to_owned(),
@@ -168,7 +170,23 @@ pub fn connection(c: &hallpass_core::store::Connection, issuer: &str) -> wire::C
         token_endpoint: text("token_endpoint"),
         userinfo_endpoint: text("userinfo_endpoint"),
         jwks_uri: text("jwks_uri"),
-        redirect_uri: hallpass_core::services::connections::redirect_uri(issuer, &c.id),
+        redirect_uri: if saml {
+            saml_settings::acs_url(issuer, &c.id)
+        } else {
+            hallpass_core::services::connections::redirect_uri(issuer, &c.id)
+        },
+        sp_entity_id: saml.then(|| saml_settings::sp_entity_id(issuer, &c.id)),
+        acs_url: saml.then(|| saml_settings::acs_url(issuer, &c.id)),
+        sp_metadata_url: saml.then(|| saml_settings::sp_metadata_url(issuer, &c.id)),
+        idp_entity_id: text("idp_entity_id"),
+        idp_sso_url: text("idp_sso_url"),
+        idp_certificates: c
+            .config
+            .get("idp_certificates")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        idp_initiated_client_id: text("idp_initiated_client_id"),
         created_at: c.created_at.to_rfc3339(),
         updated_at: c.updated_at.to_rfc3339(),
     }

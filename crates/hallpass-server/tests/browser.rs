@@ -10,120 +10,17 @@
 
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+#[path = "browser_saml/mod.rs"]
+mod saml;
+
+use fantoccini::Client;
 use serde_json::json;
 use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 use support::app::TestApp;
+use support::browser::{browser, click, fill, screenshot, source, wait_text, wait_url};
 use tokio::process::{Child, Command};
-
-/// How long to wait for a page: generous, since CI runs several browsers on two cores.
-const PATIENCE: Duration = Duration::from_secs(15);
-
-struct Browser {
-    client: Client,
-    _driver: Child,
-}
-
-fn find_binary(names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .find(|name| std::path::Path::new(name).exists())
-        .map(|s| s.to_string())
-}
-
-async fn browser() -> Option<Browser> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let driver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
-    let chrome = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
-    let (Some(driver), Some(chrome)) = (driver, chrome) else {
-        let message = "Chromium and chromedriver are not installed; the browser tests did NOT run (apt-get install chromium chromium-driver)";
-        if hallpass_store_postgres::testing::in_ci() {
-            panic!("{message} (under CI this is a failure)");
-        }
-        let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("chromedriver starts");
-    let profile = tempfile::tempdir().unwrap().keep();
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1024,900", format!("--user-data-dir={}", profile.display()),
-            ]
-        }
-    });
-    let mut builder = ClientBuilder::rustls().unwrap();
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let webdriver = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if let Ok(client) = builder.connect(&webdriver).await {
-            return Some(Browser { client, _driver: child });
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not answer on {webdriver}");
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = client.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
-async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn click(client: &Client, css: &str) {
-    let element = client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap();
-    element.click().await.unwrap();
-}
-
-async fn source(client: &Client) -> String {
-    client.source().await.unwrap()
-}
-
-/// Waits for the page to show `needle` (a click starts a navigation; it does
-/// not wait for it), and returns the page.
-async fn wait_text(client: &Client, needle: &str) -> String {
-    for _ in 0..300 {
-        let page = source(client).await;
-        if page.contains(needle) {
-            return page;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the page never showed {needle:?}: {}", source(client).await);
-}
 
 /// Waits for the page to show any of `needles`; returns the page.
 async fn wait_any(client: &Client, needles: &[&str]) -> String {
@@ -146,18 +43,6 @@ async fn wait_path(client: &Client, suffix: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("never reached {suffix}: {}", client.current_url().await.unwrap());
-}
-
-/// Waits until the browser's URL starts with `prefix`.
-async fn wait_url(client: &Client, prefix: &str) -> url::Url {
-    for _ in 0..300 {
-        let url = client.current_url().await.unwrap();
-        if url.as_str().starts_with(prefix) {
-            return url;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("never reached {prefix}: {}", client.current_url().await.unwrap());
 }
 
 /// Waits until the browser has left Hallpass for the app's callback.
@@ -465,10 +350,76 @@ async fn an_invitation_accepted_in_the_browser_lands_in_the_app_with_its_roles()
     browser.client.close().await.unwrap();
 }
 
+/// Hallpass with its issuer on `localhost`, so an IdP on `127.0.0.1` is another site; and that
+/// base URL.
+async fn app_on_localhost() -> (TestApp, String) {
+    let app = TestApp::start_with(|config| {
+        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
+    })
+    .await;
+    let here = app.base.replace("127.0.0.1", "localhost");
+    (app, here)
+}
+
+/// The organization "Acme".
+async fn acme(app: &TestApp) -> hallpass_core::store::Organization {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::organizations::{create_organization, NewOrganization};
+    let new = NewOrganization {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    create_organization(app.state.ctx(), new, &Actor::Cli).await.unwrap()
+}
+
+/// A loopback port free a moment ago, for a stand-in IdP to listen on.
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The app redeems the code `authorize_url` led to at Hallpass (`here`): the claims of the ID
+/// token and of the access token.
+async fn redeem_code(
+    here: &str,
+    client: &support::app::RegisteredClient,
+    code: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    let tokens: serde_json::Value = reqwest::Client::new()
+        .post(format!("{here}/oauth/token"))
+        .basic_auth(&client.id, client.secret.as_deref())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", "http://localhost:3000/callback"),
+            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claims = |name: &str| -> serde_json::Value {
+        use base64::Engine;
+        let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
+        let payload = token.split('.').nth(1).unwrap();
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    (claims("id_token"), claims("access_token"))
+}
+
 /// panva's oidc-provider (tests/sso_idp) on 127.0.0.1:`port`, installed
 /// with `npm ci` on first use; `None` (loudly) without Node outside CI.
 async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Child> {
-    use tokio::io::AsyncBufReadExt;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sso_idp");
     let unavailable = |why: String| {
         let message =
@@ -498,13 +449,19 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
+    match spawned {
+        Ok(child) => Some(until_listening(child, "oidc-provider").await),
         Err(err) => {
             unavailable(format!("node: {err}"));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Waits until a stand-in IdP (`what`, spawned with its stdout piped) prints a line starting
+/// with `listening`.
+async fn until_listening(mut child: Child, what: &str) -> Child {
+    use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let ready = tokio::time::timeout(support::EVENT_BOUND, async {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -515,10 +472,10 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
         false
     })
     .await;
-    assert!(matches!(ready, Ok(true)), "oidc-provider did not start");
+    assert!(matches!(ready, Ok(true)), "{what} did not start");
     // Keep draining its output so it never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Some(child)
+    child
 }
 
 /// The whole flow with a real, certified OP upstream, in a real browser:
@@ -529,31 +486,13 @@ async fn oidc_provider(port: u16, redirect_uri: &str, secret: &str) -> Option<Ch
 async fn enterprise_sso_through_oidc_provider() {
     use hallpass_core::services::audit::Actor;
     use hallpass_core::services::connections::{create_connection, redirect_uri, ConnectionFields};
-    use hallpass_core::services::organizations::{create_organization, NewOrganization};
     let Some(browser) = browser().await else { return };
     let c = &browser.client;
-    let app = TestApp::start_with(|config| {
-        config.issuer = config.issuer.as_ref().map(|i| i.replace("127.0.0.1", "localhost"));
-    })
-    .await;
-    let here = app.base.replace("127.0.0.1", "localhost");
+    let (app, here) = app_on_localhost().await;
     let client = app.client(|_| {}).await;
     let ctx = app.state.ctx();
-    let org = create_organization(
-        ctx,
-        NewOrganization {
-            name: "Acme".into(),
-            ..Default::default()
-        },
-        &Actor::Cli,
-    )
-    .await
-    .unwrap();
-    let idp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let org = acme(&app).await;
+    let idp_port = free_loopback_port();
     let secret = "oidc-provider-client-secret";
     let fields = ConnectionFields {
         kind: Some("oidc".into()),
@@ -613,33 +552,7 @@ async fn enterprise_sso_through_oidc_provider() {
     wait_text(c, "Continue with GitHub").await;
     screenshot(c, "sso-05-continue-with").await;
 
-    let tokens: serde_json::Value = reqwest::Client::new()
-        .post(format!("{here}/oauth/token"))
-        .basic_auth(&client.id, client.secret.as_deref())
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", query["code"].as_str()),
-            ("redirect_uri", "http://localhost:3000/callback"),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let claims = |name: &str| -> serde_json::Value {
-        use base64::Engine;
-        let token = tokens[name].as_str().unwrap_or_else(|| panic!("{tokens}"));
-        let payload = token.split('.').nth(1).unwrap();
-        serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(payload)
-                .unwrap(),
-        )
-        .unwrap()
-    };
-    let (id_token, access_token) = (claims("id_token"), claims("access_token"));
+    let (id_token, access_token) = redeem_code(&here, &client, &query["code"]).await;
     assert_eq!(id_token["amr"], json!(["sso"]));
     assert_eq!(id_token["oid"], org.id.as_str());
     assert_eq!(access_token["oid"], org.id.as_str());

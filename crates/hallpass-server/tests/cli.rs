@@ -482,6 +482,73 @@ async fn connections_are_created_listed_shown_updated_and_deleted() {
 }
 
 #[tokio::test]
+async fn a_saml_connection_from_the_command_line_takes_metadata_or_its_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../hallpass-saml/tests/fixtures");
+    let org = run_ok_json(d, &["orgs", "create", "--name", "Acme", "--json"]).await;
+    let org = org["id"].as_str().unwrap();
+    let metadata = format!("{fixtures}/idp_metadata.xml");
+    let created = run_ok_json(
+        d,
+        &[
+            "connections",
+            "create",
+            "--type",
+            "saml",
+            "--org",
+            org,
+            "--name",
+            "Acme Okta",
+            "--idp-metadata-file",
+            &metadata,
+            "--domain",
+            "acme.test",
+            "--json",
+        ],
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(created["type"], "saml");
+    assert!(created["acs_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/saml/{id}/acs")));
+    assert!(created["sp_metadata_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/saml/{id}/metadata")));
+    assert_eq!(created["idp_entity_id"], "https://idp.example.test/idp");
+
+    // A file that is not a certificate: refused naming the field, nothing made.
+    let bad = d.join("bad.pem");
+    std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n").unwrap();
+    let out = run(
+        d,
+        &[
+            "connections",
+            "create",
+            "--type",
+            "saml",
+            "--org",
+            org,
+            "--name",
+            "Other",
+            "--idp-entity-id",
+            "https://idp.other.test",
+            "--idp-sso-url",
+            "https://idp.other.test/sso",
+            "--idp-certificate-file",
+            bad.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_clean_failure(&out, "idp_certificate");
+    let listed = run_ok_json(d, &["connections", "list", "--org", org, "--json"]).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn scim_directories_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

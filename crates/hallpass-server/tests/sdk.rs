@@ -646,6 +646,36 @@ async fn the_management_client_runs_connections() {
     api.delete_connection(&social.id).await.unwrap();
     let gone = api.get_connection(&social.id).await.unwrap_err();
     assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
+
+    // SAML: from the IdP's metadata, answered with what the IdP's admin needs.
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../hallpass-saml/tests/fixtures");
+    let saml = ConnectionBody {
+        kind: Some("saml".into()),
+        name: Some("Acme SAML".into()),
+        domains: Some(vec!["acme.example".into()]),
+        idp_metadata_xml: Some(std::fs::read_to_string(format!("{fixtures}/idp_metadata.xml")).unwrap()),
+        ..ConnectionBody::default()
+    };
+    let made = api.create_organization_connection(&org.id, &saml).await.unwrap();
+    assert_eq!(made.kind, "saml");
+    assert_eq!(
+        made.acs_url.as_deref(),
+        Some(format!("{}/saml/{}/acs", app.base, made.id).as_str())
+    );
+    assert!(made.sp_metadata_url.is_some() && made.sp_entity_id.is_some());
+    assert_eq!(made.idp_certificates.len(), 2);
+    let refused = api
+        .create_organization_connection(
+            &org.id,
+            &ConnectionBody {
+                idp_metadata_xml: Some("<not xml".into()),
+                ..saml
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Api { status: 422, .. }), "{refused}");
+    assert!(refused.to_string().contains("idp_metadata_xml"), "{refused}");
 }
 
 #[tokio::test]
@@ -683,4 +713,43 @@ async fn the_management_client_registers_resources() {
     api.delete_resource(&created.id).await.unwrap();
     let gone = api.get_resource(&created.id).await.unwrap_err();
     assert!(matches!(gone, Error::Api { status: 404, .. }), "{gone}");
+}
+
+#[tokio::test]
+async fn the_management_client_changes_sign_in_settings() {
+    use hallpass_proto::management::{UpdateBranding, UpdateSignInMethods, UpdateSignInSettings};
+    let app = TestApp::start().await;
+    let admin = app
+        .client(|c| c.granted_scopes = vec!["hallpass:settings".into()])
+        .await;
+    let api = builder(&app, &admin).discover().await.unwrap().management();
+    assert_eq!(
+        api.get_signin_settings().await.unwrap().branding.product_name,
+        "Hallpass"
+    );
+    let changes = UpdateSignInSettings {
+        branding: Some(UpdateBranding {
+            product_name: Some(Some("Acme".into())),
+            ..UpdateBranding::default()
+        }),
+        methods: Some(UpdateSignInMethods {
+            email_code: Some(Some(false)),
+            ..UpdateSignInMethods::default()
+        }),
+    };
+    let changed = api.update_signin_settings(&changes).await.unwrap();
+    assert_eq!(changed.branding.product_name, "Acme");
+    assert!(!changed.methods.email_code);
+    assert_eq!(api.get_signin_settings().await.unwrap(), changed);
+    let back = UpdateSignInSettings {
+        branding: Some(UpdateBranding {
+            product_name: Some(None),
+            primary_color: Some(Some("red".into())),
+            ..UpdateBranding::default()
+        }),
+        methods: None,
+    };
+    let refused = api.update_signin_settings(&back).await.unwrap_err();
+    assert!(matches!(refused, Error::Api { status: 422, .. }), "{refused}");
+    assert_eq!(api.get_signin_settings().await.unwrap(), changed, "nothing changed");
 }

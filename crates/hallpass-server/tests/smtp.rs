@@ -167,3 +167,33 @@ async fn mail_queued_when_the_server_stops_still_goes_out() {
     let mail = smtp.received(1).await.remove(0);
     assert!(mail.contains("/password/reset?token="), "{mail}");
 }
+
+#[tokio::test]
+async fn mail_over_smtp_carries_the_branding_changed_at_run_time() {
+    use hallpass_core::services::audit::Actor;
+    use hallpass_core::services::settings::{self, Change, SignInSettingsChange};
+    let Some(server) = smtp_server().await else { return };
+    let smtp = Smtp::new(&server.url, "Auth <auth@acme.test>", Branding::default()).unwrap();
+    let app = TestApp::start_mailing(|_| {}, Some(Arc::new(smtp))).await;
+    app.user_with_password("rosa@example.com", "a long pass phrase").await;
+    let change = SignInSettingsChange {
+        product_name: Change::Set("Acme Login".into()),
+        support_email: Change::Set("help@acme.test".into()),
+        ..SignInSettingsChange::default()
+    };
+    settings::update(app.state.ctx(), app.state.signin_defaults(), change, &Actor::Cli)
+        .await
+        .unwrap();
+    let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let csrf = support::csrf_of(&browser, &app.url("/password/forgot")).await;
+    let asked = browser
+        .post(app.url("/password/forgot"))
+        .form(&[("csrf", csrf.as_str()), ("email", "rosa@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 200);
+    let mail = server.received(1).await.remove(0);
+    assert!(mail.contains("Subject: Reset your Acme Login password"), "{mail}");
+    assert!(!mail.contains("Hallpass"), "nothing of the configured name: {mail}");
+}

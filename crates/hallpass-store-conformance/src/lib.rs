@@ -50,6 +50,7 @@ macro_rules! conformance_suite {
             one_active_key_per_algorithm,
             one_time_tokens_void_and_redeem_once,
             one_time_codes_count_attempts,
+            a_one_time_token_id_is_issued_once,
             audit_events_filter_newest_first,
             invitations_settle_once_and_one_is_pending_per_address,
             idempotency_keys_replay_the_first_answer,

@@ -1,5 +1,6 @@
 use crate::rows::{get, hash, opt_hash, opt_ts, ts};
 use crate::sessions::{end_in, prefixed_columns, session_prefixed};
+use crate::users;
 use crate::{map_err, PostgresStore};
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
@@ -7,8 +8,8 @@ use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
 use hallpass_core::oauth::rotation::{self, reuse_detected, Step};
 use hallpass_core::store::{
-    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
-    StoreError, Successor,
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RefreshToCheck,
+    RotateRefresh, StoreError, Successor, User,
 };
 use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
@@ -70,20 +71,37 @@ async fn insert_token(
     Ok(())
 }
 
-/// The presented token with its family, session and successor; `lock` is
-/// empty for a plain read or a `FOR UPDATE` clause inside a transaction.
+/// What `presented` reads besides the token: the row lock of a rotation,
+/// or the user for the grant's checks (one query either way).
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    LockedForRotation,
+    WithUser,
+}
+
+/// The presented token with its family, session and successor, and its
+/// user when `read` asks for it.
 async fn presented(
     conn: &mut PgConnection,
     token: &SecretHash,
-    lock: &str,
-) -> Result<Option<PresentedRefresh>, StoreError> {
+    read: Read,
+) -> Result<Option<(PresentedRefresh, Option<User>)>, StoreError> {
+    let (user_columns, user_join, lock) = match read {
+        Read::WithUser => (
+            format!(", u.id IS NOT NULL AS user_found, {}", users::prefixed_columns()),
+            "LEFT JOIN users u ON u.id = f.user_id",
+            "",
+        ),
+        Read::LockedForRotation => (String::new(), "", "FOR UPDATE OF t, f"),
+    };
     let sql = format!(
         "SELECT {FAMILY_COLUMNS}, t.expires_at AS token_expires_at, t.rotated_at, t.successor_sealed,
-                n.rotated_at AS successor_rotated_at, {}
+                n.rotated_at AS successor_rotated_at, {}{user_columns}
          FROM refresh_tokens t
          JOIN refresh_families f ON f.id = t.family_id
          JOIN sessions s ON s.id = f.session_id
          LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
+         {user_join}
          WHERE t.token_hash = $1
          {lock}",
         prefixed_columns()
@@ -98,7 +116,11 @@ async fn presented(
     };
     let sealed: Option<Vec<u8>> = get(&row, "successor_sealed")?;
     let successor_rotated_at = opt_ts(&row, "successor_rotated_at")?;
-    Ok(Some(PresentedRefresh {
+    let user = match read {
+        Read::WithUser if get::<bool>(&row, "user_found")? => Some(users::user_prefixed(&row, "u_")?),
+        _ => None,
+    };
+    let presented = PresentedRefresh {
         family: family(&row)?,
         session: Some(session_prefixed(&row, "s_")?),
         expires_at: ts(&row, "token_expires_at")?,
@@ -107,7 +129,8 @@ async fn presented(
             sealed,
             rotated: successor_rotated_at.is_some(),
         }),
-    }))
+    };
+    Ok(Some((presented, user)))
 }
 
 #[async_trait]
@@ -210,16 +233,19 @@ impl GrantStore for PostgresStore {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError> {
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<RefreshToCheck>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        presented(&mut conn, token, "").await
+        let found = presented(&mut conn, token, Read::WithUser).await?;
+        Ok(found.map(|(presented, user)| RefreshToCheck { presented, user }))
     }
 
     async fn rotate_refresh_token(&self, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {
         let mut tx = self.write().await?;
         // Every rotation in a family locks the family row, so the successor
         // read here cannot change before this transaction ends.
-        let found = presented(&mut tx, &r.presented, "FOR UPDATE OF t, f").await?;
+        let found = presented(&mut tx, &r.presented, Read::LockedForRotation)
+            .await?
+            .map(|(presented, _)| presented);
         let (fam, mut sess) = match rotation::plan(found, r) {
             Step::Answer(answer) => return Ok(answer),
             Step::EndSession(family, session) => {

@@ -10,16 +10,35 @@ pub(crate) const COLUMNS: &str =
     "id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at";
 
 pub(crate) fn user(row: &PgRow) -> Result<User, StoreError> {
+    user_prefixed(row, "")
+}
+
+/// The user columns of table alias `u`, each named `u_{column}`, for joins.
+pub(crate) fn prefixed_columns() -> &'static str {
+    static COLUMNS_AS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        COLUMNS
+            .split(',')
+            .map(|c| c.trim())
+            .map(|c| format!("u.{c} AS u_{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &COLUMNS_AS
+}
+
+/// A user from columns named `{prefix}id`, `{prefix}email`, ...
+pub(crate) fn user_prefixed(row: &PgRow, prefix: &str) -> Result<User, StoreError> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(User {
-        id: UserId::from_trusted(get(row, "id")?),
-        email: Email::from_trusted(get(row, "email")?),
-        email_verified: get(row, "email_verified")?,
-        name: get(row, "name")?,
-        password_hash: get(row, "password_hash")?,
-        external_id: get(row, "external_id")?,
-        metadata: json(row, "metadata")?,
-        created_at: ts(row, "created_at")?,
-        updated_at: ts(row, "updated_at")?,
+        id: UserId::from_trusted(get(row, &c("id"))?),
+        email: Email::from_trusted(get(row, &c("email"))?),
+        email_verified: get(row, &c("email_verified"))?,
+        name: get(row, &c("name"))?,
+        password_hash: get(row, &c("password_hash"))?,
+        external_id: get(row, &c("external_id"))?,
+        metadata: json(row, &c("metadata"))?,
+        created_at: ts(row, &c("created_at"))?,
+        updated_at: ts(row, &c("updated_at"))?,
     })
 }
 

@@ -1,5 +1,6 @@
 use crate::rows::{exec, get, hash, one, opt_hash, opt_ts, ts};
 use crate::sessions::{end_in, get_session};
+use crate::users::user_by_id;
 use crate::SqliteStore;
 use async_trait::async_trait;
 use hallpass_core::clock::Timestamp;
@@ -7,8 +8,8 @@ use hallpass_core::crypto::SecretHash;
 use hallpass_core::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
 use hallpass_core::oauth::rotation::{self, reuse_detected, Step};
 use hallpass_core::store::{
-    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
-    StoreError, Successor,
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RefreshToCheck,
+    RotateRefresh, StoreError, Successor,
 };
 use rusqlite::{params, Connection, Row};
 
@@ -231,9 +232,19 @@ impl GrantStore for SqliteStore {
             .await
     }
 
-    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError> {
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<RefreshToCheck>, StoreError> {
         let token = *token;
-        self.db.read(move |c| presented(c, &token)).await
+        // One trip to a reader thread for token, session and user: on one
+        // core each trip is a context switch, which costs more than the reads.
+        self.db
+            .read(move |c| {
+                let Some(presented) = presented(c, &token)? else {
+                    return Ok(None);
+                };
+                let user = user_by_id(c, presented.family.user_id.as_str())?;
+                Ok(Some(RefreshToCheck { presented, user }))
+            })
+            .await
     }
 
     async fn rotate_refresh_token(&self, r: &RotateRefresh) -> Result<RefreshRotation, StoreError> {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use hallpass_core::ids::UserId;
 use hallpass_core::store::{StoreError, User, UserStore};
 use hallpass_core::values::Email;
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, Row};
 
 pub(crate) const SELECT: &str =
     "SELECT id, email, email_verified, name, password_hash, external_id, metadata, created_at, updated_at FROM users";
@@ -21,6 +21,11 @@ pub(crate) fn user(row: &Row<'_>) -> Result<User, StoreError> {
         created_at: ts(row, "created_at")?,
         updated_at: ts(row, "updated_at")?,
     })
+}
+
+/// The user `id` on connection `c` (inside another store operation's closure).
+pub(crate) fn user_by_id(c: &Connection, id: &str) -> Result<Option<User>, StoreError> {
+    one(c, &format!("{SELECT} WHERE id = ?"), [id], user)
 }
 
 #[async_trait]
@@ -53,9 +58,7 @@ impl UserStore for SqliteStore {
 
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
         let id = id.clone();
-        self.db
-            .read(move |c| one(c, &format!("{SELECT} WHERE id = ?"), [id.as_str()], user))
-            .await
+        self.db.read(move |c| user_by_id(c, id.as_str())).await
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {

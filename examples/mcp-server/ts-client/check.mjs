@@ -1,24 +1,30 @@
 // The official MCP TypeScript SDK client against examples/mcp-server and
-// Hallpass: 401 -> protected-resource metadata -> authorization-server
-// metadata -> registration (DCR, or a client ID metadata document when
-// CLIENT_METADATA_URL is set) -> authorize with PKCE and `resource` ->
-// consent -> token -> tool call -> refresh -> tool call.
+// Hallpass, as a desktop MCP client runs it: 401 -> protected-resource
+// metadata -> authorization-server metadata -> registration (DCR, or a client
+// ID metadata document when CLIENT_METADATA_URL is set) -> authorize with
+// PKCE and `resource` -> the user's browser -> the code on the loopback
+// redirect URI -> token -> tool call -> refresh -> tool call.
 //
-// The user's browser is played with fetch: HALLPASS_COOKIE is a signed-in
-// session; the consent page's form is submitted with "Allow".
+// The user's browser is not played here: redirectToAuthorization prints the
+// authorization URL as a JSON line ({"authorization_url": ...}) for whoever
+// plays the user (the Rust test drives headless Chromium with it), and a
+// loopback HTTP server on REDIRECT_URL's port takes the browser's callback.
 //
-// env: MCP_URL, HALLPASS_COOKIE, REDIRECT_URL, CLIENT_METADATA_URL (optional).
-// Prints one JSON object on stdout.
+// env: MCP_URL, REDIRECT_URL (http://127.0.0.1:PORT/callback),
+// CLIENT_METADATA_URL (optional). The last stdout line is the result as JSON.
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, auth } from '@modelcontextprotocol/sdk/client/auth.js';
 
-const { MCP_URL, HALLPASS_COOKIE, REDIRECT_URL, CLIENT_METADATA_URL } = process.env;
+const { MCP_URL, REDIRECT_URL, CLIENT_METADATA_URL } = process.env;
 const steps = [];
 // The SDK accepts only an https `clientMetadataUrl`; a loopback document is
 // http, so the URL is handed over as the known client_id instead: Hallpass
 // fetches the document exactly as it would for the SDK's own CIMD path.
 const state = CLIENT_METADATA_URL ? { client: { client_id: CLIENT_METADATA_URL } } : {};
+const expectedState = randomBytes(16).toString('base64url');
 
 const tracedFetch = async (url, init) => {
   const response = await fetch(url, init);
@@ -26,41 +32,28 @@ const tracedFetch = async (url, init) => {
   return response;
 };
 
-const unescape = (s) =>
-  s.replace(/&#x2f;/gi, '/').replace(/&#x27;/gi, "'").replace(/&#39;/g, "'").replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-function codeFrom(location) {
-  const url = new URL(location);
-  if (!url.searchParams.get('code')) throw new Error(`no code in ${location}`);
-  return url.searchParams.get('code');
-}
-
-// The user: opens the authorization URL signed in, and allows on the consent page.
-async function browser(authorizationUrl) {
-  steps.push(`browser GET ${authorizationUrl}`);
-  let response = await fetch(authorizationUrl, { headers: { cookie: HALLPASS_COOKIE }, redirect: 'manual' });
-  if (response.status === 302) return codeFrom(response.headers.get('location'));
-  const html = await response.text();
-  if (response.status !== 200 || !html.includes('/oauth/consent')) {
-    throw new Error(`expected the consent page, got ${response.status}: ${html.slice(0, 500)}`);
-  }
-  state.consentPage = html;
-  const csrfCookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const fields = [...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)]
-    .map((m) => [m[1], unescape(m[2])])
-    .filter(([name]) => name !== 'decision');
-  fields.push(['decision', 'allow']);
-  response = await fetch(new URL('/oauth/consent', authorizationUrl), {
-    method: 'POST',
-    headers: { cookie: `${HALLPASS_COOKIE}; ${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields),
-    redirect: 'manual',
+// The loopback redirect URI (RFC 8252 §7.3): the browser lands here with the code.
+const redirect = new URL(REDIRECT_URL);
+const callback = new Promise((resolve, reject) => {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, REDIRECT_URL);
+    if (url.pathname !== redirect.pathname) {
+      response.writeHead(404).end();
+      return;
+    }
+    const code = url.searchParams.get('code');
+    const ok = code && url.searchParams.get('state') === expectedState;
+    response.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(ok ? '<h1>MCP client signed in</h1><p>You can close this window.</p>'
+      : `<h1>MCP client sign-in failed</h1><p>${url.searchParams.get('error') ?? 'state mismatch'}</p>`);
+    server.close();
+    steps.push(`callback ${ok ? 'with code' : 'refused'}`);
+    if (ok) resolve(code);
+    else reject(new Error(`callback without a code or with another state: ${url.search}`));
   });
-  steps.push(`browser POST /oauth/consent -> ${response.status}`);
-  if (response.status !== 302) throw new Error(`consent answered ${response.status}: ${await response.text()}`);
-  return codeFrom(response.headers.get('location'));
-}
+  server.on('error', reject);
+  server.listen(Number(redirect.port), redirect.hostname);
+});
 
 const provider = {
   get redirectUrl() { return REDIRECT_URL; },
@@ -74,11 +67,12 @@ const provider = {
       scope: 'mcp:tools offline_access',
     };
   },
+  state() { return expectedState; },
   clientInformation() { return state.client; },
   saveClientInformation(info) { state.client = info; },
   tokens() { return state.tokens; },
   saveTokens(tokens) { state.tokens = tokens; },
-  async redirectToAuthorization(url) {
+  redirectToAuthorization(url) {
     // This SDK version asks for the scope of the 401 only; clients that want a
     // refresh token add offline_access with prompt=consent (as MCP clients
     // do), which is what the user's browser is sent to here.
@@ -88,7 +82,8 @@ const provider = {
       url.searchParams.set('prompt', 'consent');
     }
     state.authorizationUrl = url.toString();
-    state.code = await browser(url);
+    steps.push('redirectToAuthorization');
+    console.log(JSON.stringify({ authorization_url: state.authorizationUrl }));
   },
   saveCodeVerifier(verifier) { state.verifier = verifier; },
   codeVerifier() { return state.verifier; },
@@ -111,7 +106,7 @@ try {
 } catch (e) {
   if (!(e instanceof UnauthorizedError)) throw e;
 }
-await first.finishAuth(state.code);
+await first.finishAuth(await callback);
 const before = await whoami();
 const firstToken = state.tokens.access_token;
 const refreshed = await auth(provider, { serverUrl: MCP_URL, fetchFn: tracedFetch });
@@ -122,7 +117,6 @@ console.log(JSON.stringify({
   client_id: state.client?.client_id,
   authorization: Object.fromEntries(authorization.searchParams),
   had_refresh_token: Boolean(state.tokens.refresh_token),
-  consent_page_names_client: state.consentPage?.includes('MCP TypeScript SDK check') ?? false,
   before,
   refreshed,
   token_changed: state.tokens.access_token !== firstToken,

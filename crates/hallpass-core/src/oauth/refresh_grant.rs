@@ -15,7 +15,7 @@ use crate::ids::OrgId;
 use crate::services::keys::KeySet;
 use crate::sessions;
 use crate::store::{
-    Access, Client, MembershipStatus, PresentedRefresh, RefreshRotation, Resource, RotateRefresh, Session, User,
+    Access, Client, MembershipStatus, RefreshRotation, RefreshToCheck, Resource, RotateRefresh, Session, User,
 };
 use hallpass_proto::oauth::TokenResponse;
 
@@ -30,16 +30,17 @@ pub async fn refresh(
 ) -> Result<TokenResponse, OAuthError> {
     let now = ctx.clock.now();
     let presented = SecretHash::of(refresh_token);
-    let found = ctx.store.find_presented_refresh(&presented).await?;
-    let preview = rotation::decide(found.as_ref(), &client.id, now, policy.refresh_grace);
-    let checked = match (&preview, &found) {
+    let read = ctx.store.find_presented_refresh(&presented).await?;
+    let found = read.as_ref().map(|r| &r.presented);
+    let preview = rotation::decide(found, &client.id, now, policy.refresh_grace);
+    let checked = match (&preview, read) {
         (Rotation::Unknown, _) | (_, None) => return Err(unknown()),
         (Rotation::Revoked, _) => return Err(revoked()),
         (Rotation::Expired, _) => return Err(expired()),
         // Reuse still goes to the store, which ends the session.
         (Rotation::Reuse, _) => None,
-        (Rotation::Rotate | Rotation::Resend(_), Some(found)) => {
-            Some(check(ctx, found, requested_scope, requested_resource).await?)
+        (Rotation::Rotate | Rotation::Resend(_), Some(read)) => {
+            Some(check(ctx, read, requested_scope, requested_resource).await?)
         }
     };
     let (replacement, replacement_hash) = tokens::new_refresh_token(ctx);
@@ -102,10 +103,11 @@ struct Checked {
 
 async fn check(
     ctx: &Context,
-    found: &PresentedRefresh,
+    read: RefreshToCheck,
     requested_scope: Option<&str>,
     requested_resource: Option<&str>,
 ) -> Result<Checked, OAuthError> {
+    let found = &read.presented;
     let family = &found.family;
     // The family keeps its resource (RFC 8707 §2.2); it cannot be switched.
     resources::check_same(requested_resource, family.resource.as_deref())?;
@@ -124,10 +126,8 @@ async fn check(
         }
         None => granted,
     };
-    let user = ctx
-        .store
-        .get_user(&family.user_id)
-        .await?
+    let user = read
+        .user
         .ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
     if let Some(org) = &family.organization_id {
         // The organization's directory deactivated the user (SCIM): no more

@@ -3,9 +3,11 @@
 //! A connection's non-secret settings are plain JSON (`config`), its secrets
 //! JSON sealed under the master key with the connection id as associated data,
 //! like signing keys; neither the API nor the audit trail ever shows them.
-//! SAML will be one more `ConnectionKind` with its own settings in the same columns.
+//! SAML is one more `ConnectionKind` with its own settings in the same columns
+//! (`saml_settings`).
 
 use super::audit::{self, Actor};
+use super::saml_settings::{self, SamlFields};
 use crate::context::Context;
 use crate::crypto::MasterKey;
 use crate::error::CoreError;
@@ -18,7 +20,7 @@ use serde_json::{json, Map, Value};
 /// at creation, takes the default).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionFields {
-    /// `oidc`, `google`, `microsoft`, `github` (`saml` is not available yet). Creation only.
+    /// `oidc`, `google`, `microsoft`, `github` or `saml`. Creation only.
     pub kind: Option<String>,
     pub name: Option<String>,
     pub domains: Option<Vec<String>>,
@@ -32,6 +34,8 @@ pub struct ConnectionFields {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
+    /// The settings of a SAML connection.
+    pub saml: SamlFields,
 }
 
 /// The settings of an OIDC or OAuth connection, as kept in `config`.
@@ -161,6 +165,12 @@ fn apply(
     config: &mut Map<String, Value>,
     secrets: &mut Map<String, Value>,
 ) -> Result<(), CoreError> {
+    if kind == ConnectionKind::Saml {
+        return apply_saml(fields, config);
+    }
+    if let Some(field) = fields.saml.first_given() {
+        return Err(CoreError::invalid(field, "is a setting of SAML connections only"));
+    }
     if let Some(issuer) = &fields.issuer {
         if kind == ConnectionKind::Github {
             return Err(CoreError::invalid(
@@ -193,8 +203,53 @@ fn apply(
     Ok(())
 }
 
+/// A SAML connection takes only its own settings (and the common ones).
+fn apply_saml(fields: &ConnectionFields, config: &mut Map<String, Value>) -> Result<(), CoreError> {
+    let oidc_only = [
+        ("issuer", fields.issuer.is_some()),
+        ("client_id", fields.client_id.is_some()),
+        ("client_secret", fields.client_secret.is_some()),
+        ("scopes", fields.scopes.is_some()),
+        ("authorization_endpoint", fields.authorization_endpoint.is_some()),
+        ("token_endpoint", fields.token_endpoint.is_some()),
+        ("userinfo_endpoint", fields.userinfo_endpoint.is_some()),
+        ("jwks_uri", fields.jwks_uri.is_some()),
+    ];
+    if let Some((field, _)) = oidc_only.iter().find(|(_, given)| *given) {
+        return Err(CoreError::invalid(field, "is not a setting of a SAML connection"));
+    }
+    saml_settings::apply(&fields.saml, config)
+}
+
+/// The client named for IdP-initiated sign-in must exist and say where its sign-in starts.
+async fn check_saml(ctx: &Context, c: &Connection) -> Result<(), CoreError> {
+    if c.organization_id.is_none() {
+        return Err(CoreError::invalid(
+            "type",
+            "a SAML connection belongs to an organization: POST /api/v1/organizations/{id}/connections",
+        ));
+    }
+    if let Some(client) = saml_settings::idp_initiated_client(c) {
+        let found = ctx.store.get_client(&client).await?;
+        match found {
+            None => return Err(CoreError::invalid("idp_initiated_client_id", "names no client")),
+            Some(client) if client.initiate_login_uri.is_none() => {
+                return Err(CoreError::invalid(
+                    "idp_initiated_client_id",
+                    "names a client without an initiate_login_uri, where users who start at the IdP would land",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// The rules of a complete connection, whichever way it got there.
-fn check(c: &Connection, secrets: &Map<String, Value>) -> Result<(), CoreError> {
+async fn check(ctx: &Context, c: &Connection, secrets: &Map<String, Value>) -> Result<(), CoreError> {
+    if c.kind == ConnectionKind::Saml {
+        return check_saml(ctx, c).await;
+    }
     let has = |k: &str| c.config.get(k).and_then(Value::as_str).is_some();
     if !has("client_id") {
         return Err(CoreError::invalid("client_id", "is required"));
@@ -240,19 +295,13 @@ pub async fn create_connection(
         None | Some("") => {
             return Err(CoreError::invalid(
                 "type",
-                "is required: oidc, google, microsoft or github",
-            ))
-        }
-        Some("saml") => {
-            return Err(CoreError::invalid(
-                "type",
-                "SAML connections are not available yet; use oidc",
+                "is required: oidc, saml, google, microsoft or github",
             ))
         }
         Some(other) => ConnectionKind::parse(other).ok_or_else(|| {
             CoreError::invalid(
                 "type",
-                format!("`{other}` is not a connection type: oidc, google, microsoft or github"),
+                format!("`{other}` is not a connection type: oidc, saml, google, microsoft or github"),
             )
         })?,
     };
@@ -273,7 +322,7 @@ pub async fn create_connection(
         created_at: now,
         updated_at: now,
     };
-    check(&connection, &secrets)?;
+    check(ctx, &connection, &secrets).await?;
     ctx.store.insert_connection(&connection).await?;
     audit::record(
         ctx,
@@ -331,7 +380,7 @@ pub async fn update_connection(
         after.sealed_secrets = seal(ctx, master, id, &secrets);
     }
     after.updated_at = ctx.clock.now();
-    check(&after, &secrets)?;
+    check(ctx, &after, &secrets).await?;
     ctx.store.update_connection(&after).await?;
     audit::record(
         ctx,
@@ -383,7 +432,7 @@ pub struct SignInOptions {
 
 pub async fn sign_in_options(ctx: &Context) -> Result<SignInOptions, CoreError> {
     let all = ctx.store.list_all_connections().await?;
-    let usable = |c: &&Connection| c.enabled && c.kind != ConnectionKind::Saml;
+    let usable = |c: &&Connection| c.enabled;
     Ok(SignInOptions {
         enterprise: all.iter().filter(usable).any(|c| c.organization_id.is_some()),
         social: all

@@ -14,6 +14,7 @@ pub mod passwords;
 pub mod provisioning;
 pub mod resources;
 pub mod roles;
+pub mod saml_settings;
 pub mod session_policy;
 pub mod settings;
 pub mod users;

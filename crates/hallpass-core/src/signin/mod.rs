@@ -6,6 +6,7 @@ pub mod email_code;
 pub mod mailer;
 pub mod password;
 pub mod reset;
+pub mod saml;
 pub mod signup;
 pub mod sso;
 

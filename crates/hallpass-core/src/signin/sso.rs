@@ -53,6 +53,12 @@ pub enum SsoError {
     /// An account has the address, and this connection may not vouch for it.
     #[error("an account with this email address already exists")]
     AccountExists,
+    /// A SAML response failed a check (or said the sign-in failed): nothing from it was used.
+    #[error("the SAML response was refused: {0}")]
+    Saml(hallpass_saml::ResponseError),
+    /// This assertion was accepted once already.
+    #[error("this SAML assertion was already used")]
+    Replayed,
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -98,6 +104,9 @@ pub async fn begin(
     return_to: &str,
     login_hint: Option<&str>,
 ) -> Result<Started, SsoError> {
+    if let Some(saml) = super::saml::usable(ctx, connection).await? {
+        return super::saml::begin(ctx, issuer, &saml, return_to).await;
+    }
     let connection = usable(ctx, connection).await?;
     let now = ctx.clock.now();
     let endpoints = discovery.endpoints(&connection, now).await?;
@@ -272,7 +281,21 @@ async fn complete(
     } else {
         github_profile(discovery, &endpoints, &tokens).await?
     };
-    let (user, created) = account(ctx, &connection, &profile).await?;
+    sign_in_as(ctx, oauth, &connection, &profile, callback.device, return_to).await
+}
+
+/// The account rules every upstream sign-in ends in (OIDC, OAuth and SAML alike): find or make
+/// the user ([`account`]), make them a member of an enterprise connection's organization, and
+/// start the session with `amr` `sso` (enterprise) or `social`.
+pub(crate) async fn sign_in_as(
+    ctx: &Context,
+    oauth: &OAuthPolicy,
+    connection: &Connection,
+    profile: &Profile,
+    device: Device,
+    return_to: String,
+) -> Result<SsoSignIn, SsoError> {
+    let (user, created) = account(ctx, connection, profile).await?;
     let amr = if connection.organization_id.is_some() {
         "sso"
     } else {
@@ -284,7 +307,6 @@ async fn complete(
             memberships::put_member(ctx, org, &user.id, Some(vec![MEMBER_ROLE.to_owned()]), &actor).await?;
         }
     }
-    let device = callback.device;
     let (token, session) = sessions::start(
         ctx,
         oauth,

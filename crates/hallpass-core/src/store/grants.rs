@@ -1,4 +1,4 @@
-use super::{Session, StoreError};
+use super::{Session, StoreError, User};
 use crate::clock::Timestamp;
 use crate::crypto::SecretHash;
 use crate::ids::{ClientId, FamilyId, OrgId, SessionId, UserId};
@@ -119,6 +119,16 @@ pub struct PresentedRefresh {
     pub successor: Option<Successor>,
 }
 
+/// What the refresh grant reads before it rotates: the token as it stands
+/// and the family's user, fetched together so a refresh pays one store
+/// round trip for its checks instead of one per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshToCheck {
+    pub presented: PresentedRefresh,
+    /// `None` when the user row is gone.
+    pub user: Option<User>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Successor {
     pub sealed: Vec<u8>,
@@ -141,9 +151,9 @@ pub trait GrantStore: Send + Sync {
         first: &SecretHash,
         expires_at: Timestamp,
     ) -> Result<(), StoreError>;
-    /// Reads a token as it stands, changing nothing: the grant checks what
-    /// may refuse a refresh before anything is rotated.
-    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<PresentedRefresh>, StoreError>;
+    /// Reads a token as it stands, with its user, changing nothing: the grant
+    /// checks what may refuse a refresh before anything is rotated.
+    async fn find_presented_refresh(&self, token: &SecretHash) -> Result<Option<RefreshToCheck>, StoreError>;
     /// Applies `oauth::rotation::decide` to the token read under lock.
     /// Exactly one concurrent caller presenting the same current token gets `Rotated`.
     async fn rotate_refresh_token(&self, request: &RotateRefresh) -> Result<RefreshRotation, StoreError>;

@@ -33,8 +33,8 @@ pub use console::{ConsoleAdmin, ConsoleCounts, ConsoleStore};
 pub use directories::{Directory, DirectoryStore, ScimKind, ScimResource};
 pub use error::{conflicting_field, StoreError};
 pub use grants::{
-    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RotateRefresh,
-    Successor,
+    AuthorizationCode, CodeRedemption, GrantStore, PresentedRefresh, RefreshFamily, RefreshRotation, RefreshToCheck,
+    RotateRefresh, Successor,
 };
 pub use idempotency::{IdempotencyClaim, IdempotencyStore};
 pub use invitations::{Invitation, InvitationStatus, InvitationStore};

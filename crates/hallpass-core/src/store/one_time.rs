@@ -13,6 +13,12 @@ pub enum OneTimePurpose {
     Invitation,
     /// The state of a sign-in through an upstream IdP, bound to the browser.
     SsoState,
+    /// A SAML AuthnRequest in flight, found by its RelayState at the ACS.
+    SamlRequest,
+    /// A verified SAML assertion waiting for its browser, found by a one-time handle. Its id is
+    /// derived from the connection and the assertion ID, so a second issue of the same
+    /// assertion is a conflict: the replay check.
+    SamlAssertion,
 }
 
 impl OneTimePurpose {
@@ -24,6 +30,8 @@ impl OneTimePurpose {
             OneTimePurpose::PasswordReset => "password_reset",
             OneTimePurpose::Invitation => "invitation",
             OneTimePurpose::SsoState => "sso_state",
+            OneTimePurpose::SamlRequest => "saml_request",
+            OneTimePurpose::SamlAssertion => "saml_assertion",
         }
     }
 
@@ -36,6 +44,8 @@ impl OneTimePurpose {
             PasswordReset,
             Invitation,
             SsoState,
+            SamlRequest,
+            SamlAssertion,
         ]
         .into_iter()
         .find(|p| p.as_str() == value)
@@ -99,7 +109,9 @@ pub fn attempt_code(mut live: OneTimeToken, presented: &SecretHash, now: Timesta
 #[async_trait]
 pub trait OneTimeStore: Send + Sync {
     /// Stores the token and voids every earlier live token of the same purpose
-    /// for the same address ("resend voids the old one").
+    /// for the same address ("resend voids the old one"). An id stored before, even
+    /// consumed or expired, is `StoreError::Conflict` and changes nothing (SAML's replay
+    /// check relies on it).
     async fn issue_one_time_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
     /// Consumes a link-style token by its hash; exactly one concurrent caller wins.
     async fn redeem_one_time_token(

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use hallpass_core::ids::{ConnectionId, OrgId};
 use hallpass_core::services::connections::{self, ConnectionFields};
+use hallpass_core::services::saml_settings::SamlFields;
 use hallpass_proto::management::{Connection, ConnectionBody, Page};
 use hallpass_proto::ErrorBody;
 
@@ -26,6 +27,14 @@ fn fields(body: ConnectionBody) -> ConnectionFields {
         token_endpoint: body.token_endpoint,
         userinfo_endpoint: body.userinfo_endpoint,
         jwks_uri: body.jwks_uri,
+        saml: SamlFields {
+            idp_metadata_xml: body.idp_metadata_xml,
+            idp_entity_id: body.idp_entity_id,
+            idp_sso_url: body.idp_sso_url,
+            idp_certificate: body.idp_certificate,
+            idp_secondary_certificate: body.idp_secondary_certificate,
+            idp_initiated_client_id: body.idp_initiated_client_id,
+        },
     }
 }
 

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use hallpass_core::ids::{ConnectionId, OrgId};
 use hallpass_core::services::audit::Actor;
 use hallpass_core::services::connections::{self, ConnectionFields};
+use hallpass_core::services::saml_settings::SamlFields;
 use hallpass_proto::management::{Connection, Page};
 
 fn fields(kind: Option<String>, args: ConnectionArgs) -> anyhow::Result<ConnectionFields> {
@@ -20,6 +21,10 @@ fn fields(kind: Option<String>, args: ConnectionArgs) -> anyhow::Result<Connecti
         None
     };
     let list = |v: Vec<String>| (!v.is_empty()).then_some(v);
+    let file = |path: Option<std::path::PathBuf>| {
+        path.map(|p| std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display())))
+            .transpose()
+    };
     Ok(ConnectionFields {
         kind,
         name: args.name,
@@ -34,6 +39,14 @@ fn fields(kind: Option<String>, args: ConnectionArgs) -> anyhow::Result<Connecti
         token_endpoint: args.token_endpoint,
         userinfo_endpoint: args.userinfo_endpoint,
         jwks_uri: args.jwks_uri,
+        saml: SamlFields {
+            idp_metadata_xml: file(args.idp_metadata_file)?,
+            idp_entity_id: args.idp_entity_id,
+            idp_sso_url: args.idp_sso_url,
+            idp_certificate: file(args.idp_certificate_file)?,
+            idp_secondary_certificate: file(args.idp_secondary_certificate_file)?,
+            idp_initiated_client_id: args.idp_initiated_client_id,
+        },
     })
 }
 

@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(command) => settings::run(&config, command, cli.json).await,
         Command::Users(command) => users::run(&config, command, cli.json).await,
         Command::Orgs(command) => orgs::run(&config, command, cli.json).await,
-        Command::Connections(command) => connections::run(&config, command, cli.json).await,
+        Command::Connections(command) => connections::run(&config, *command, cli.json).await,
         Command::Roles(command) => roles::run(&config, command, cli.json).await,
         Command::Invitations(command) => invitations::run(&config, command, cli.json).await,
         Command::Directories(command) => directories::run(&config, command, cli.json).await,

@@ -1,12 +1,13 @@
 //! Layers every response passes through: request ids, tracing, security headers.
 
+use super::request_id::MakeCountedRequestId;
 use crate::config::Mode;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::Router;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -53,7 +54,7 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, mode: Mode) ->
     router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeCountedRequestId::new()))
 }
 
 /// A path as logged: at most 256 bytes, so a client cannot make every log

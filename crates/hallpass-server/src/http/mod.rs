@@ -10,3 +10,4 @@ pub mod jwks;
 pub mod layers;
 pub mod metrics;
 pub mod page;
+pub mod request_id;

@@ -18,6 +18,7 @@ pub mod login;
 pub mod logout;
 pub mod outbox;
 pub mod password;
+pub mod saml;
 pub mod signup;
 pub mod sso;
 mod state;

@@ -22,10 +22,11 @@ use hallpass_core::signin::sso::{self, Callback, Failure, SsoError};
 use hallpass_core::store::Connection;
 use hallpass_core::upstream::UpstreamError;
 use hallpass_core::values::Email;
+use hallpass_saml::ResponseError;
 use std::collections::HashMap;
 
 /// Holds the secret that ties an SSO flow to the browser that started it.
-const FLOW_COOKIE: &str = "hallpass_sso";
+pub(crate) const FLOW_COOKIE: &str = "hallpass_sso";
 const FLOW_PATH: &str = "/login/sso";
 
 /// Where the "Continue with …" link of a connection leads.
@@ -123,7 +124,11 @@ pub async fn callback(
         Ok(done) => signed_in(&state, &done.token, &safe_return_to(Some(&done.return_to))),
         Err(Failure { error, return_to }) => failure(&state, error, return_to.as_deref()),
     };
-    // The flow is over either way.
+    end_flow(&state, response)
+}
+
+/// The flow is over either way: its cookie goes.
+pub(crate) fn end_flow(state: &PageState, response: Response) -> Response {
     SetCookie::new(state.mode(), FLOW_COOKIE, "", 0)
         .path(FLOW_PATH)
         .add_to(response)
@@ -198,7 +203,7 @@ pub fn required(state: &PageState, connection: &Connection, return_to: &str) -> 
 
 /// The branded page for a sign-in that did not happen: what went wrong, and
 /// the way back to the app (the pending authorization request) when known.
-fn failure(state: &PageState, error: SsoError, return_to: Option<&str>) -> Response {
+pub(crate) fn failure(state: &PageState, error: SsoError, return_to: Option<&str>) -> Response {
     let (status, title, message) = match &error {
         SsoError::NoConnection => (
             StatusCode::NOT_FOUND,
@@ -248,6 +253,36 @@ fn failure(state: &PageState, error: SsoError, return_to: Option<&str>) -> Respo
             StatusCode::CONFLICT,
             "An account with this email address already exists",
             "Sign in the way you usually do. This sign-in option may not vouch for that address.".to_owned(),
+        ),
+        SsoError::Saml(ResponseError::Status { code, message, .. }) => (
+            StatusCode::FORBIDDEN,
+            "Your identity provider did not sign you in",
+            // Unsigned text from whoever posted the form: shown short, as OIDC's error_description.
+            format!(
+                "It answered with the SAML status {}. {}",
+                code.rsplit(':').next().unwrap_or(code).chars().take(100).collect::<String>(),
+                message.as_deref().unwrap_or_default().chars().take(300).collect::<String>()
+            )
+            .trim()
+            .to_owned(),
+        ),
+        SsoError::Saml(ResponseError::Unsolicited) => (
+            StatusCode::BAD_REQUEST,
+            "Start the sign-in here",
+            "Your organization's sign-in does not accept sign-ins started at the identity provider. Start from the app instead.".to_owned(),
+        ),
+        SsoError::Saml(refusal) => {
+            tracing::warn!(%refusal, "SAML response refused");
+            (
+                StatusCode::BAD_REQUEST,
+                "Your identity provider's answer was not accepted",
+                format!("For your safety nothing was signed in: {refusal}."),
+            )
+        }
+        SsoError::Replayed => (
+            StatusCode::BAD_REQUEST,
+            "This sign-in was already used",
+            "The identity provider's answer can be used once. Please start again.".to_owned(),
         ),
         SsoError::Core(err) => return super::server_error(state, "SSO sign-in failed", err),
     };

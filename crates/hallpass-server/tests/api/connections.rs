@@ -163,7 +163,7 @@ async fn a_domain_belongs_to_one_connection_and_bad_bodies_change_nothing() {
         body
     };
     cases.push((without("type"), "type"));
-    cases.push((with("type", json!("saml")), "type"));
+    cases.push((with("type", json!("saml")), "issuer"));
     cases.push((with("type", json!("ldap")), "type"));
     cases.push((without("client_secret"), "client_secret"));
     cases.push((without("client_id"), "client_id"));

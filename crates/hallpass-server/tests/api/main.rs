@@ -14,6 +14,7 @@ mod operations;
 mod organizations_flow;
 mod production;
 mod resources;
+mod saml_connections;
 mod settings;
 
 use reqwest::StatusCode;

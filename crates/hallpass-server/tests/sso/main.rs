@@ -15,6 +15,7 @@ mod errors;
 mod flows;
 mod idp;
 mod presets;
+mod saml;
 mod throughput;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -56,6 +57,22 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_str()
         .unwrap()
         .to_owned()
+}
+
+/// The code Hallpass sent the browser back to the app with (`out`), or a panic showing the page
+/// it stopped on (`response`).
+pub async fn app_code(response: reqwest::Response, out: &str) -> String {
+    if !out.starts_with(REDIRECT) {
+        let status = response.status();
+        panic!(
+            "not back at the app: {status} {}",
+            unescape(&response.text().await.unwrap())
+        );
+    }
+    let url = Url::parse(out).unwrap();
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q.get("state").map(String::as_str), Some("app-state"));
+    q.get("code").cloned().unwrap_or_else(|| panic!("no code: {out}"))
 }
 
 /// Hallpass, an app registered with it, and an IdP.
@@ -192,17 +209,7 @@ impl World {
         let at_idp = self.to_idp(browser, extra).await;
         let callback = self.idp.grant(&at_idp, self.now(), claims);
         let (response, out) = self.back_from_idp(browser, &callback).await;
-        if !out.starts_with(REDIRECT) {
-            let status = response.status();
-            panic!(
-                "not back at the app: {status} {}",
-                unescape(&response.text().await.unwrap())
-            );
-        }
-        let url = Url::parse(&out).unwrap();
-        let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-        assert_eq!(q.get("state").map(String::as_str), Some("app-state"));
-        q.get("code").cloned().unwrap_or_else(|| panic!("no code: {out}"))
+        app_code(response, &out).await
     }
 
     /// The app redeems the code: the ID token's claims and the access token's.

@@ -211,6 +211,7 @@ pub fn http() -> reqwest::Client {
 }
 
 pub mod app;
+pub mod browser;
 pub mod demo;
 pub mod receiver;
 pub mod smtp;

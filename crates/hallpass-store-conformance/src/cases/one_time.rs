@@ -134,3 +134,42 @@ pub async fn one_time_codes_count_attempts(store: S) {
         CodeAttempt::NoLiveCode
     );
 }
+
+/// SAML's replay check: a token whose id was issued before, even spent, is a conflict and
+/// changes nothing; ten callers issuing one id at once see one success.
+pub async fn a_one_time_token_id_is_issued_once(store: S) {
+    let first = hallpass_core::crypto::SecretHash::of("handle-1");
+    let mut token = one_time(OneTimePurpose::SamlAssertion, "ott-replay", first);
+    token.id = OneTimeTokenId::derived([7; 16]);
+    store.issue_one_time_token(&token).await.unwrap();
+    let now = T0.plus(MINUTE);
+    let redeemed = store
+        .redeem_one_time_token(OneTimePurpose::SamlAssertion, &first, now)
+        .await
+        .unwrap();
+    assert!(matches!(redeemed, Redemption::Redeemed(_)));
+    let mut again = token.clone();
+    again.hash = hallpass_core::crypto::SecretHash::of("handle-2");
+    let conflict = store.issue_one_time_token(&again).await;
+    assert!(matches!(conflict, Err(StoreError::Conflict(_))), "{conflict:?}");
+    let unknown = store
+        .redeem_one_time_token(OneTimePurpose::SamlAssertion, &again.hash, now)
+        .await
+        .unwrap();
+    assert_eq!(unknown, Redemption::Unknown, "the second issue stored nothing");
+
+    let mut racing = token.clone();
+    racing.id = OneTimeTokenId::derived([8; 16]);
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (store, mut t) = (store.clone(), racing.clone());
+            t.hash = hallpass_core::crypto::SecretHash::of(&format!("race-{i}"));
+            tokio::spawn(async move { store.issue_one_time_token(&t).await.is_ok() })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+}

@@ -313,7 +313,9 @@ pub async fn a_stale_branch_ends_the_session_even_inside_the_grace_window(store:
 
 pub async fn presenting_a_token_reads_it_without_changing_it(store: S) {
     let (g, fam, first) = family_with_token(&store).await;
-    let found = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    let read = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    assert_eq!(read.user.as_ref(), Some(&g.user), "the user comes with the token");
+    let found = read.presented;
     assert_eq!(found.family, fam);
     assert_eq!(found.session.map(|s| s.id), Some(g.session.id.clone()));
     assert_eq!((found.rotated_at, found.successor), (None, None));
@@ -328,7 +330,9 @@ pub async fn presenting_a_token_reads_it_without_changing_it(store: S) {
         ))
         .await
         .unwrap();
-    let found = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    let read = store.find_presented_refresh(&first).await.unwrap().unwrap();
+    assert_eq!(read.user.as_ref(), Some(&g.user));
+    let found = read.presented;
     assert_eq!(found.rotated_at, Some(T0.plus(SECOND)));
     let successor = found.successor.unwrap();
     assert_eq!(successor.sealed, second.as_bytes().to_vec());

@@ -88,7 +88,10 @@ pub async fn codes_and_refresh_families_keep_their_resource(store: S) {
         .await
         .unwrap();
     let found = store.find_presented_refresh(&refresh).await.unwrap().unwrap();
-    assert_eq!(found.family.resource.as_deref(), Some("https://mcp.example.com/mcp"));
+    assert_eq!(
+        found.presented.family.resource.as_deref(),
+        Some("https://mcp.example.com/mcp")
+    );
     let found = store.find_refresh_family(&refresh, T0).await.unwrap().unwrap();
     assert_eq!(found, fam);
 }

@@ -234,3 +234,81 @@ fn merge_branding(defaults: &Branding, o: &SignInOverrides) -> Branding {
 pub fn is_hex_color(color: &str) -> bool {
     rules::is_hex_color(color)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configured(methods: Methods) -> SignInSettings {
+        SignInSettings {
+            branding: Branding {
+                logo_url: Some("https://cdn.example.com/logo.png".into()),
+                ..Branding::default()
+            },
+            methods,
+        }
+    }
+
+    const ALL: Methods = Methods {
+        password: true,
+        email_code: true,
+        magic_link: true,
+    };
+
+    #[test]
+    fn stored_values_win_field_by_field_and_empty_means_none() {
+        let stored = SignInOverrides {
+            product_name: Some("Acme".into()),
+            logo_url: Some(String::new()),
+            magic_link: Some(false),
+            ..SignInOverrides::default()
+        };
+        let merged = merge(&configured(ALL), &stored);
+        assert_eq!(merged.branding.product_name, "Acme");
+        assert_eq!(merged.branding.logo_url, None, "\"\" turns the configured logo off");
+        assert_eq!(merged.branding.primary_color, None);
+        assert!(merged.methods.password && merged.methods.email_code && !merged.methods.magic_link);
+        let unset = merge(&configured(ALL), &SignInOverrides::default());
+        assert_eq!(unset, configured(ALL), "nothing stored: the configuration's");
+    }
+
+    #[test]
+    fn stored_methods_that_the_configuration_later_left_empty_fall_back_to_it() {
+        // Stored while the configuration offered all three: password off, links off.
+        let stored = SignInOverrides {
+            password: Some(false),
+            magic_link: Some(false),
+            ..SignInOverrides::default()
+        };
+        // Then the file narrowed to password and links only: nothing would be on.
+        let narrowed = Methods {
+            password: true,
+            email_code: false,
+            magic_link: true,
+        };
+        assert_eq!(
+            merge(&configured(narrowed), &stored).methods,
+            narrowed,
+            "nobody is locked out"
+        );
+    }
+
+    #[test]
+    fn a_change_keeps_sets_or_resets_each_field() {
+        let before = SignInOverrides {
+            product_name: Some("Old".into()),
+            support_email: Some("help@example.com".into()),
+            password: Some(false),
+            ..SignInOverrides::default()
+        };
+        let change = SignInSettingsChange {
+            product_name: Change::Set("New".into()),
+            support_email: Change::Reset,
+            ..SignInSettingsChange::default()
+        };
+        let after = apply(&before, &change);
+        assert_eq!(after.product_name.as_deref(), Some("New"));
+        assert_eq!(after.support_email, None);
+        assert_eq!(after.password, Some(false), "kept");
+    }
+}
