@@ -13,90 +13,19 @@
 
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use hallpass_core::ids::UserId;
 use hallpass_core::store::User;
 use hallpass_core::values::Email;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 use support::app::TestApp;
-use tokio::process::{Child, Command};
+use support::browser::{browser, dark_browser, missing, PATIENCE};
 
-const PATIENCE: Duration = Duration::from_secs(15);
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const PASSWORD: &str = "a long pass phrase of theirs";
-
-struct Browser {
-    client: Client,
-    _driver: Child,
-}
-
-fn missing(message: &str) {
-    if hallpass_store_postgres::testing::in_ci() {
-        panic!("{message} (under CI this is a failure)");
-    }
-    let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
-}
-
-/// Headless Chromium; `dark` makes it prefer a dark colour scheme.
-async fn browser(dark: bool) -> Option<Browser> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let found = |names: &[&str]| {
-        names
-            .iter()
-            .find(|n| std::path::Path::new(n).exists())
-            .map(|s| s.to_string())
-    };
-    let driver = found(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
-    let chrome = found(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
-    let (Some(driver), Some(chrome)) = (driver, chrome) else {
-        missing("Chromium and chromedriver are not installed; the console browser tests did NOT run");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("chromedriver starts");
-    let profile = tempfile::tempdir().unwrap().keep();
-    let mut args = vec![
-        "--headless=new".to_owned(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-dev-shm-usage".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-sync".into(),
-        "--window-size=1280,900".into(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    if dark {
-        args.push("--force-dark-mode".into());
-        args.push("--blink-settings=preferredColorScheme=0".into());
-    }
-    let capabilities = json!({ "goog:chromeOptions": { "binary": chrome, "args": args } });
-    let mut builder = ClientBuilder::rustls().unwrap();
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let webdriver = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if let Ok(client) = builder.connect(&webdriver).await {
-            return Some(Browser { client, _driver: child });
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not answer on {webdriver}");
-}
 
 fn axe_source() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/console_axe/node_modules/axe-core/axe.min.js");
@@ -271,7 +200,7 @@ async fn crowd(app: &TestApp, count: u32) {
 
 #[tokio::test]
 async fn an_admin_works_through_every_console_screen() {
-    let Some(browser) = browser(false).await else { return };
+    let Some(browser) = browser().await else { return };
     let checker = Checker {
         axe: axe_source(),
         theme: "light",
@@ -459,7 +388,7 @@ async fn an_admin_works_through_every_console_screen() {
 
 #[tokio::test]
 async fn the_screens_pass_axe_core_in_dark_mode_and_a_non_admin_is_refused() {
-    let Some(browser) = browser(true).await else { return };
+    let Some(browser) = dark_browser().await else { return };
     let checker = Checker {
         axe: axe_source(),
         theme: "dark",

@@ -27,16 +27,30 @@ fn find_binary(names: &[&str]) -> Option<String> {
         .map(|s| s.to_string())
 }
 
+/// Headless Chromium preferring a light colour scheme.
 pub async fn browser() -> Option<Browser> {
+    launch(false).await
+}
+
+/// Headless Chromium preferring a dark colour scheme (`prefers-color-scheme: dark`).
+pub async fn dark_browser() -> Option<Browser> {
+    launch(true).await
+}
+
+/// Says loudly that a test's tool is missing and the test did not run; under CI, fails.
+pub fn missing(message: &str) {
+    if hallpass_store_postgres::testing::in_ci() {
+        panic!("{message} (under CI this is a failure)");
+    }
+    let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
+}
+
+async fn launch(dark: bool) -> Option<Browser> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let driver = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chrome = find_binary(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let (Some(driver), Some(chrome)) = (driver, chrome) else {
-        let message = "Chromium and chromedriver are not installed; the browser tests did NOT run (apt-get install chromium chromium-driver)";
-        if hallpass_store_postgres::testing::in_ci() {
-            panic!("{message} (under CI this is a failure)");
-        }
-        let _ = writeln!(std::io::stderr(), "\n!!!!!!!! {message} !!!!!!!!\n");
+        missing("Chromium and chromedriver are not installed; the browser tests did NOT run (apt-get install chromium chromium-driver)");
         return None;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -52,16 +66,26 @@ pub async fn browser() -> Option<Browser> {
         .spawn()
         .expect("chromedriver starts");
     let profile = tempfile::tempdir().unwrap().keep();
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1024,900", format!("--user-data-dir={}", profile.display()),
-            ]
-        }
-    });
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1024,900",
+    ]
+    .map(String::from)
+    .into();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    if dark {
+        args.push("--force-dark-mode".into());
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
+    let capabilities = json!({ "goog:chromeOptions": { "binary": chrome, "args": args } });
     let mut builder = ClientBuilder::rustls().unwrap();
     builder.capabilities(capabilities.as_object().unwrap().clone());
     let webdriver = format!("http://127.0.0.1:{port}");
