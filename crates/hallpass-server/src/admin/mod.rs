@@ -10,6 +10,7 @@ mod audit;
 mod keys;
 mod organizations;
 mod overview;
+mod resources;
 mod roles;
 pub mod session;
 mod settings;
@@ -76,7 +77,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(organizations::session_policy),
         )
         .route("/admin/roles", get(roles::list).post(roles::create))
-        .route("/admin/resources", get(roles::resources))
+        .route("/admin/resources", get(resources::list).post(resources::create))
+        .route("/admin/resources/{id}", get(resources::show).post(resources::update))
+        .route(
+            "/admin/resources/{id}/delete",
+            get(resources::confirm_delete).post(resources::delete),
+        )
         .route("/admin/settings", get(settings::page).post(settings::update))
         .route("/admin/keys", get(keys::list))
         .route("/admin/keys/rotate", get(keys::confirm_rotate).post(keys::rotate))
@@ -152,6 +158,7 @@ pub fn notice(code: Option<&String>) -> Option<&'static str> {
         "policy" => "The session policy is saved.",
         "rotated" => "A new signing key is active; the old one stays published until its tokens expire.",
         "role" => "The role is created.",
+        "resource" => "The resource is registered.",
         _ => return None,
     })
 }

@@ -1,6 +1,5 @@
-//! `/admin/roles` (the environment's roles and their permissions, and making
-//! one) and `/admin/resources` (the APIs tokens are issued for), through the
-//! same services as `/api/v1/roles` and `/api/v1/resources`.
+//! `/admin/roles`: the environment's roles and their permissions, and making
+//! one, through the same service as `/api/v1/roles`.
 
 use super::session::Params;
 use super::{checked, done, failure, notice, Admin, Console};
@@ -10,13 +9,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
-use hallpass_core::ids::ResourceId;
-use hallpass_core::services::resources;
 use hallpass_core::services::roles::{self, NewRole};
 use minijinja::context;
 use std::sync::Arc;
-
-const PAGE: u32 = 50;
 
 pub async fn list(
     state: PageState,
@@ -63,31 +58,6 @@ pub async fn create(
     };
     match roles::create_role(state.ctx(), new, &admin.actor()).await {
         Ok(_) => done("/admin/roles", "role"),
-        Err(err) => failure(&pages, err),
-    }
-}
-
-pub async fn resources(
-    state: PageState,
-    State(pages): State<Arc<Console>>,
-    Extension(admin): Extension<Admin>,
-    params: Params,
-) -> Response {
-    let after = params.get("after").and_then(|a| ResourceId::parse(a).ok());
-    match resources::list_resources(state.ctx(), after.as_ref(), PAGE).await {
-        Ok(list) => {
-            let next = (list.len() == PAGE as usize)
-                .then(|| list.last().map(|r| r.id.to_string()))
-                .flatten();
-            let list: Vec<_> = list.iter().map(views::resource).collect();
-            pages.page(
-                StatusCode::OK,
-                "admin/resources.html",
-                &admin,
-                "resources",
-                context! { resources => list, next },
-            )
-        }
         Err(err) => failure(&pages, err),
     }
 }

@@ -44,6 +44,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/resources.html"),
     ),
     (
+        "admin/resource.html",
+        include_str!("../../templates/admin/resource.html"),
+    ),
+    (
         "admin/settings.html",
         include_str!("../../templates/admin/settings.html"),
     ),

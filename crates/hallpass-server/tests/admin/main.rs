@@ -566,3 +566,179 @@ async fn members_roles_session_policy_and_redirect_uris_change_through_their_for
         .unwrap();
     assert_eq!(events.len(), 1, "the change is audited");
 }
+
+/// The actor of the newest audit event of `kind`.
+async fn actor_of_latest(app: &TestApp, kind: &str) -> Option<String> {
+    let events = app
+        .state
+        .ctx()
+        .store
+        .list_audit_events(&AuditFilter {
+            kind: Some(kind.into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    events.first().and_then(|e| e.event.actor.clone())
+}
+
+#[tokio::test]
+async fn resources_are_registered_edited_and_deleted_through_their_forms() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let ctx = app.state.ctx();
+    let admin = app
+        .state
+        .ctx()
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("ada@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let all = || async { ctx.store.list_resources(None, 10).await.unwrap() };
+
+    for (identifier, scopes, says) in [
+        ("not a uri", "invoices:read", "identifier"),
+        ("https://api.example.com", "bad scope\"", "scopes"),
+    ] {
+        let bad = post_form(
+            &app,
+            &browser,
+            "/admin/resources",
+            "/admin/resources",
+            &[("identifier", identifier), ("name", "Billing"), ("scopes", scopes)],
+        )
+        .await;
+        assert_eq!(bad.status(), 422);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains(says), "says which field ({says}): {html}");
+    }
+    assert!(all().await.is_empty(), "refusals register nothing");
+
+    let made = post_form(
+        &app,
+        &browser,
+        "/admin/resources",
+        "/admin/resources",
+        &[
+            ("identifier", "https://api.example.com"),
+            ("name", "Billing"),
+            ("scopes", "invoices:read invoices:write"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status(), 303);
+    let page = made.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let resource = all().await.pop().unwrap();
+    assert_eq!(page, format!("/admin/resources/{}", resource.id));
+    assert_eq!(resource.scopes, ["invoices:read", "invoices:write"]);
+    assert_eq!(
+        actor_of_latest(&app, "resource.created").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+    let (_, _, list) = open(&app, &browser, "/admin/resources").await;
+    assert!(list.contains("https://api.example.com"), "{list}");
+
+    let bad_edit = post_form(
+        &app,
+        &browser,
+        &page,
+        &page,
+        &[("name", ""), ("scopes", "invoices:read")],
+    )
+    .await;
+    assert_eq!(bad_edit.status(), 422);
+    assert_eq!(all().await[0].scopes.len(), 2, "a refused edit changes nothing");
+    let edited = post_form(
+        &app,
+        &browser,
+        &page,
+        &page,
+        &[("name", "Billing API"), ("scopes", "invoices:read\ninvoices:refund")],
+    )
+    .await;
+    assert_eq!(edited.status(), 303);
+    let (_, _, html) = open(&app, &browser, &page).await;
+    assert!(
+        html.contains("invoices:read invoices:refund") && html.contains("Billing API"),
+        "{html}"
+    );
+    assert_eq!(
+        actor_of_latest(&app, "resource.updated").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+
+    let (status, _, confirm) = open(&app, &browser, &format!("{page}/delete")).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Delete Billing API?"), "{confirm}");
+    assert_eq!(all().await.len(), 1, "asking deletes nothing");
+    let deleted = post_form(
+        &app,
+        &browser,
+        &format!("{page}/delete"),
+        &format!("{page}/delete"),
+        &[],
+    )
+    .await;
+    assert_eq!(deleted.status(), 303);
+    assert!(all().await.is_empty());
+    assert_eq!(
+        actor_of_latest(&app, "resource.deleted").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+    let (status, _, _) = open(&app, &browser, &page).await;
+    assert_eq!(status, 404, "gone");
+}
+
+#[tokio::test]
+async fn every_new_console_form_refuses_a_missing_csrf_token_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let ctx = app.state.ctx();
+    let kept = hallpass_core::services::resources::create_resource(
+        ctx,
+        hallpass_core::services::resources::NewResource {
+            identifier: "https://kept.example.com".into(),
+            name: "Kept".into(),
+            scopes: vec!["a:b".into()],
+            access_token_ttl_secs: None,
+        },
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let page = format!("/admin/resources/{}", kept.id);
+    let forms: [(String, Vec<(&str, &str)>); 3] = [
+        (
+            "/admin/resources".into(),
+            vec![
+                ("identifier", "https://new.example.com"),
+                ("name", "New"),
+                ("scopes", "x:y"),
+            ],
+        ),
+        (page.clone(), vec![("name", "Changed"), ("scopes", "c:d")]),
+        (format!("{page}/delete"), vec![]),
+    ];
+    for (action, fields) in forms {
+        for csrf in [None, Some("x".repeat(43))] {
+            let mut form: Vec<(&str, String)> = fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+            form.extend(csrf.map(|c| ("csrf", c)));
+            let response = browser.post(app.url(&action)).form(&form).send().await.unwrap();
+            assert_eq!(response.status(), 403, "{action}");
+        }
+    }
+    let left = ctx.store.list_resources(None, 10).await.unwrap();
+    assert_eq!(left.len(), 1, "nothing made, nothing deleted");
+    assert_eq!(
+        (left[0].name.as_str(), left[0].scopes.clone()),
+        ("Kept", vec!["a:b".to_owned()])
+    );
+}
