@@ -7,6 +7,8 @@
 
 mod applications;
 mod audit;
+mod connections;
+mod directories;
 mod keys;
 mod organizations;
 mod overview;
@@ -75,6 +77,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/admin/organizations/{id}/session-policy",
             post(organizations::session_policy),
+        )
+        .route("/admin/organizations/{id}/directories", post(directories::create))
+        .route(
+            "/admin/directories/{id}/delete",
+            get(directories::confirm_delete).post(directories::delete),
+        )
+        .route(
+            "/admin/connections/{id}/delete",
+            get(connections::confirm_delete).post(connections::delete),
         )
         .route("/admin/roles", get(roles::list).post(roles::create))
         .route("/admin/resources", get(resources::list).post(resources::create))

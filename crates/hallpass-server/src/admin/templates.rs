@@ -48,6 +48,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/resource.html"),
     ),
     (
+        "admin/directory_token.html",
+        include_str!("../../templates/admin/directory_token.html"),
+    ),
+    (
         "admin/settings.html",
         include_str!("../../templates/admin/settings.html"),
     ),

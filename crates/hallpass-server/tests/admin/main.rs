@@ -742,3 +742,151 @@ async fn every_new_console_form_refuses_a_missing_csrf_token_and_changes_nothing
         ("Kept", vec!["a:b".to_owned()])
     );
 }
+
+#[tokio::test]
+async fn directories_are_made_with_a_token_shown_once_and_directories_and_connections_deleted_after_asking() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let ctx = app.state.ctx();
+    let admin = ctx
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("ada@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let org = hallpass_core::services::organizations::create_organization(
+        ctx,
+        hallpass_core::services::organizations::NewOrganization {
+            name: "Acme".into(),
+            ..Default::default()
+        },
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let org_page = format!("/admin/organizations/{}", org.id);
+    let action = format!("{org_page}/directories");
+    let dirs = || async { ctx.store.list_directories(&org.id, None, 10).await.unwrap() };
+
+    let bad = post_form(&app, &browser, &org_page, &action, &[("name", "")]).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("name"), "says which field");
+    assert!(dirs().await.is_empty(), "a refusal makes nothing");
+    let forged = browser
+        .post(app.url(&action))
+        .form(&[("csrf", "x".repeat(43).as_str()), ("name", "Okta")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(dirs().await.is_empty(), "a forged form makes nothing");
+
+    let made = post_form(&app, &browser, &org_page, &action, &[("name", "Okta")]).await;
+    assert_eq!(made.status(), 201);
+    let html = made.text().await.unwrap();
+    let token = html
+        .split("id=\"directory-token\" class=\"wrap\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(token.len() > 20, "a real token: {token}");
+    let directory = dirs().await.pop().unwrap();
+    let base = html
+        .split("SCIM base URL</dt><dd><code>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    // The page escapes `/` as `&#x2f;`.
+    let path = format!("/scim/v2/{}", directory.id);
+    assert!(base.replace("&#x2f;", "/").ends_with(&path), "{base}");
+    let scim_users = || async {
+        let path = format!("{path}/Users");
+        reqwest::Client::new()
+            .get(app.url(&path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(scim_users().await, 200, "the token shown works");
+    assert_eq!(
+        actor_of_latest(&app, "directory.created").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+    let (_, _, page) = open(&app, &browser, &org_page).await;
+    assert!(
+        page.contains("Okta") && !page.contains(&token),
+        "listed, token never shown again"
+    );
+
+    let delete = format!("/admin/directories/{}/delete", directory.id);
+    let (status, _, confirm) = open(&app, &browser, &delete).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Delete the directory Okta?"), "{confirm}");
+    assert_eq!(dirs().await.len(), 1, "asking deletes nothing");
+    let forged = browser
+        .post(app.url(&delete))
+        .form(&[("csrf", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(dirs().await.len(), 1, "a forged form deletes nothing");
+    let gone = post_form(&app, &browser, &delete, &delete, &[]).await;
+    assert_eq!(gone.status(), 303);
+    assert!(dirs().await.is_empty());
+    assert_eq!(scim_users().await, 401, "its token stops working");
+    assert_eq!(
+        actor_of_latest(&app, "directory.deleted").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+
+    let connection = hallpass_core::services::connections::create_connection(
+        ctx,
+        app.state.provider().master(),
+        Some(&org.id),
+        hallpass_core::services::connections::ConnectionFields {
+            kind: Some("github".into()),
+            name: Some("Acme GitHub".into()),
+            client_id: Some("gh-client".into()),
+            client_secret: Some("gh-secret".into()),
+            ..Default::default()
+        },
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let delete = format!("/admin/connections/{}/delete", connection.id);
+    let (_, _, page) = open(&app, &browser, &org_page).await;
+    assert!(page.contains(&delete), "the organization page links to it: {page}");
+    let (status, _, confirm) = open(&app, &browser, &delete).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Delete the connection Acme GitHub?"), "{confirm}");
+    let forged = browser.post(app.url(&delete)).send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(
+        ctx.store.get_connection(&connection.id).await.unwrap().is_some(),
+        "neither asking nor a forged form deletes"
+    );
+    let gone = post_form(&app, &browser, &delete, &delete, &[]).await;
+    assert_eq!(gone.status(), 303);
+    assert_eq!(
+        gone.headers()["location"].to_str().unwrap(),
+        format!("{org_page}?done=deleted")
+    );
+    assert!(ctx.store.get_connection(&connection.id).await.unwrap().is_none());
+    assert_eq!(
+        actor_of_latest(&app, "connection.deleted").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+    let (status, _, _) = open(&app, &browser, &delete).await;
+    assert_eq!(status, 404, "gone");
+}
