@@ -310,6 +310,14 @@ async fn an_admin_works_through_every_console_screen() {
         "the invitation is mailed"
     );
     checker.check(c, "11-organization").await;
+    fill(c, "#directory-name", "Okta").await;
+    click(c, "form[action$='/directories'] button[type=submit]").await;
+    wait_text(c, "Copy it now").await;
+    assert!(
+        !text_of(c, "#directory-token").await.is_empty(),
+        "the SCIM token is shown once"
+    );
+    checker.check(c, "11a-directory-token").await;
 
     // Roles and resources.
     c.goto(&app.url("/admin/roles")).await.unwrap();
@@ -318,6 +326,15 @@ async fn an_admin_works_through_every_console_screen() {
     c.goto(&app.url("/admin/resources")).await.unwrap();
     wait_text(c, "RFC 8707").await;
     checker.check(c, "13-resources").await;
+    fill(c, "#resource-identifier", "https://api.example.com").await;
+    fill(c, "#resource-name", "Billing API").await;
+    fill(c, "#resource-scopes", "invoices:read invoices:write").await;
+    click(c, "form[action='/admin/resources'] button[type=submit]").await;
+    wait_text(c, "The resource is registered").await;
+    checker.check(c, "13a-resource").await;
+    click(c, "a.danger[href$='/delete']").await;
+    wait_text(c, "Delete Billing API?").await;
+    checker.check(c, "13b-resource-delete-confirm").await;
 
     // Sign-in settings: a new name shows on the sign-in page at once.
     c.goto(&app.url("/admin/settings")).await.unwrap();
