@@ -83,6 +83,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/admin/directories/{id}/delete",
             get(directories::confirm_delete).post(directories::delete),
         )
+        .route("/admin/organizations/{id}/connections", post(connections::create))
         .route(
             "/admin/connections/{id}/delete",
             get(connections::confirm_delete).post(connections::delete),
@@ -170,6 +171,7 @@ pub fn notice(code: Option<&String>) -> Option<&'static str> {
         "rotated" => "A new signing key is active; the old one stays published until its tokens expire.",
         "role" => "The role is created.",
         "resource" => "The resource is registered.",
+        "connection" => "The connection is added.",
         _ => return None,
     })
 }

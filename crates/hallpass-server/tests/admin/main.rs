@@ -890,3 +890,58 @@ async fn directories_are_made_with_a_token_shown_once_and_directories_and_connec
     let (status, _, _) = open(&app, &browser, &delete).await;
     assert_eq!(status, 404, "gone");
 }
+
+#[tokio::test]
+async fn an_oidc_connection_is_added_with_its_secret_sealed_and_bad_input_adds_nothing() {
+    let app = TestApp::start().await;
+    let browser = signed_in_admin(&app, "ada@example.com").await;
+    let ctx = app.state.ctx();
+    let admin = ctx
+        .store
+        .find_user_by_email(&hallpass_core::values::Email::parse("ada@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let org = hallpass_core::services::organizations::create_organization(
+        ctx,
+        hallpass_core::services::organizations::NewOrganization {
+            name: "Acme".into(),
+            ..Default::default()
+        },
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
+    let org_page = format!("/admin/organizations/{}", org.id);
+    let action = format!("{org_page}/connections");
+    let count = || async { ctx.store.list_connections(Some(&org.id)).await.unwrap().len() };
+    let good = [
+        ("name", "Acme IdP"),
+        ("issuer", "https://idp.acme.example"),
+        ("client_id", "hallpass"),
+        ("client_secret", "a-very-secret-value"),
+        ("domains", "acme.example"),
+    ];
+
+    let no_issuer: Vec<_> = good.iter().filter(|(k, _)| *k != "issuer").copied().collect();
+    let bad = post_form(&app, &browser, &org_page, &action, &no_issuer).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("issuer"), "says which field");
+    let forged = browser.post(app.url(&action)).form(&good).send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(count().await, 0, "neither a refusal nor a forged form adds one");
+
+    let added = post_form(&app, &browser, &org_page, &action, &good).await;
+    assert_eq!(added.status(), 303);
+    assert_eq!(count().await, 1);
+    assert_eq!(
+        actor_of_latest(&app, "connection.created").await.as_deref(),
+        Some(admin.id.as_str())
+    );
+    let (_, _, page) = open(&app, &browser, &format!("{org_page}?done=connection")).await;
+    assert!(
+        page.contains("Acme IdP") && page.contains("The connection is added"),
+        "{page}"
+    );
+    assert!(!page.contains("a-very-secret-value"), "the secret is never shown back");
+}
