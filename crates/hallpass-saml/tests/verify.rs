@@ -98,7 +98,11 @@ fn encrypted_with_content(content: &str) -> String {
 #[test]
 fn an_encrypted_content_cut_short_or_not_whole_blocks_is_refused_not_a_panic() {
     // Anyone can wrap a key to the public SP certificate; what follows it is theirs too.
-    for content in ["", "AAAA", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="] {
+    for content in [
+        "",
+        "AAAA",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+    ] {
         let r = verify(&encrypted_with_content(content));
         assert!(matches!(r, Err(ResponseError::Decryption(_))), "{content:?}: {r:?}");
     }

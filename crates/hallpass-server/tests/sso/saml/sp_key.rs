@@ -42,7 +42,14 @@ async fn assertions_encrypted_to_the_sp_key_are_decrypted_verified_and_sign_in()
         (entra("grace@acme.test"), AES256_GCM),
         (adfs("katherine@acme.test"), AES256_CBC),
         (okta("ada@acme.test"), AES128_CBC),
-        (entra("hedy@acme.test"), AES128_GCM),
+        (
+            // Entra's fixed persistent NameID would find Grace again: Hedy is someone else.
+            Shape {
+                name_id: "BBBBBBBBBBBBBBBBBBBBBHedy".into(),
+                ..entra("hedy@acme.test")
+            },
+            AES128_GCM,
+        ),
     ] {
         let browser = browser();
         let acs = answer(&w, &browser, &c, |e| {
