@@ -96,7 +96,7 @@ fn check_key(cipher: Cipher, key: &[u8]) -> Result<(), String> {
 /// padding bytes; the others are arbitrary, so not PKCS#7's check).
 fn decrypt_cbc(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String> {
     check_key(cipher, key)?;
-    if data.len() < 2 * BLOCK || data.len() % BLOCK != 0 {
+    if data.len() < 2 * BLOCK || !data.len().is_multiple_of(BLOCK) {
         return Err("the ciphertext is not an IV and whole AES blocks".to_owned());
     }
     let (iv, body) = data.split_at(BLOCK);

@@ -86,6 +86,7 @@ fn an_encrypted_assertion_is_decrypted_with_the_sp_key() {
 
 /// The encrypted fixture with its content CipherValue (the second; the first is the wrapped
 /// key, which still unwraps) replaced by `content`.
+#[allow(clippy::unwrap_used)] // a test helper: a changed fixture fails the test
 fn encrypted_with_content(content: &str) -> String {
     let xml = response_xml("encrypted");
     let open = "<ns0:CipherValue>";
