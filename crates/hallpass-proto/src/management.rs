@@ -351,6 +351,13 @@ pub struct Connection {
     /// without one, IdP-initiated responses are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_initiated_client_id: Option<String>,
+    /// SAML: Hallpass's certificate for this connection (base64 DER), published in SP metadata
+    /// for encryption (and signing when `sign_authn_requests`); its private key is never shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_certificate: Option<String>,
+    /// SAML: AuthnRequests are signed (HTTP-Redirect, RSA-SHA256) with the SP key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_authn_requests: Option<bool>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -398,6 +405,17 @@ pub struct ConnectionBody {
     /// `initiate_login_uri`; `""` turns them off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_initiated_client_id: Option<String>,
+    /// SAML: Hallpass's RSA private key for this connection (PEM, at least 2048 bits), which
+    /// decrypts encrypted assertions and signs AuthnRequests. Write-only: sealed under the master
+    /// key. Given together with `sp_certificate`; both `""` remove the pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_private_key: Option<String>,
+    /// SAML: the certificate of `sp_private_key` (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_certificate: Option<String>,
+    /// SAML: sign AuthnRequests with the SP key (needs the key pair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_authn_requests: Option<bool>,
 }
 
 /// A SCIM directory of an organization: its identity provider provisions

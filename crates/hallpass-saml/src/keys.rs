@@ -13,6 +13,8 @@ pub enum KeyError {
     Certificate,
     #[error("the private key is not a PEM RSA private key")]
     PrivateKey,
+    #[error("the private key is shorter than 2048 bits")]
+    WeakKey,
     #[error("the private key does not belong to the certificate")]
     KeyMismatch,
 }
@@ -88,11 +90,15 @@ impl std::fmt::Debug for SpKeyPair {
 }
 
 impl SpKeyPair {
-    /// A key pair from a PEM RSA private key (PKCS#1 or PKCS#8) and its PEM certificate.
+    /// A key pair from a PEM RSA private key (PKCS#1 or PKCS#8, at least 2048 bits) and its
+    /// certificate (PEM, or base64 DER as [`Certificate::parse`] takes it).
     pub fn from_pem(private_key_pem: &str, certificate_pem: &str) -> Result<Self, KeyError> {
         let key = PKey::private_key_from_pem(private_key_pem.as_bytes()).map_err(|_| KeyError::PrivateKey)?;
         if key.rsa().is_err() {
             return Err(KeyError::PrivateKey);
+        }
+        if key.bits() < 2048 {
+            return Err(KeyError::WeakKey);
         }
         let certificate = Certificate::parse(certificate_pem)?;
         let public = X509::from_der(certificate.der())

@@ -8,6 +8,7 @@ use flate2::write::DeflateEncoder;
 use openssl::hash::MessageDigest;
 use openssl::sign::Signer;
 
+use crate::encryption::{CONTENT_ALGORITHMS, RSA_OAEP};
 use crate::idp::{IdpConfig, HTTP_POST_BINDING};
 use crate::keys::{Certificate, SpKeyPair};
 use crate::xml::{escape, format_instant, NS_ASSERTION, NS_DSIG, NS_METADATA, NS_PROTOCOL};
@@ -123,13 +124,11 @@ impl SpConfig {
             keys.push_str(&key_descriptor("signing", k.certificate(), ""));
         }
         if let Some(k) = &self.decryption_key {
-            let methods = [
-                "http://www.w3.org/2009/xmlenc11#aes128-gcm",
-                "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
-                "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
-            ]
-            .map(|m| format!("<md:EncryptionMethod Algorithm=\"{m}\"/>"))
-            .concat();
+            let methods: String = CONTENT_ALGORITHMS
+                .iter()
+                .chain(std::iter::once(&RSA_OAEP))
+                .map(|m| format!("<md:EncryptionMethod Algorithm=\"{m}\"/>"))
+                .collect();
             keys.push_str(&key_descriptor("encryption", k.certificate(), &methods));
         }
         let formats: String = self

@@ -84,6 +84,31 @@ fn an_encrypted_assertion_is_decrypted_with_the_sp_key() {
     assert_eq!(v.email.as_deref(), Some("ada@acme.test"));
 }
 
+/// The encrypted fixture with its content CipherValue (the second; the first is the wrapped
+/// key, which still unwraps) replaced by `content`.
+#[allow(clippy::unwrap_used)] // a test helper: a changed fixture fails the test
+fn encrypted_with_content(content: &str) -> String {
+    let xml = response_xml("encrypted");
+    let open = "<ns0:CipherValue>";
+    let first = xml.find(open).unwrap() + open.len();
+    let start = first + xml[first..].find(open).unwrap() + open.len();
+    let end = start + xml[start..].find("</ns0:CipherValue>").unwrap();
+    format!("{}{content}{}", &xml[..start], &xml[end..])
+}
+
+#[test]
+fn an_encrypted_content_cut_short_or_not_whole_blocks_is_refused_not_a_panic() {
+    // Anyone can wrap a key to the public SP certificate; what follows it is theirs too.
+    for content in [
+        "",
+        "AAAA",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+    ] {
+        let r = verify(&encrypted_with_content(content));
+        assert!(matches!(r, Err(ResponseError::Decryption(_))), "{content:?}: {r:?}");
+    }
+}
+
 #[test]
 fn an_encrypted_assertion_is_refused_when_no_sp_key_is_configured() {
     let sp = SpConfig::new(SP_ENTITY_ID, ACS_URL).unwrap();

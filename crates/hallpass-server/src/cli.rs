@@ -170,6 +170,16 @@ pub struct ConnectionArgs {
     /// SAML: accept IdP-initiated sign-ins, landing at this client's initiate_login_uri.
     #[arg(long)]
     pub idp_initiated_client_id: Option<String>,
+    /// SAML: a file holding Hallpass's RSA private key for this connection (PEM; sealed, never
+    /// printed), given with --sp-certificate-file. Two empty files remove the pair.
+    #[arg(long, value_name = "FILE")]
+    pub sp_private_key_file: Option<std::path::PathBuf>,
+    /// SAML: a file holding the certificate of --sp-private-key-file (PEM), published in SP metadata.
+    #[arg(long, value_name = "FILE")]
+    pub sp_certificate_file: Option<std::path::PathBuf>,
+    /// SAML: sign AuthnRequests with the SP key (needs the key pair).
+    #[arg(long)]
+    pub sign_authn_requests: Option<bool>,
     /// Members of the organization may sign in only through SSO.
     #[arg(long)]
     pub sso_required: Option<bool>,

@@ -187,6 +187,8 @@ pub fn connection(c: &hallpass_core::store::Connection, issuer: &str) -> wire::C
             .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
             .unwrap_or_default(),
         idp_initiated_client_id: text("idp_initiated_client_id"),
+        sp_certificate: text("sp_certificate"),
+        sign_authn_requests: saml.then(|| saml_settings::signs_authn_requests(c)),
         created_at: c.created_at.to_rfc3339(),
         updated_at: c.updated_at.to_rfc3339(),
     }

@@ -546,6 +546,42 @@ async fn a_saml_connection_from_the_command_line_takes_metadata_or_its_parts() {
     assert_clean_failure(&out, "idp_certificate");
     let listed = run_ok_json(d, &["connections", "list", "--org", org, "--json"]).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+
+    // Its own key pair from files: the certificate shown, the key never; a mismatch refused.
+    let (key, cert, other) = (
+        format!("{fixtures}/sp.key"),
+        format!("{fixtures}/sp.crt"),
+        format!("{fixtures}/other.key"),
+    );
+    let pair = |key: &str| {
+        [
+            "connections",
+            "update",
+            id,
+            "--sp-private-key-file",
+            key,
+            "--sp-certificate-file",
+            &cert,
+            "--sign-authn-requests",
+            "true",
+            "--json",
+        ]
+        .map(str::to_owned)
+    };
+    let mismatch = pair(&other);
+    let out = run(d, &mismatch.each_ref().map(String::as_str)).await;
+    assert_clean_failure(&out, "sp_private_key");
+    let keyed = pair(&key);
+    let keyed = run_ok_json(d, &keyed.each_ref().map(String::as_str)).await;
+    assert_eq!(keyed["sign_authn_requests"], true);
+    assert!(keyed["sp_certificate"].as_str().is_some_and(|c| c.starts_with("MII")));
+    let key_line = std::fs::read_to_string(&key)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    assert!(!keyed.to_string().contains(&key_line), "the key is never printed");
 }
 
 #[tokio::test]

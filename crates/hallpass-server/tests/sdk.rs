@@ -676,6 +676,36 @@ async fn the_management_client_runs_connections() {
         .unwrap_err();
     assert!(matches!(refused, Error::Api { status: 422, .. }), "{refused}");
     assert!(refused.to_string().contains("idp_metadata_xml"), "{refused}");
+
+    // Its own key pair: the certificate comes back, the key never does.
+    let read = |name: &str| std::fs::read_to_string(format!("{fixtures}/{name}")).unwrap();
+    let keyed = api
+        .update_connection(
+            &made.id,
+            &ConnectionBody {
+                sp_private_key: Some(read("sp.key")),
+                sp_certificate: Some(read("sp.crt")),
+                sign_authn_requests: Some(true),
+                ..ConnectionBody::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(keyed.sign_authn_requests, Some(true));
+    let certificate: String = read("sp.crt").lines().filter(|l| !l.starts_with("-----")).collect();
+    assert_eq!(keyed.sp_certificate, Some(certificate));
+    let mismatch = api
+        .update_connection(
+            &made.id,
+            &ConnectionBody {
+                sp_private_key: Some(read("other.key")),
+                sp_certificate: Some(read("sp.crt")),
+                ..ConnectionBody::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(mismatch.to_string().contains("sp_private_key"), "{mismatch}");
 }
 
 #[tokio::test]

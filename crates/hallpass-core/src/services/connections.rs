@@ -65,7 +65,7 @@ pub fn view(c: &Connection) -> Value {
     })
 }
 
-/// `client_secret` and any other secret, opened.
+/// `client_secret`, a SAML connection's `sp_private_key`, opened.
 pub fn secrets(master: &MasterKey, c: &Connection) -> Result<Map<String, Value>, CoreError> {
     let Some(sealed) = &c.sealed_secrets else {
         return Ok(Map::new());
@@ -166,7 +166,7 @@ fn apply(
     secrets: &mut Map<String, Value>,
 ) -> Result<(), CoreError> {
     if kind == ConnectionKind::Saml {
-        return apply_saml(fields, config);
+        return apply_saml(fields, config, secrets);
     }
     if let Some(field) = fields.saml.first_given() {
         return Err(CoreError::invalid(field, "is a setting of SAML connections only"));
@@ -204,7 +204,11 @@ fn apply(
 }
 
 /// A SAML connection takes only its own settings (and the common ones).
-fn apply_saml(fields: &ConnectionFields, config: &mut Map<String, Value>) -> Result<(), CoreError> {
+fn apply_saml(
+    fields: &ConnectionFields,
+    config: &mut Map<String, Value>,
+    secrets: &mut Map<String, Value>,
+) -> Result<(), CoreError> {
     let oidc_only = [
         ("issuer", fields.issuer.is_some()),
         ("client_id", fields.client_id.is_some()),
@@ -218,7 +222,7 @@ fn apply_saml(fields: &ConnectionFields, config: &mut Map<String, Value>) -> Res
     if let Some((field, _)) = oidc_only.iter().find(|(_, given)| *given) {
         return Err(CoreError::invalid(field, "is not a setting of a SAML connection"));
     }
-    saml_settings::apply(&fields.saml, config)
+    saml_settings::apply(&fields.saml, config, secrets)
 }
 
 /// The client named for IdP-initiated sign-in must exist and say where its sign-in starts.
@@ -376,7 +380,8 @@ pub async fn update_connection(
     after.enabled = fields.enabled.unwrap_or(before.enabled);
     after.sso_required = fields.sso_required.unwrap_or(before.sso_required);
     after.config = Value::Object(config);
-    if fields.client_secret.is_some() {
+    let secret_changed = fields.client_secret.is_some() || fields.saml.sp_private_key.is_some();
+    if secret_changed {
         after.sealed_secrets = seal(ctx, master, id, &secrets);
     }
     after.updated_at = ctx.clock.now();
@@ -387,7 +392,7 @@ pub async fn update_connection(
         actor,
         "connection.updated",
         None,
-        json!({ "before": view(&before), "after": view(&after), "secret_changed": fields.client_secret.is_some() }),
+        json!({ "before": view(&before), "after": view(&after), "secret_changed": secret_changed }),
     )
     .await;
     Ok(after)

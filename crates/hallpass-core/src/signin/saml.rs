@@ -20,7 +20,7 @@
 use super::sso::{sign_in_as, Failure, Profile, SsoError, SsoSignIn, Started, STATE_TTL};
 use crate::clock::Timestamp;
 use crate::context::Context;
-use crate::crypto::SecretHash;
+use crate::crypto::{MasterKey, SecretHash};
 use crate::error::CoreError;
 use crate::ids::{ConnectionId, OneTimeTokenId};
 use crate::oauth::OAuthPolicy;
@@ -70,10 +70,16 @@ fn handle_hash(handle: &str) -> SecretHash {
     SecretHash::of(&format!("saml-handle:{handle}"))
 }
 
-/// Sends the browser to the IdP with an AuthnRequest; `return_to` is where the sign-in
-/// continues afterwards.
-pub async fn begin(ctx: &Context, issuer: &str, connection: &Connection, return_to: &str) -> Result<Started, SsoError> {
-    let sp = sp_config(issuer, &connection.id)?;
+/// Sends the browser to the IdP with an AuthnRequest (signed when the connection says so);
+/// `return_to` is where the sign-in continues afterwards.
+pub async fn begin(
+    ctx: &Context,
+    master: &MasterKey,
+    issuer: &str,
+    connection: &Connection,
+    return_to: &str,
+) -> Result<Started, SsoError> {
+    let sp = sp_config(issuer, connection, master)?;
     let idp = idp_config(&connection.config)?;
     let rng = ctx.rng.as_ref();
     let (relay_state, browser_secret) = (random_token(rng), random_token(rng));
@@ -113,9 +119,11 @@ pub struct Accepted {
     pub handle: String,
 }
 
-/// The ACS: verifies the IdP's `SAMLResponse` and keeps what it asserts under a handle.
+/// The ACS: verifies the IdP's `SAMLResponse` (decrypting its assertion with the connection's
+/// SP key, if it has one) and keeps what it asserts under a handle.
 pub async fn accept(
     ctx: &Context,
+    master: &MasterKey,
     issuer: &str,
     connection_id: &str,
     saml_response: &str,
@@ -123,7 +131,16 @@ pub async fn accept(
     device: &Device,
 ) -> Result<Accepted, Failure> {
     let mut return_to = None;
-    match accept_inner(ctx, issuer, connection_id, saml_response, relay_state, &mut return_to).await {
+    let inner = accept_inner(
+        ctx,
+        master,
+        issuer,
+        connection_id,
+        saml_response,
+        relay_state,
+        &mut return_to,
+    );
+    match inner.await {
         Ok(accepted) => Ok(accepted),
         Err(error) => Err(refused(ctx, connection_id, error, return_to, device).await),
     }
@@ -131,6 +148,7 @@ pub async fn accept(
 
 async fn accept_inner(
     ctx: &Context,
+    master: &MasterKey,
     issuer: &str,
     connection_id: &str,
     saml_response: &str,
@@ -162,7 +180,7 @@ async fn accept_inner(
         in_response_to: request.as_ref().and_then(|p| p["request_id"].as_str()),
         allow_idp_initiated,
     };
-    let sp = sp_config(issuer, &connection.id)?;
+    let sp = sp_config(issuer, &connection, master)?;
     let idp = idp_config(&connection.config)?;
     let verified = verify_response(&sp, &idp, saml_response, expected, instant(now)).map_err(SsoError::Saml)?;
     let profile = profile_of(&verified);

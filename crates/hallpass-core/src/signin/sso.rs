@@ -99,13 +99,14 @@ async fn usable(ctx: &Context, id: &ConnectionId) -> Result<Connection, SsoError
 pub async fn begin(
     ctx: &Context,
     discovery: &Discovery,
+    master: &MasterKey,
     issuer: &str,
     connection: &ConnectionId,
     return_to: &str,
     login_hint: Option<&str>,
 ) -> Result<Started, SsoError> {
     if let Some(saml) = super::saml::usable(ctx, connection).await? {
-        return super::saml::begin(ctx, issuer, &saml, return_to).await;
+        return super::saml::begin(ctx, master, issuer, &saml, return_to).await;
     }
     let connection = usable(ctx, connection).await?;
     let now = ctx.clock.now();

@@ -34,6 +34,9 @@ fn fields(body: ConnectionBody) -> ConnectionFields {
             idp_certificate: body.idp_certificate,
             idp_secondary_certificate: body.idp_secondary_certificate,
             idp_initiated_client_id: body.idp_initiated_client_id,
+            sp_private_key: body.sp_private_key,
+            sp_certificate: body.sp_certificate,
+            sign_authn_requests: body.sign_authn_requests,
         },
     }
 }

@@ -46,6 +46,9 @@ fn fields(kind: Option<String>, args: ConnectionArgs) -> anyhow::Result<Connecti
             idp_certificate: file(args.idp_certificate_file)?,
             idp_secondary_certificate: file(args.idp_secondary_certificate_file)?,
             idp_initiated_client_id: args.idp_initiated_client_id,
+            sp_private_key: file(args.sp_private_key_file)?,
+            sp_certificate: file(args.sp_certificate_file)?,
+            sign_authn_requests: args.sign_authn_requests,
         },
     })
 }

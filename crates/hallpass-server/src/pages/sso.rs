@@ -79,6 +79,7 @@ pub async fn start(state: PageState, Path(id): Path<String>, Query(query): Query
     match sso::begin(
         state.ctx(),
         &state.provider().discovery,
+        state.provider().master(),
         &state.policy().issuer,
         &id,
         &return_to,

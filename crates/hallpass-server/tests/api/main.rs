@@ -15,6 +15,7 @@ mod organizations_flow;
 mod production;
 mod resources;
 mod saml_connections;
+mod saml_sp_keys;
 mod settings;
 
 use reqwest::StatusCode;

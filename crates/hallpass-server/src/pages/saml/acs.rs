@@ -26,7 +26,17 @@ pub async fn acs(
             return sso::failure(&state, error, None);
         }
     };
-    match saml::accept(state.ctx(), &state.policy().issuer, &id, response, relay_state, &device).await {
+    match saml::accept(
+        state.ctx(),
+        state.provider().master(),
+        &state.policy().issuer,
+        &id,
+        response,
+        relay_state,
+        &device,
+    )
+    .await
+    {
         Ok(accepted) => {
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("handle", &accepted.handle)

@@ -8,17 +8,18 @@ use hallpass_core::services::saml_settings::sp_config;
 use hallpass_core::signin::saml;
 
 /// `GET /saml/{connection}/metadata`: Hallpass's SP metadata for one SAML connection (entity
-/// id, ACS with the HTTP-POST binding, NameID formats), for the IdP's admin to import.
+/// id, ACS with the HTTP-POST binding, NameID formats, and the SP certificate for encryption, and
+/// for signing when AuthnRequests are signed), for the IdP's admin to import.
 pub async fn metadata(state: PageState, Path(id): Path<String>) -> Response {
     let Ok(id) = ConnectionId::parse(&id) else {
         return not_found();
     };
-    match saml::usable(state.ctx(), &id).await {
-        Ok(Some(_)) => {}
+    let connection = match saml::usable(state.ctx(), &id).await {
+        Ok(Some(connection)) => connection,
         Ok(None) | Err(hallpass_core::signin::sso::SsoError::NoConnection) => return not_found(),
         Err(err) => return crate::pages::server_error(&state, "SAML metadata look-up failed", &err),
-    }
-    match sp_config(&state.policy().issuer, &id) {
+    };
+    match sp_config(&state.policy().issuer, &connection, state.provider().master()) {
         Ok(sp) => (
             StatusCode::OK,
             [

@@ -204,6 +204,17 @@ fn unsigned(shape: &Shape, e: &Envelope) -> String {
 
 /// The response signed as the shape says, with the key `key` (`idp`, `idp2`, `other`).
 pub fn signed_response(shape: &Shape, e: &Envelope, key: &str) -> String {
+    response(shape, e, key, None)
+}
+
+/// As an IdP that encrypts: the assertion signed (if the shape says so), then encrypted to the
+/// certificate `to` (`sp`, `other`) with the content algorithm `content` (an XML Encryption
+/// URI) and an RSA-OAEP-wrapped key, then the Response signed (if the shape says so).
+pub fn encrypted_response(shape: &Shape, e: &Envelope, key: &str, to: &str, content: &str) -> String {
+    response(shape, e, key, Some((to, content)))
+}
+
+fn response(shape: &Shape, e: &Envelope, key: &str, encrypt: Option<(&str, &str)>) -> String {
     let mut xml = unsigned(shape, e);
     if matches!(shape.signing, Signing::Assertion | Signing::Both) {
         xml = xmlsec_sign(
@@ -212,6 +223,9 @@ pub fn signed_response(shape: &Shape, e: &Envelope, key: &str) -> String {
         );
     }
     xml = xml.replace(ASSERTION_SIGNATURE, "");
+    if let Some((to, content)) = encrypt {
+        xml = xmlsec_encrypt(&xml, to, content);
+    }
     if matches!(shape.signing, Signing::Response | Signing::Both) {
         let template = signature_template(&format!("_r{}", e.assertion_id));
         xml = xmlsec_sign(&xml.replace(RESPONSE_SIGNATURE, &template), key);
@@ -251,5 +265,67 @@ fn xmlsec_sign(xml: &str, key: &str) -> String {
     match signed.strip_prefix("<?xml version=\"1.0\"?>\n") {
         Some(rest) => rest.trim_end().to_owned(),
         None => signed.trim_end().to_owned(),
+    }
+}
+
+/// Encrypts the `saml:Assertion` of `xml` into a `saml:EncryptedAssertion` for the holder of
+/// the certificate `to`, with xmlsec1 and a template (as pysaml2 does).
+fn xmlsec_encrypt(xml: &str, to: &str, content: &str) -> String {
+    let (start, end) = (
+        xml.find("<saml:Assertion ").unwrap(),
+        xml.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len(),
+    );
+    // The assertion is decrypted as a document of its own, so it declares its prefix itself (a
+    // redundant declaration, invisible to exclusive canonicalization, so the signature holds).
+    let assertion = xml[start..end].replacen(
+        "<saml:Assertion ",
+        "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ",
+        1,
+    );
+    let wrapped = format!(
+        "{}<saml:EncryptedAssertion>{assertion}</saml:EncryptedAssertion>{}",
+        &xml[..start],
+        &xml[end..]
+    );
+    let template = format!(
+        "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" \
+         Type=\"http://www.w3.org/2001/04/xmlenc#Element\">\
+         <xenc:EncryptionMethod Algorithm=\"{content}\"/>\
+         <ds:KeyInfo xmlns:ds=\"{NS_DSIG}\"><xenc:EncryptedKey>\
+         <xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>\
+         <xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>\
+         <xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>"
+    );
+    let session_key = match content.rsplit('#').next().unwrap() {
+        "aes128-cbc" | "aes128-gcm" => "aes-128",
+        "aes192-cbc" | "aes192-gcm" => "aes-192",
+        "aes256-cbc" | "aes256-gcm" => "aes-256",
+        other => panic!("no session key for {other}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (data, template_path) = (dir.path().join("data.xml"), dir.path().join("template.xml"));
+    std::fs::write(&data, wrapped).unwrap();
+    std::fs::write(&template_path, template).unwrap();
+    let output = Command::new("xmlsec1")
+        .arg("--encrypt")
+        .arg("--pubkey-cert-pem")
+        .arg(fixture_path(&format!("{to}.crt")))
+        .args(["--session-key", session_key])
+        .args(["--node-name", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"])
+        .arg("--xml-data")
+        .arg(&data)
+        .arg(&template_path)
+        .output()
+        .expect("xmlsec1 (Debian package xmlsec1) must be installed");
+    assert!(
+        output.status.success(),
+        "xmlsec1: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let encrypted = String::from_utf8(output.stdout).unwrap();
+    assert!(!encrypted.contains("<saml:Assertion"), "the assertion is encrypted");
+    match encrypted.strip_prefix("<?xml version=\"1.0\"?>\n") {
+        Some(rest) => rest.trim_end().to_owned(),
+        None => encrypted.trim_end().to_owned(),
     }
 }

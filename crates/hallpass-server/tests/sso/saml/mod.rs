@@ -5,6 +5,7 @@
 mod flows;
 mod idp;
 mod refusals;
+mod sp_key;
 
 use super::*;
 use flate2::read::DeflateDecoder;
@@ -16,6 +17,8 @@ use std::io::Read as _;
 pub struct AtIdp {
     pub request_id: String,
     pub relay_state: String,
+    /// The whole redirect, as the IdP receives it.
+    pub url: Url,
 }
 
 impl World {
@@ -87,6 +90,7 @@ impl World {
         AtIdp {
             request_id,
             relay_state: q["RelayState"].clone(),
+            url,
         }
     }
 
