@@ -3,7 +3,7 @@
 //! `services::clients`, as `/api/v1/clients`.
 
 use super::session::Params;
-use super::{checked, done, failure, notice, path_id, Admin, Console};
+use super::{checked, done, failure, next_page, notice, path_id, Admin, Console, PAGE};
 use crate::pages::{PageState, SignInForm};
 use crate::views;
 use axum::extract::{Path, State};
@@ -15,8 +15,6 @@ use hallpass_core::services::clients::{self, ClientUpdate, NewClient};
 use hallpass_core::store::ClientKind;
 use minijinja::context;
 use std::sync::Arc;
-
-const PAGE: u32 = 50;
 
 /// Redirect URIs typed one per line.
 fn lines(text: &str) -> Vec<String> {
@@ -36,9 +34,7 @@ pub async fn list(
     let after = params.get("after").and_then(|a| ClientId::parse(a).ok());
     match clients::list_clients(state.ctx(), after.as_ref(), PAGE).await {
         Ok(list) => {
-            let next = (list.len() == PAGE as usize)
-                .then(|| list.last().map(|c| c.id.to_string()))
-                .flatten();
+            let next = next_page(&list, |c| c.id.to_string());
             let apps: Vec<_> = list.iter().map(views::client).collect();
             pages.page(
                 StatusCode::OK,

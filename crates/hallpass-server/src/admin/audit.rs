@@ -2,7 +2,7 @@
 //! time, each entry with its details (`before` and `after` for changes).
 
 use super::session::Params;
-use super::{failure, Admin, Console};
+use super::{failure, next_page, Admin, Console, PAGE};
 use crate::pages::PageState;
 use crate::views;
 use axum::extract::State;
@@ -14,8 +14,6 @@ use hallpass_core::store::AuditFilter;
 use hallpass_core::CoreError;
 use minijinja::context;
 use std::sync::Arc;
-
-const PAGE: u32 = 50;
 
 /// A `datetime-local` value (`2026-01-02T03:04`, UTC) or RFC 3339.
 fn time(value: Option<&String>, field: &'static str) -> Result<Option<Timestamp>, CoreError> {
@@ -56,9 +54,7 @@ pub async fn list(
     };
     match state.ctx().store.list_audit_events(&filter).await {
         Ok(events) => {
-            let next = (events.len() == PAGE as usize)
-                .then(|| events.last().map(|e| e.id))
-                .flatten();
+            let next = next_page(&events, |e| e.id);
             let entries: Vec<_> = events
                 .iter()
                 .map(|e| {

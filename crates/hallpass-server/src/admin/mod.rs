@@ -158,6 +158,18 @@ pub fn done(to: &str, code: &str) -> Response {
         .into_response()
 }
 
+/// Rows on one page of a console list.
+pub const PAGE: u32 = 50;
+
+/// The cursor of the next page: the last row's, when the page came back full.
+pub fn next_page<T, C>(rows: &[T], cursor: impl FnOnce(&T) -> C) -> Option<C> {
+    if rows.len() == PAGE as usize {
+        rows.last().map(cursor)
+    } else {
+        None
+    }
+}
+
 /// The fixed sentence for a `done` code; an unknown code shows nothing, so a
 /// link cannot put words on a console page.
 pub fn notice(code: Option<&String>) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 //! `/api/v1/organizations`.
 
 use super::session::Params;
-use super::{checked, done, failure, notice, path_id, Admin, Console};
+use super::{checked, done, failure, next_page, notice, path_id, Admin, Console, PAGE};
 use crate::pages::{PageState, SignInForm};
 use crate::views;
 use axum::extract::{Path, State};
@@ -20,8 +20,6 @@ use hallpass_core::CoreError;
 use minijinja::context;
 use std::sync::Arc;
 
-const PAGE: u32 = 50;
-
 pub async fn list(
     state: PageState,
     State(pages): State<Arc<Console>>,
@@ -31,9 +29,7 @@ pub async fn list(
     let after = params.get("after").and_then(|a| OrgId::parse(a).ok());
     match organizations::list_organizations(state.ctx(), after.as_ref(), PAGE).await {
         Ok(list) => {
-            let next = (list.len() == PAGE as usize)
-                .then(|| list.last().map(|o| o.id.to_string()))
-                .flatten();
+            let next = next_page(&list, |o| o.id.to_string());
             let orgs: Vec<_> = list.iter().map(views::organization).collect();
             pages.page(
                 StatusCode::OK,
@@ -97,9 +93,7 @@ async fn details(state: &PageState, id: &OrgId, params: &Params) -> Result<minij
         let user = users::get_user(ctx, &m.user_id).await?;
         members.push(context! { email => user.email.as_str(), membership => views::membership(m, &visible) });
     }
-    let next = (found.len() == PAGE as usize)
-        .then(|| found.last().map(|m| m.user_id.to_string()))
-        .flatten();
+    let next = next_page(&found, |m| m.user_id.to_string());
     let now = ctx.clock.now();
     let invites: Vec<_> = invitations::list_invitations(ctx, id, None, PAGE)
         .await?

@@ -3,7 +3,7 @@
 //! confirm page. Through `services::resources`, as `/api/v1/resources`.
 
 use super::session::Params;
-use super::{checked, done, failure, notice, path_id, Admin, Console};
+use super::{checked, done, failure, next_page, notice, path_id, Admin, Console, PAGE};
 use crate::pages::{PageState, SignInForm};
 use crate::views;
 use axum::extract::{Path, State};
@@ -14,8 +14,6 @@ use hallpass_core::ids::ResourceId;
 use hallpass_core::services::resources::{self, NewResource, ResourceUpdate};
 use minijinja::context;
 use std::sync::Arc;
-
-const PAGE: u32 = 50;
 
 /// Scopes typed separated by spaces, commas or lines.
 fn scopes(text: &str) -> Vec<String> {
@@ -35,9 +33,7 @@ pub async fn list(
     let after = params.get("after").and_then(|a| ResourceId::parse(a).ok());
     match resources::list_resources(state.ctx(), after.as_ref(), PAGE).await {
         Ok(list) => {
-            let next = (list.len() == PAGE as usize)
-                .then(|| list.last().map(|r| r.id.to_string()))
-                .flatten();
+            let next = next_page(&list, |r| r.id.to_string());
             let list: Vec<_> = list.iter().map(views::resource).collect();
             pages.page(
                 StatusCode::OK,

@@ -4,7 +4,7 @@
 //! same services as `/api/v1/users` and `/api/v1/sessions`.
 
 use super::session::Params;
-use super::{checked, done, failure, notice, path_id, Admin, Console};
+use super::{checked, done, failure, next_page, notice, path_id, Admin, Console, PAGE};
 use crate::pages::{PageState, SignInForm};
 use crate::views;
 use axum::extract::{Path, State};
@@ -19,8 +19,6 @@ use hallpass_core::signin::account;
 use minijinja::context;
 use std::sync::Arc;
 
-const PAGE: u32 = 50;
-
 pub async fn list(
     state: PageState,
     State(pages): State<Arc<Console>>,
@@ -31,9 +29,7 @@ pub async fn list(
     let after = params.get("after").filter(|a| !a.is_empty());
     match console::search_users(state.ctx(), &query, after.map(String::as_str), PAGE).await {
         Ok(found) => {
-            let next = (found.len() == PAGE as usize)
-                .then(|| found.last().map(|u| u.email.normalized().to_owned()))
-                .flatten();
+            let next = next_page(&found, |u| u.email.normalized().to_owned());
             let users: Vec<_> = found.iter().map(views::user).collect();
             pages.page(
                 StatusCode::OK,
